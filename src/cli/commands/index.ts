@@ -1,0 +1,18 @@
+import type { Command } from '../command.js';
+import { orgCreate, orgList } from './org.js';
+import { migrateCommand, serveCommand, workerCommand } from './serve.js';
+import { tokenCreate, tokenRevoke } from './token.js';
+import { userCreate, userList } from './user.js';
+
+/** Every `vaern` command, in the order `vaern --help` lists them. */
+export const commands: Command[] = [
+  serveCommand,
+  workerCommand,
+  migrateCommand,
+  orgCreate,
+  orgList,
+  userCreate,
+  userList,
+  tokenCreate,
+  tokenRevoke,
+];

@@ -1,0 +1,144 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json = ColumnType<unknown, string, string>;
+
+export interface OrganisationsTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  kind: string;
+  parent_id: string | null;
+  region_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  mfa_secret: string | null;
+  mfa_enabled_at: Timestamp | null;
+  platform_admin: Generated<boolean>;
+  locale: Generated<string>;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  deactivated_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface MembershipsTable {
+  org_id: string;
+  user_id: string;
+  role: string;
+  created_at: CreatedAt;
+}
+
+export interface RecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  used_at: Timestamp | null;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  token_hash: string;
+  user_id: string;
+  stage: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  last_seen_at: Generated<Date>;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  org_id: string;
+  id: Generated<string>;
+  name: string;
+  role: string;
+  token_hash: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  org_id: string;
+  seq: number;
+  at: Timestamp;
+  actor: Json;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  before: Json | null;
+  after: Json | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadsTable {
+  org_id: string;
+  seq: number;
+  hash: string;
+}
+
+export interface FilesTable {
+  org_id: string;
+  id: Generated<string>;
+  name: string;
+  content_type: string;
+  size: Generated<number>;
+  sha256: string | null;
+  complete: Generated<boolean>;
+  created_by: Json;
+  created_at: CreatedAt;
+}
+
+export interface FileChunksTable {
+  org_id: string;
+  file_id: string;
+  n: number;
+  data: Uint8Array;
+}
+
+export interface ImportsTable {
+  org_id: string;
+  id: Generated<string>;
+  kind: string;
+  file_id: string | null;
+  options: ColumnType<unknown, string | undefined, string>;
+  status: string;
+  phase: string | null;
+  rows: Generated<number>;
+  processed: Generated<number>;
+  created: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  errors: Generated<number>;
+  error_list: ColumnType<unknown, string | undefined, string>;
+  extra: ColumnType<unknown, string | undefined, string>;
+  created_by: Json;
+  created_at: CreatedAt;
+  finished_at: Timestamp | null;
+}
+
+export interface DB {
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  recovery_codes: RecoveryCodesTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
+  audit_heads: AuditHeadsTable;
+  files: FilesTable;
+  file_chunks: FileChunksTable;
+  imports: ImportsTable;
+}

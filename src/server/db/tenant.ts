@@ -1,0 +1,65 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Actor } from '../lib/actor.js';
+import type { DB } from './schema.js';
+
+/** What one transaction may see: organisations, the person, platform and operator flags. */
+export interface Scope {
+  orgIds: readonly string[];
+  userId?: string | undefined;
+  platformAdmin?: boolean;
+  operator?: boolean;
+}
+
+export interface Tx {
+  q: Transaction<DB>;
+  scope: Scope;
+  /** Runs after a successful commit (audit anchors, job notifications). */
+  onCommit(cb: () => void | Promise<void>): void;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The only way application code reaches the database: one transaction that sets the request's
+ * organisations and switches to the NOLOGIN role vaern_app, so row-level security applies
+ * whatever the login is. A query that forgets its org filter still sees only these rows.
+ * Never nest one inside another: on the embedded database the session is held for the whole
+ * transaction, so a nested call waits for itself.
+ */
+export async function withTenant<T>(
+  kysely: Kysely<DB>,
+  scope: Scope,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  for (const id of scope.orgIds)
+    if (!UUID.test(id)) throw new Error(`invalid organisation id in scope: ${id}`);
+  if (scope.userId && !UUID.test(scope.userId)) throw new Error('invalid user id in scope');
+  const callbacks: Array<() => void | Promise<void>> = [];
+  const result = await kysely.transaction().execute(async (q) => {
+    await sql`select set_config('app.org_ids', ${`{${scope.orgIds.join(',')}}`}, true),
+                     set_config('app.user_id', ${scope.userId ?? ''}, true),
+                     set_config('app.platform_admin', ${scope.platformAdmin ? 'true' : 'false'}, true),
+                     set_config('app.operator', ${scope.operator ? 'true' : 'false'}, true)`.execute(q);
+    await sql`set local role vaern_app`.execute(q);
+    return fn({ q, scope, onCommit: (cb) => callbacks.push(cb) });
+  });
+  for (const cb of callbacks) await cb();
+  return result;
+}
+
+/** The scope of an actor's request: its own organisations (or one of them), never more. */
+export function scopeOf(actor: Actor, onlyOrgId?: string): Scope {
+  switch (actor.kind) {
+    case 'operator':
+      return { orgIds: onlyOrgId ? [onlyOrgId] : [], operator: true };
+    case 'token':
+      return { orgIds: [actor.orgId] };
+    case 'job':
+      return { orgIds: [actor.orgId] };
+    case 'user': {
+      const all = actor.memberships.map((m) => m.orgId);
+      const orgIds = onlyOrgId ? all.filter((id) => id === onlyOrgId) : all;
+      return { orgIds, userId: actor.userId, platformAdmin: actor.platformAdmin };
+    }
+  }
+}

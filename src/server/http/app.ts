@@ -1,0 +1,128 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { AppContext } from '../context.js';
+import { modules } from '../modules/index.js';
+import { registerAuthentication } from './authenticate.js';
+import { registerHealth } from './health.js';
+import { errorHandler, sendProblem } from './problem.js';
+import './types.js';
+
+export interface HttpOptions {
+  /** The operator's app: served on the Unix socket or in-process to the CLI, every request as the operator. */
+  operator?: boolean;
+  logger?: boolean;
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  access: string;
+}
+
+export type VaernApp = FastifyInstance & { vaernRoutes: RouteInfo[] };
+
+/** Default JSON body limit; uploads have their own, larger limit on their routes. */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+export async function buildHttpApp(ctx: AppContext, options: HttpOptions = {}): Promise<VaernApp> {
+  const operator = options.operator ?? false;
+  const app = Fastify({
+    logger: options.logger ? { level: ctx.config.logLevel } : false,
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, 'error.not_found'));
+
+  const routes: RouteInfo[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      routes.push({
+        method,
+        url: route.url,
+        access: (route.config as { access?: string })?.access ?? 'actor',
+      });
+    }
+  });
+
+  const https = ctx.config.publicUrl.startsWith('https://');
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    strictTransportSecurity: https ? { maxAge: 31536000, includeSubDomains: true } : false,
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  if (!operator) {
+    await app.register(rateLimit, { global: true, max: 600, timeWindow: '1 minute' });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Værn API',
+        version: '1',
+        description:
+          'The health sector security platform. Organisation resources live under /api/v1/orgs/{org}; sector views under /api/v1/sector. Errors are application/problem+json (RFC 9457).',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token (vaern_…)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'vaern_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    uiConfig: { deepLinking: true },
+    uiHooks: {},
+  });
+
+  registerAuthentication(app, ctx, operator);
+  registerHealth(app, ctx);
+  for (const mod of modules) {
+    await app.register(async (scope) => mod.routes(scope as unknown as FastifyInstance, ctx));
+  }
+
+  await app.ready();
+  return Object.assign(app, { vaernRoutes: routes }) as unknown as VaernApp;
+}

@@ -1,0 +1,77 @@
+import { fromPglite, PgBoss } from 'pg-boss';
+import type { z } from 'zod';
+import type { Database } from '../db/client.js';
+
+/** A typed background job: a queue name, a payload schema, retries, and its handler. */
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  payload: S;
+  retryLimit?: number;
+  /** Seconds a job may run before it is retried or failed. */
+  expireInSeconds?: number;
+  handle(payload: z.infer<S>): Promise<void>;
+}
+
+/**
+ * pg-boss on either engine: the pool's database on PostgreSQL, PGlite's own adapter when embedded.
+ * `send` validates the payload against the job's schema before it is queued.
+ */
+export class Jobs {
+  readonly #boss: PgBoss;
+  readonly #defs = new Map<string, JobDefinition>();
+  #started = false;
+  #working = false;
+
+  constructor(db: Database, databaseUrl: string | undefined) {
+    this.#boss =
+      db.kind === 'pglite' && db.pglite
+        ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite', supervise: true, schedule: false })
+        : new PgBoss({ connectionString: databaseUrl ?? '', max: 4, schedule: false });
+    this.#boss.on('error', () => {
+      /* pg-boss logs through its own retries; a failed poll is retried on the next interval */
+    });
+  }
+
+  define(def: JobDefinition): void {
+    if (this.#defs.has(def.name)) throw new Error(`job ${def.name} defined twice`);
+    this.#defs.set(def.name, def);
+  }
+
+  async start(): Promise<void> {
+    if (this.#started) return;
+    await this.#boss.start();
+    for (const def of this.#defs.values()) {
+      await this.#boss.createQueue(def.name, {
+        retryLimit: def.retryLimit ?? 3,
+        retryBackoff: true,
+        expireInSeconds: def.expireInSeconds ?? 3600,
+      });
+    }
+    this.#started = true;
+  }
+
+  async send<S extends z.ZodType>(def: JobDefinition<S>, payload: z.infer<S>): Promise<string> {
+    const data = def.payload.parse(payload) as object;
+    const id = await this.#boss.send(def.name, data);
+    if (!id) throw new Error(`job ${def.name} was not queued`);
+    return id;
+  }
+
+  /** Starts handling every defined queue in this process. */
+  async work(): Promise<void> {
+    if (this.#working) return;
+    for (const def of this.#defs.values()) {
+      await this.#boss.work(def.name, { batchSize: 10, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+        for (const job of jobs) await def.handle(def.payload.parse(job.data));
+      });
+    }
+    this.#working = true;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#started) return;
+    await this.#boss.stop({ graceful: true, timeout: 10_000, close: true });
+    this.#started = false;
+    this.#working = false;
+  }
+}

@@ -1,0 +1,105 @@
+/** Roles a person can hold in an organisation (DESIGN.md, "Roles"). */
+export const ORG_ROLES = [
+  'admin',
+  'security_officer',
+  'system_owner',
+  'management',
+  'auditor',
+  'member',
+  'sector_coordinator',
+] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
+
+/** Roles an API token may carry: never one that signs or administers. */
+export const TOKEN_ROLES = ['security_officer', 'system_owner', 'auditor', 'member'] as const;
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+
+/** Roles whose holders must sign in with a second factor. */
+export const MFA_ROLES: readonly OrgRole[] = [
+  'admin',
+  'security_officer',
+  'management',
+  'sector_coordinator',
+];
+
+export const ORG_KINDS = [
+  'sector_unit',
+  'region',
+  'hospital',
+  'municipality',
+  'practice',
+  'pharmacy',
+  'supplier',
+  'other',
+] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+
+export interface Membership {
+  orgId: string;
+  slug: string;
+  kind: string;
+  roles: OrgRole[];
+}
+
+export type Actor =
+  | {
+      kind: 'user';
+      userId: string;
+      email: string;
+      name: string;
+      locale: 'da' | 'en';
+      platformAdmin: boolean;
+      memberships: Membership[];
+      sessionId: string;
+    }
+  | { kind: 'token'; tokenId: string; tokenName: string; orgId: string; orgSlug: string; role: TokenRole }
+  /** Whoever runs the CLI with access to the instance's data directory or DATABASE_URL. */
+  | { kind: 'operator'; label: string }
+  /** A background job, acting for the actor that started it. */
+  | { kind: 'job'; job: string; orgId: string; onBehalfOf: ActorRef };
+
+/** How an actor is recorded in the audit trail and on records it creates. */
+export interface ActorRef {
+  type: 'user' | 'token' | 'operator' | 'job' | 'anonymous';
+  id?: string;
+  name?: string;
+}
+
+export function actorRef(actor: Actor | undefined): ActorRef {
+  if (!actor) return { type: 'anonymous' };
+  switch (actor.kind) {
+    case 'user':
+      return { type: 'user', id: actor.userId, name: actor.email };
+    case 'token':
+      return { type: 'token', id: actor.tokenId, name: actor.tokenName };
+    case 'operator':
+      return { type: 'operator', name: actor.label };
+    case 'job':
+      return { type: 'job', name: actor.job, id: actor.onBehalfOf.id };
+  }
+}
+
+/** The roles an actor holds in one organisation. The operator holds none but passes every check. */
+export function rolesIn(actor: Actor, orgId: string): OrgRole[] {
+  switch (actor.kind) {
+    case 'user':
+      return actor.memberships.find((m) => m.orgId === orgId)?.roles ?? [];
+    case 'token':
+      return actor.orgId === orgId ? [actor.role] : [];
+    default:
+      return [];
+  }
+}
+
+export function hasAnyRole(actor: Actor, orgId: string, roles: readonly OrgRole[]): boolean {
+  if (actor.kind === 'operator') return true;
+  if (actor.kind === 'job') return actor.orgId === orgId;
+  const held = rolesIn(actor, orgId);
+  return held.some((r) => roles.includes(r));
+}
+
+export function isMember(actor: Actor, orgId: string): boolean {
+  if (actor.kind === 'operator') return true;
+  if (actor.kind === 'job') return actor.orgId === orgId;
+  return rolesIn(actor, orgId).length > 0;
+}

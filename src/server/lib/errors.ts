@@ -1,0 +1,37 @@
+import type { MessageKey, MessageParams } from './messages.js';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** An error the caller can act on. The HTTP layer turns it into application/problem+json. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: MessageKey,
+    readonly params: MessageParams = {},
+    readonly fieldErrors: FieldError[] = [],
+  ) {
+    super(code);
+  }
+}
+
+export const badRequest = (code: MessageKey = 'error.bad_request', params?: MessageParams) =>
+  new AppError(400, code, params);
+export const unauthenticated = (code: MessageKey = 'error.unauthenticated', params?: MessageParams) =>
+  new AppError(401, code, params);
+export const forbidden = (code: MessageKey = 'error.forbidden', params?: MessageParams) =>
+  new AppError(403, code, params);
+export const notFound = (code: MessageKey = 'error.not_found', params?: MessageParams) =>
+  new AppError(404, code, params);
+export const conflict = (code: MessageKey = 'error.conflict', params?: MessageParams) =>
+  new AppError(409, code, params);
+
+/** PostgreSQL's unique_violation, for services that turn it into a domain message. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const e = error as { code?: string; constraint?: string; message?: string } | undefined;
+  if (e?.code !== '23505') return false;
+  if (!constraint) return true;
+  return e.constraint === constraint || (e.message ?? '').includes(constraint);
+}

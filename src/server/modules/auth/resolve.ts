@@ -1,0 +1,122 @@
+import { sql } from 'kysely';
+import type { AppContext } from '../../context.js';
+import { withTenant } from '../../db/tenant.js';
+import type { Actor, Membership, OrgRole, TokenRole } from '../../lib/actor.js';
+import { sha256Hex } from '../../lib/crypto.js';
+import { SESSION_IDLE_MS, SESSION_TOUCH_MS, TOKEN_PREFIX } from './constants.js';
+
+export interface SessionInfo {
+  id: string;
+  userId: string;
+  stage: 'password' | 'enrol' | 'full';
+  csrfToken: string;
+  expiresAt: Date;
+}
+
+/** The actor behind an API token, or undefined when it is unknown, expired or revoked. */
+export async function actorFromToken(ctx: AppContext, token: string): Promise<Actor | undefined> {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
+  const hash = sha256Hex(token);
+  return withTenant(ctx.db.kysely, { orgIds: [] }, async (tx) => {
+    const r = await sql<{ org_id: string; id: string; name: string; role: TokenRole }>`
+      select * from vaern_auth_token(${hash})`.execute(tx.q);
+    const row = r.rows[0];
+    if (!row) return undefined;
+    const org = await tx.q
+      .selectFrom('organisations')
+      .select('slug')
+      .where('id', '=', row.org_id)
+      .executeTakeFirst();
+    if (!org) return undefined;
+    return {
+      kind: 'token',
+      tokenId: row.id,
+      tokenName: row.name,
+      orgId: row.org_id,
+      orgSlug: org.slug,
+      role: row.role,
+    } satisfies Actor;
+  });
+}
+
+/**
+ * The session behind a cookie and, when it has passed every factor, its user as an actor.
+ * Idle sessions end here; last_seen_at is refreshed at most once a minute.
+ */
+export async function sessionFromCookie(
+  ctx: AppContext,
+  token: string,
+): Promise<{ session: SessionInfo; actor: Actor | undefined } | undefined> {
+  if (token.length > 200) return undefined;
+  const hash = sha256Hex(token);
+  const row = await withTenant(ctx.db.kysely, { orgIds: [] }, async (tx) => {
+    const r = await sql<{
+      id: string;
+      user_id: string;
+      stage: SessionInfo['stage'];
+      csrf_token: string;
+      last_seen_at: Date;
+      expires_at: Date;
+    }>`select * from vaern_auth_session(${hash})`.execute(tx.q);
+    return r.rows[0];
+  });
+  if (!row) return undefined;
+  const idleMs = Date.now() - row.last_seen_at.getTime();
+  if (idleMs > SESSION_IDLE_MS) return undefined;
+  const session: SessionInfo = {
+    id: row.id,
+    userId: row.user_id,
+    stage: row.stage,
+    csrfToken: row.csrf_token,
+    expiresAt: row.expires_at,
+  };
+  if (row.stage !== 'full') return { session, actor: undefined };
+  return { session, actor: await loadUserActor(ctx, row.user_id, row.id, idleMs) };
+}
+
+/** Builds a user's actor: identity, platform flag and memberships grouped per organisation. */
+export async function loadUserActor(
+  ctx: AppContext,
+  userId: string,
+  sessionId: string,
+  sinceLastSeenMs = 0,
+): Promise<Actor | undefined> {
+  return withTenant(ctx.db.kysely, { orgIds: [], userId }, async (tx) => {
+    const user = await tx.q
+      .selectFrom('users')
+      .select(['id', 'email', 'name', 'locale', 'platform_admin', 'deactivated_at'])
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (!user || user.deactivated_at) return undefined;
+    const rows = await tx.q
+      .selectFrom('memberships as m')
+      .innerJoin('organisations as o', 'o.id', 'm.org_id')
+      .select(['m.org_id', 'o.slug', 'o.kind', 'm.role'])
+      .where('m.user_id', '=', userId)
+      .orderBy('o.slug')
+      .execute();
+    const byOrg = new Map<string, Membership>();
+    for (const r of rows) {
+      const m = byOrg.get(r.org_id) ?? { orgId: r.org_id, slug: r.slug, kind: r.kind, roles: [] };
+      m.roles.push(r.role as OrgRole);
+      byOrg.set(r.org_id, m);
+    }
+    if (sinceLastSeenMs > SESSION_TOUCH_MS) {
+      await tx.q
+        .updateTable('sessions')
+        .set({ last_seen_at: new Date() })
+        .where('id', '=', sessionId)
+        .execute();
+    }
+    return {
+      kind: 'user',
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      locale: user.locale === 'da' ? 'da' : 'en',
+      platformAdmin: user.platform_admin,
+      memberships: [...byOrg.values()],
+      sessionId,
+    } satisfies Actor;
+  });
+}

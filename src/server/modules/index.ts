@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import type { JobDefinition } from '../jobs/queue.js';
+import { directoryRoutes } from './directory/routes.js';
+
+/** A module: its routes and its background jobs. main.ts composes them; nothing else wires. */
+export interface ModuleDef {
+  name: string;
+  routes(app: FastifyInstance, ctx: AppContext): void | Promise<void>;
+  jobs?(ctx: AppContext): JobDefinition[];
+}
+
+export const modules: ModuleDef[] = [{ name: 'directory', routes: directoryRoutes }];
