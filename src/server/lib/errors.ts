@@ -1,5 +1,8 @@
 import type { MessageKey, MessageParams } from './messages.js';
 
+/** A message key: one of messages.ts or one a module registered with addMessages. */
+type Code = MessageKey | (string & {});
+
 export interface FieldError {
   path: string;
   message: string;
@@ -9,7 +12,7 @@ export interface FieldError {
 export class AppError extends Error {
   constructor(
     readonly status: number,
-    readonly code: MessageKey,
+    readonly code: Code,
     readonly params: MessageParams = {},
     readonly fieldErrors: FieldError[] = [],
   ) {
@@ -17,15 +20,15 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (code: MessageKey = 'error.bad_request', params?: MessageParams) =>
+export const badRequest = (code: Code = 'error.bad_request', params?: MessageParams) =>
   new AppError(400, code, params);
-export const unauthenticated = (code: MessageKey = 'error.unauthenticated', params?: MessageParams) =>
+export const unauthenticated = (code: Code = 'error.unauthenticated', params?: MessageParams) =>
   new AppError(401, code, params);
-export const forbidden = (code: MessageKey = 'error.forbidden', params?: MessageParams) =>
+export const forbidden = (code: Code = 'error.forbidden', params?: MessageParams) =>
   new AppError(403, code, params);
-export const notFound = (code: MessageKey = 'error.not_found', params?: MessageParams) =>
+export const notFound = (code: Code = 'error.not_found', params?: MessageParams) =>
   new AppError(404, code, params);
-export const conflict = (code: MessageKey = 'error.conflict', params?: MessageParams) =>
+export const conflict = (code: Code = 'error.conflict', params?: MessageParams) =>
   new AppError(409, code, params);
 
 /** PostgreSQL's unique_violation, for services that turn it into a domain message. */
