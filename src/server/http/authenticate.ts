@@ -20,7 +20,7 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext, op
   app.decorateRequest('org', undefined);
   app.decorateRequest('viaCookie', false);
 
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const access: RouteAccess = request.routeOptions.config.access ?? 'actor';
     if (operator) {
       request.actor = { kind: 'operator', label: 'cli' };
