@@ -1,4 +1,5 @@
 import http from 'node:http';
+import os from 'node:os';
 import type { Readable } from 'node:stream';
 import { type Config, loadConfig } from '../server/config.js';
 import { readLock } from '../server/db/lock.js';
@@ -36,6 +37,15 @@ export function expectOk<T>(response: Response): T {
   throw new CliError(`${p?.title ?? `request failed with status ${response.status}`}${extra}`, p);
 }
 
+/** The OS user running the CLI, recorded as the operator in the audit trail. */
+function operatorName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
 function parse(text: string, contentType: string | undefined): unknown {
   if (!text) return undefined;
   if (contentType?.includes('json')) {
@@ -51,7 +61,7 @@ function parse(text: string, contentType: string | undefined): unknown {
 function socketClient(socket: string): Client {
   const send = (method: string, url: string, body: Readable | string | undefined, contentType?: string) =>
     new Promise<http.IncomingMessage>((resolve, reject) => {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { 'x-vaern-operator': operatorName() };
       if (contentType) headers['content-type'] = contentType;
       const req = http.request({ socketPath: socket, path: url, method, headers }, resolve);
       req.on('error', (error) =>
@@ -112,6 +122,7 @@ async function inProcessClient(config: Config): Promise<Client> {
       const r = await app.inject({
         method: method as 'GET',
         url,
+        headers: { 'x-vaern-operator': operatorName() },
         ...(body === undefined ? {} : { payload: body as object }),
       });
       return toResponse(r);
@@ -122,7 +133,12 @@ async function inProcessClient(config: Config): Promise<Client> {
       );
     },
     async download(url) {
-      const r = await app.inject({ method: 'GET', url, payloadAsStream: true });
+      const r = await app.inject({
+        method: 'GET',
+        url,
+        payloadAsStream: true,
+        headers: { 'x-vaern-operator': operatorName() },
+      });
       if (r.statusCode >= 300) {
         const chunks: Buffer[] = [];
         for await (const c of r.stream()) chunks.push(c as Buffer);

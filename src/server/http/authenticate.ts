@@ -23,7 +23,11 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext, op
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const access: RouteAccess = request.routeOptions.config.access ?? 'actor';
     if (operator) {
-      request.actor = { kind: 'operator', label: 'cli' };
+      // Whoever may open the socket (mode 0600) or the data directory is the operator; the CLI
+      // names its OS user so the audit trail says who ran the command.
+      const who = request.headers['x-vaern-operator'];
+      const name = typeof who === 'string' && /^[\w.-]{1,64}$/.test(who) ? who : 'unknown';
+      request.actor = { kind: 'operator', label: `cli:${name}` };
     } else {
       const auth = request.headers.authorization;
       if (auth !== undefined) {
