@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteInfo } from '../../src/server/http/app.js';
 import { engines } from '../databases.js';
-import { createOrg, createToken, type OrgFixture } from '../factories.js';
+import { createOrg, createToken, createUser, login, type OrgFixture } from '../factories.js';
 import { startTestApp, type TestApp } from '../server.js';
 
 /** Fills a route's path parameters: the victim's slug for :org, fresh ids for the rest. */
@@ -49,6 +49,24 @@ describe.each(engines())('organisation routes on %s', (engine) => {
         else refused.push(`${route.method} ${route.url} answered ${r.statusCode}`);
       }
       expect(refused).toEqual(routes.map((route) => `${route.method} ${route.url}`));
+    });
+  }
+
+  for (const role of ['admin', 'security_officer', 'management', 'auditor', 'member'] as const) {
+    it(`refuses a signed-in ${role} of another organisation on every route`, async () => {
+      const person = await login(t, await createUser(t, { org: intruder.slug, role }));
+      const answers: string[] = [];
+      for (const route of routes) {
+        const r = await t.inject({
+          method: route.method as 'GET',
+          url: urlFor(route, victim.slug),
+          headers: person.headers(),
+          ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }),
+        });
+        const ok = r.statusCode === 403 && r.json().code === 'error.org_forbidden';
+        answers.push(`${route.method} ${route.url}${ok ? '' : ` answered ${r.statusCode}`}`);
+      }
+      expect(answers).toEqual(routes.map((route) => `${route.method} ${route.url}`));
     });
   }
 

@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { auditVerify } from './audit.js';
 import { orgCreate, orgList } from './org.js';
 import { migrateCommand, serveCommand, workerCommand } from './serve.js';
 import { tokenCreate, tokenRevoke } from './token.js';
@@ -15,4 +16,5 @@ export const commands: Command[] = [
   userList,
   tokenCreate,
   tokenRevoke,
+  auditVerify,
 ];

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { JobDefinition } from '../jobs/queue.js';
+import { auditRoutes } from './audit/routes.js';
+import { authRoutes } from './auth/routes.js';
 import { directoryRoutes } from './directory/routes.js';
 
 /** A module: its routes and its background jobs. main.ts composes them; nothing else wires. */
@@ -10,4 +12,8 @@ export interface ModuleDef {
   jobs?(ctx: AppContext): JobDefinition[];
 }
 
-export const modules: ModuleDef[] = [{ name: 'directory', routes: directoryRoutes }];
+export const modules: ModuleDef[] = [
+  { name: 'directory', routes: directoryRoutes },
+  { name: 'auth', routes: authRoutes },
+  { name: 'audit', routes: auditRoutes },
+];

@@ -9,3 +9,12 @@ export const SESSION_TOUCH_MS = 60 * 1000;
 export const TOKEN_PREFIX = 'vaern_';
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_SECONDS = 15 * 60;
+/** Sign-in attempts (password or second factor) one client address may make per minute. */
+export const SIGN_IN_RATE_LIMIT = { max: 10, timeWindow: '1 minute' } as const;
+/** TOTP as every authenticator app understands it: SHA1, 6 digits, 30 s, ±1 step accepted. */
+export const TOTP_PERIOD_SECONDS = 30;
+export const TOTP_DIGITS = 6;
+export const TOTP_WINDOW = 1;
+export const TOTP_ISSUER = 'Værn';
+/** Recovery codes issued when MFA is confirmed; each works once. */
+export const RECOVERY_CODE_COUNT = 10;

@@ -1,0 +1,17 @@
+import { addMessages } from '../../lib/messages.js';
+
+/** Messages of the auth module that src/server/lib/messages.ts does not already hold. */
+addMessages({
+  'auth.mfa_not_pending': {
+    en: 'There is no sign-in waiting for a code. Sign in again.',
+    da: 'Der er ingen login, der venter på en kode. Log ind igen.',
+  },
+  'auth.mfa_enrolment_not_started': {
+    en: 'Start setting up two-factor sign-in first.',
+    da: 'Start opsætningen af tofaktor-login først.',
+  },
+  'auth.people_only': {
+    en: 'Only people signed in through the browser have sessions.',
+    da: 'Kun personer, der er logget ind i browseren, har sessioner.',
+  },
+});

@@ -1,0 +1,20 @@
+import { type Actor, MFA_ROLES, type OrgRole } from '../../lib/actor.js';
+import type { SessionInfo } from './resolve.js';
+
+type Stage = SessionInfo['stage'];
+
+/** Who must do what to sign in. One rule per decision. */
+export const authPolicy = {
+  /** Platform administrators and holders of a signing or administering role need a second factor. */
+  mfaRequired: (platformAdmin: boolean, roles: readonly string[]) =>
+    platformAdmin || roles.some((r) => MFA_ROLES.includes(r as OrgRole)),
+  /** The stage a new session starts in, once the password is right. */
+  stageAfterPassword: (mfaEnrolled: boolean, mfaRequired: boolean): Stage =>
+    mfaEnrolled ? 'password' : mfaRequired ? 'enrol' : 'full',
+  /** Enrolment: when it is demanded, or voluntarily from a full session. */
+  mayEnrol: (stage: Stage) => stage === 'enrol' || stage === 'full',
+  /** The second-factor challenge answers only a session that gave its password. */
+  mayVerify: (stage: Stage) => stage === 'password',
+  /** Listing and revoking sessions is for people; tokens and the operator have none. */
+  manageOwnSessions: (a: Actor): a is Extract<Actor, { kind: 'user' }> => a.kind === 'user',
+};

@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import type { AuthUser, SessionRow } from './queries.js';
+import type { SessionInfo } from './resolve.js';
+import type { currentSession, sessionItem } from './schemas.js';
+
+type CurrentSession = z.infer<typeof currentSession>;
+
+export function presentCurrentSession(
+  session: SessionInfo,
+  user: AuthUser,
+  memberships: Array<{ slug: string; kind: string; role: string }>,
+): CurrentSession {
+  const byOrg = new Map<string, CurrentSession['memberships'][number]>();
+  for (const m of memberships) {
+    const entry = byOrg.get(m.slug) ?? {
+      org: m.slug,
+      kind: m.kind as CurrentSession['memberships'][number]['kind'],
+      roles: [],
+    };
+    entry.roles.push(m.role as CurrentSession['memberships'][number]['roles'][number]);
+    byOrg.set(m.slug, entry);
+  }
+  return {
+    id: session.id,
+    stage: session.stage,
+    csrf_token: session.csrfToken,
+    expires_at: new Date(session.expiresAt).toISOString(),
+    user: {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      locale: user.locale === 'en' ? 'en' : 'da',
+      platform_admin: user.platform_admin,
+      mfa_enabled: user.mfa_enabled_at !== null,
+    },
+    memberships: [...byOrg.values()],
+  };
+}
+
+export function presentSession(row: SessionRow, currentId: string | undefined): z.infer<typeof sessionItem> {
+  return {
+    id: row.id,
+    created_at: new Date(row.created_at).toISOString(),
+    last_seen_at: new Date(row.last_seen_at).toISOString(),
+    expires_at: new Date(row.expires_at).toISOString(),
+    ip: row.ip,
+    user_agent: row.user_agent,
+    current: row.id === currentId,
+  };
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { ORG_KINDS, ORG_ROLES } from '../../lib/actor.js';
+
+export const loginBody = z.strictObject({
+  email: z
+    .string()
+    .trim()
+    .min(1)
+    .max(254)
+    .transform((e) => e.toLowerCase()),
+  password: z.string().min(1).max(1024),
+});
+
+const next = z
+  .enum(['mfa', 'enrol', 'done'])
+  .describe('mfa: answer POST /auth/mfa/verify; enrol: set up MFA first; done: signed in');
+
+export const loginResult = z.object({
+  next,
+  csrf_token: z.string().describe('send as the x-csrf-token header on every write with this session'),
+});
+
+const totpCode = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, 'six digits');
+
+export const verifyBody = z.union([
+  z.strictObject({ code: totpCode }),
+  z.strictObject({ recovery_code: z.string().trim().min(8).max(64) }),
+]);
+
+export const verifyResult = z.object({
+  next: z.literal('done'),
+  csrf_token: z.string(),
+  recovery_codes_left: z.number().int(),
+});
+
+export const enrolResult = z.object({
+  secret: z.string().describe('the TOTP seed, base32, for typing into an authenticator app'),
+  otpauth_uri: z.string().describe('the same seed as an otpauth:// URI, for a QR code'),
+});
+
+export const confirmBody = z.strictObject({ code: totpCode });
+
+export const confirmResult = z.object({
+  next: z.literal('done'),
+  csrf_token: z.string(),
+  recovery_codes: z.array(z.string()).describe('shown once; each works once in place of a code'),
+});
+
+export const sessionUser = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  locale: z.enum(['da', 'en']),
+  platform_admin: z.boolean(),
+  mfa_enabled: z.boolean(),
+});
+
+export const currentSession = z.object({
+  id: z.uuid(),
+  stage: z.enum(['password', 'enrol', 'full']),
+  csrf_token: z.string(),
+  expires_at: z.string(),
+  user: sessionUser,
+  memberships: z
+    .array(z.object({ org: z.string(), kind: z.enum(ORG_KINDS), roles: z.array(z.enum(ORG_ROLES)) }))
+    .describe('empty until the session is full'),
+});
+
+export const sessionItem = z.object({
+  id: z.uuid(),
+  created_at: z.string(),
+  last_seen_at: z.string(),
+  expires_at: z.string(),
+  ip: z.string().nullable(),
+  user_agent: z.string().nullable(),
+  current: z.boolean(),
+});
+
+export const sessionParams = z.strictObject({ id: z.uuid() });
