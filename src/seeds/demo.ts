@@ -1,13 +1,228 @@
 import type { AppContext } from '../server/context.js';
+import { withTenant } from '../server/db/tenant.js';
+import { type Actor, MFA_ROLES, type OrgKind, type OrgRole } from '../server/lib/actor.js';
+import { MFA_SECRET_PURPOSE, sealSecret } from '../server/lib/secretbox.js';
+import { PLATFORM_CHAIN } from '../server/modules/audit/chain.js';
+import { recordAudit } from '../server/modules/audit/record.js';
+import { createOrganisationBody, createUserBody } from '../server/modules/directory/schemas.js';
+import { createOrganisation, createUser } from '../server/modules/directory/service.js';
+
+/**
+ * The demo sector: a small, believable Danish health sector for trying Værn out. It is built
+ * through the directory's service functions as the operator "seed", so every organisation,
+ * user and membership is in the audit trail like any other change. Demo only: the passwords and
+ * the TOTP secret below are public (README.md lists them).
+ */
+
+/** The sector unit's slug; its presence means the demo sector is loaded. */
+export const DEMO_SECTOR_SLUG = 'sektorenheden';
+
+/** The one TOTP secret (base32, 160 bits) of every demo login that needs a second factor. */
+export const DEMO_TOTP_SECRET = 'VAERNDEMOVAERNDEMOVAERNDEMOVAERN';
 
 export interface DemoLogin {
-  role: string;
+  /** An organisation role, or `platform_admin`. */
+  role: OrgRole | 'platform_admin';
   email: string;
   password: string;
+  /** The organisation the role is held in; null for the platform administrator. */
+  org: string | null;
+  /** Base32 TOTP secret for the roles that must sign in with a second factor. */
   totpSecret: string | undefined;
 }
 
-/** Loads the demo sector. */
-export async function seedDemo(_ctx: AppContext): Promise<{ logins: DemoLogin[] }> {
-  throw new Error('the demo seed is not written yet');
+interface DemoOrg {
+  slug: string;
+  name: string;
+  kind: OrgKind;
+  parent?: string;
+  region?: string;
+}
+
+const REGIONS: DemoOrg[] = [
+  { slug: 'region-hovedstaden', name: 'Region Hovedstaden', kind: 'region' },
+  { slug: 'region-sjaelland', name: 'Region Sjælland', kind: 'region' },
+  { slug: 'region-syddanmark', name: 'Region Syddanmark', kind: 'region' },
+  { slug: 'region-midtjylland', name: 'Region Midtjylland', kind: 'region' },
+  { slug: 'region-nordjylland', name: 'Region Nordjylland', kind: 'region' },
+];
+
+const hospital = (slug: string, name: string, region: string): DemoOrg => ({
+  slug,
+  name,
+  kind: 'hospital',
+  parent: region,
+});
+const inRegion = (kind: OrgKind, slug: string, name: string, region: string): DemoOrg => ({
+  slug,
+  name,
+  kind,
+  region,
+});
+
+/** In creation order: a parent or region always exists before the organisations that name it. */
+export const DEMO_ORGS: DemoOrg[] = [
+  ...REGIONS,
+  hospital('rigshospitalet', 'Rigshospitalet', 'region-hovedstaden'),
+  hospital('herlev-gentofte-hospital', 'Herlev og Gentofte Hospital', 'region-hovedstaden'),
+  hospital('sjaellands-universitetshospital', 'Sjællands Universitetshospital', 'region-sjaelland'),
+  hospital('odense-universitetshospital', 'Odense Universitetshospital', 'region-syddanmark'),
+  hospital('sydvestjysk-sygehus', 'Sydvestjysk Sygehus', 'region-syddanmark'),
+  hospital('aarhus-universitetshospital', 'Aarhus Universitetshospital', 'region-midtjylland'),
+  hospital('regionshospitalet-goedstrup', 'Regionshospitalet Gødstrup', 'region-midtjylland'),
+  hospital('aalborg-universitetshospital', 'Aalborg Universitetshospital', 'region-nordjylland'),
+  inRegion('municipality', 'koebenhavns-kommune', 'Københavns Kommune', 'region-hovedstaden'),
+  inRegion('municipality', 'roskilde-kommune', 'Roskilde Kommune', 'region-sjaelland'),
+  inRegion('municipality', 'odense-kommune', 'Odense Kommune', 'region-syddanmark'),
+  inRegion('municipality', 'aarhus-kommune', 'Aarhus Kommune', 'region-midtjylland'),
+  inRegion('municipality', 'aalborg-kommune', 'Aalborg Kommune', 'region-nordjylland'),
+  inRegion('practice', 'laegehuset-noerrebro', 'Lægehuset Nørrebro', 'region-hovedstaden'),
+  inRegion('practice', 'laegerne-ved-havnen', 'Lægerne ved Havnen', 'region-syddanmark'),
+  inRegion('practice', 'laegerne-i-viborg', 'Lægerne i Viborg', 'region-midtjylland'),
+  inRegion('pharmacy', 'apoteket-ved-domkirken', 'Apoteket ved Domkirken', 'region-sjaelland'),
+  inRegion('pharmacy', 'apoteket-limfjorden', 'Apoteket Limfjorden', 'region-nordjylland'),
+  { slug: 'nordlys-sundheds-it', name: 'Nordlys Sundheds-IT A/S', kind: 'supplier' },
+  // Last: its presence is what demoSectorLoaded checks, so an interrupted seed is not taken for done.
+  {
+    slug: DEMO_SECTOR_SLUG,
+    name: 'Sektorenheden for cyber- og informationssikkerhed i sundhedssektoren',
+    kind: 'sector_unit',
+  },
+];
+
+interface DemoUser {
+  email: string;
+  name: string;
+  password: string;
+  /** Organisation and role; absent for the platform administrator. */
+  membership?: { org: string; role: OrgRole };
+}
+
+/** One login per role; every password is public (demo only). */
+export const DEMO_USERS: DemoUser[] = [
+  { email: 'platform@vaern.example', name: 'Jens Lund', password: 'vaern-demo-platform' },
+  {
+    email: 'koordinator@sektorenheden.example',
+    name: 'Sofie Kjær',
+    password: 'vaern-demo-koordinator',
+    membership: { org: DEMO_SECTOR_SLUG, role: 'sector_coordinator' },
+  },
+  {
+    email: 'admin@regionh.example',
+    name: 'Lars Nielsen',
+    password: 'vaern-demo-admin',
+    membership: { org: 'region-hovedstaden', role: 'admin' },
+  },
+  {
+    email: 'sikkerhed@regionh.example',
+    name: 'Anne Holm',
+    password: 'vaern-demo-sikkerhed',
+    membership: { org: 'region-hovedstaden', role: 'security_officer' },
+  },
+  {
+    email: 'direktion@regionh.example',
+    name: 'Karen Dahl',
+    password: 'vaern-demo-ledelse',
+    membership: { org: 'region-hovedstaden', role: 'management' },
+  },
+  {
+    email: 'revisor@regionh.example',
+    name: 'Peter Skov',
+    password: 'vaern-demo-revisor',
+    membership: { org: 'region-hovedstaden', role: 'auditor' },
+  },
+  {
+    email: 'systemejer@rigshospitalet.example',
+    name: 'Mads Berg',
+    password: 'vaern-demo-systemejer',
+    membership: { org: 'rigshospitalet', role: 'system_owner' },
+  },
+  {
+    email: 'medarbejder@rigshospitalet.example',
+    name: 'Ida Møller',
+    password: 'vaern-demo-medarbejder',
+    membership: { org: 'rigshospitalet', role: 'member' },
+  },
+  {
+    email: 'sikkerhed@rm.example',
+    name: 'Henrik Bach',
+    password: 'vaern-demo-midtjylland',
+    membership: { org: 'region-midtjylland', role: 'security_officer' },
+  },
+];
+
+const SEED_ACTOR: Actor = { kind: 'operator', label: 'seed' };
+const OPERATOR_SCOPE = { orgIds: [], operator: true } as const;
+
+/** Whoever holds a role that MFA_ROLES names, and every platform administrator, signs in with TOTP. */
+const needsMfa = (u: DemoUser) => u.membership === undefined || MFA_ROLES.includes(u.membership.role);
+
+/** Raised when the sector unit already exists: the demo is loaded once per database. */
+export class DemoAlreadyLoadedError extends Error {
+  constructor() {
+    super(`The demo sector is already loaded (the organisation "${DEMO_SECTOR_SLUG}" exists).`);
+  }
+}
+
+/** Whether the demo sector's unit exists in this database. */
+export async function demoSectorLoaded(ctx: AppContext): Promise<boolean> {
+  const row = await withTenant(ctx.db.kysely, OPERATOR_SCOPE, (tx) =>
+    tx.q.selectFrom('organisations').select('id').where('slug', '=', DEMO_SECTOR_SLUG).executeTakeFirst(),
+  );
+  return row !== undefined;
+}
+
+/**
+ * Loads the demo sector: organisations, one user per role, and for the roles that require it a
+ * TOTP second factor already enrolled with DEMO_TOTP_SECRET (sealed under VAERN_SECRET as the
+ * login flow expects). Each organisation and user is its own audited transaction; the MFA
+ * enrolments are one more.
+ */
+export async function seedDemo(ctx: AppContext): Promise<{ logins: DemoLogin[] }> {
+  if (await demoSectorLoaded(ctx)) throw new DemoAlreadyLoadedError();
+  for (const org of DEMO_ORGS) {
+    await createOrganisation({ ctx, actor: SEED_ACTOR, input: createOrganisationBody.parse(org) });
+  }
+  const created: Array<{ id: string; user: DemoUser }> = [];
+  for (const user of DEMO_USERS) {
+    const input = createUserBody.parse({
+      email: user.email,
+      name: user.name,
+      password: user.password,
+      platform_admin: user.membership === undefined,
+      ...(user.membership ? { org: user.membership.org, role: user.membership.role } : {}),
+    });
+    const row = await createUser({ ctx, actor: SEED_ACTOR, input });
+    created.push({ id: row.id, user });
+  }
+  const enrolled = created.filter((c) => needsMfa(c.user));
+  await withTenant(ctx.db.kysely, OPERATOR_SCOPE, async (tx) => {
+    for (const { id, user } of enrolled) {
+      await tx.q
+        .updateTable('users')
+        .set({
+          mfa_secret: sealSecret(ctx.config.secret, MFA_SECRET_PURPOSE, DEMO_TOTP_SECRET),
+          mfa_enabled_at: new Date(),
+        })
+        .where('id', '=', id)
+        .execute();
+      await recordAudit(tx, ctx.anchors, {
+        chain: PLATFORM_CHAIN,
+        actor: SEED_ACTOR,
+        action: 'user.mfa_enable',
+        targetType: 'user',
+        targetId: id,
+        after: { email: user.email, method: 'totp', source: 'demo seed' },
+      });
+    }
+  });
+  return {
+    logins: DEMO_USERS.map((u) => ({
+      role: u.membership?.role ?? 'platform_admin',
+      email: u.email,
+      password: u.password,
+      org: u.membership?.org ?? null,
+      totpSecret: needsMfa(u) ? DEMO_TOTP_SECRET : undefined,
+    })),
+  };
 }

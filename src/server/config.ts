@@ -21,6 +21,10 @@ const envSchema = z.object({
   VAERN_PUBLIC_URL: z.url().optional(),
   VAERN_AUDIT_ANCHORS: z.string().min(1).optional(),
   VAERN_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(512),
+  VAERN_TRUST_PROXY: z
+    .string()
+    .regex(/^[0-9a-fA-F.:/,\s]+$/, 'a comma-separated list of proxy addresses or CIDR ranges')
+    .optional(),
   VAERN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -36,6 +40,8 @@ export interface Config {
   auditAnchorsPath: string;
   maxUploadBytes: number;
   logLevel: z.infer<typeof envSchema>['VAERN_LOG_LEVEL'];
+  /** Reverse proxies whose X-Forwarded-For is believed (client addresses for rate limits, audit). */
+  trustProxy: string[];
 }
 
 /** Empty strings count as unset, as a shell `FOO= cmd` intends. */
@@ -88,5 +94,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { po
     auditAnchorsPath: path.resolve(e.VAERN_AUDIT_ANCHORS ?? path.join(dataDir, 'audit-anchors.jsonl')),
     maxUploadBytes: e.VAERN_MAX_UPLOAD_MB * 1024 * 1024,
     logLevel: e.VAERN_LOG_LEVEL,
+    trustProxy: (e.VAERN_TRUST_PROXY ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
   };
 }

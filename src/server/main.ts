@@ -1,9 +1,23 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Config } from './config.js';
+import { withTenant } from './db/tenant.js';
 import { buildHttpApp, type VaernApp } from './http/app.js';
 import { openRuntime, type Runtime } from './runtime.js';
+
+/**
+ * The first `serve` of an embedded data directory that holds no organisation yet (a CLI command
+ * may have created the database before; the demo is still offered then). Never on PostgreSQL.
+ */
+async function isFirstEmbeddedStart(runtime: Runtime): Promise<boolean> {
+  const { config, db } = runtime.ctx;
+  if (!runtime.lock || existsSync(path.join(config.dataDir, 'started'))) return false;
+  const org = await withTenant(db.kysely, { orgIds: [] }, (tx) =>
+    tx.q.selectFrom('organisations').select('id').limit(1).executeTakeFirst(),
+  );
+  return org === undefined;
+}
 
 export interface ServeOptions {
   port: number;
@@ -38,7 +52,9 @@ export async function serve(config: Config, options: ServeOptions): Promise<Serv
     await runtime.close();
   };
   try {
-    if (runtime.freshEmbedded && options.onFirstStart) await options.onFirstStart(runtime);
+    if (options.onFirstStart && (await isFirstEmbeddedStart(runtime))) await options.onFirstStart(runtime);
+    if (runtime.lock)
+      writeFileSync(path.join(config.dataDir, 'started'), new Date().toISOString(), { mode: 0o600 });
     if (options.worker) await runtime.ctx.jobs.work();
     app = await buildHttpApp(runtime.ctx, { logger: options.logger });
     const address = await app.listen({ port: options.port, host: '0.0.0.0' });

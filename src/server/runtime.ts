@@ -11,8 +11,6 @@ import { modules } from './modules/index.js';
 export interface Runtime {
   ctx: AppContext;
   lock: DataDirLock | undefined;
-  /** True when this start created the embedded database (the demo sector is loaded then). */
-  freshEmbedded: boolean;
   close(): Promise<void>;
 }
 
@@ -42,11 +40,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
       dataDir: config.dataDir,
       memory: options.memory,
     });
-    let fresh = false;
-    if (options.migrate ?? true) {
-      const result = await migrate(db);
-      fresh = db.kind === 'pglite' && result.applied.includes('0001-core.sql');
-    }
+    if (options.migrate ?? true) await migrate(db);
     const log = pino({ level: options.logger ? config.logLevel : 'silent' });
     const jobs = new Jobs(db, config.databaseUrl);
     const ctx: AppContext = {
@@ -62,7 +56,6 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
     return {
       ctx,
       lock,
-      freshEmbedded: fresh,
       async close() {
         await jobs.stop();
         await opened.close();

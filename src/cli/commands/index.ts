@@ -1,6 +1,8 @@
 import type { Command } from '../command.js';
 import { auditVerify } from './audit.js';
+import { backupCommand, restoreCommand } from './backup.js';
 import { orgCreate, orgList } from './org.js';
+import { seedDemoCommand } from './seed.js';
 import { migrateCommand, serveCommand, workerCommand } from './serve.js';
 import { tokenCreate, tokenRevoke } from './token.js';
 import { userCreate, userList } from './user.js';
@@ -10,6 +12,7 @@ export const commands: Command[] = [
   serveCommand,
   workerCommand,
   migrateCommand,
+  seedDemoCommand,
   orgCreate,
   orgList,
   userCreate,
@@ -17,4 +20,6 @@ export const commands: Command[] = [
   tokenCreate,
   tokenRevoke,
   auditVerify,
+  backupCommand,
+  restoreCommand,
 ];

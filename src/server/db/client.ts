@@ -40,6 +40,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     pool.on('error', () => {
       /* a broken idle connection is dropped by the pool; the next query reconnects */
     });
+    // A connection lost while checked out fails its query; without a listener the client's
+    // 'error' event would crash the process.
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+    });
     const version = await pool.query<{ server_version: string }>('show server_version');
     const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {

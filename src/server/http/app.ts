@@ -21,6 +21,8 @@ export interface HttpOptions {
   /** The operator's app: served on the Unix socket or in-process to the CLI, every request as the operator. */
   operator?: boolean;
   logger?: boolean;
+  /** Requests per minute per client address on the public app (default GLOBAL_RATE_LIMIT); tests lower it. */
+  rateLimitMax?: number;
 }
 
 export interface RouteInfo {
@@ -33,13 +35,19 @@ export type VaernApp = FastifyInstance & { vaernRoutes: RouteInfo[] };
 
 /** Default JSON body limit; uploads have their own, larger limit on their routes. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
+/** Requests per minute per client address on the public app. */
+export const GLOBAL_RATE_LIMIT = 600;
+/** Where the API documentation page is served. */
+export const DOCS_PREFIX = '/api/docs';
 
 export async function buildHttpApp(ctx: AppContext, options: HttpOptions = {}): Promise<VaernApp> {
   const operator = options.operator ?? false;
   const app = Fastify({
     logger: options.logger ? { level: ctx.config.logLevel } : false,
     bodyLimit: JSON_BODY_LIMIT,
-    trustProxy: false,
+    // Behind a TLS-terminating proxy, name it in VAERN_TRUST_PROXY so that rate limits and the
+    // audit trail see the client's address rather than the proxy's.
+    trustProxy: ctx.config.trustProxy.length > 0 ? ctx.config.trustProxy : false,
     routerOptions: { ignoreTrailingSlash: true },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
@@ -48,6 +56,12 @@ export async function buildHttpApp(ctx: AppContext, options: HttpOptions = {}): 
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, 'error.not_found'));
 
+  // The docs page and its assets are public; @fastify/swagger-ui registers them without our config.
+  app.addHook('onRoute', (route) => {
+    if (route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`)) {
+      route.config = { ...route.config, access: 'public' };
+    }
+  });
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -85,7 +99,11 @@ export async function buildHttpApp(ctx: AppContext, options: HttpOptions = {}): 
   });
   await app.register(cookie);
   if (!operator) {
-    await app.register(rateLimit, { global: true, max: 600, timeWindow: '1 minute' });
+    await app.register(rateLimit, {
+      global: true,
+      max: options.rateLimitMax ?? GLOBAL_RATE_LIMIT,
+      timeWindow: '1 minute',
+    });
   }
 
   await app.register(swagger, {
@@ -110,10 +128,12 @@ export async function buildHttpApp(ctx: AppContext, options: HttpOptions = {}): 
   app.get('/api/v1/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
+  // No staticCSP: the plugin's own header would replace ours with a laxer one (frame-ancestors
+  // 'self', styles from any https origin), so the page runs under the strict policy above.
+  // BaseLayout leaves out the top bar, whose inline SVG logo carries a <style> that policy blocks.
   await app.register(swaggerUi, {
-    routePrefix: '/api/docs',
-    staticCSP: true,
-    uiConfig: { deepLinking: true },
+    routePrefix: DOCS_PREFIX,
+    uiConfig: { deepLinking: true, layout: 'BaseLayout' },
     uiHooks: {},
   });
 

@@ -21,7 +21,8 @@ export function registerAuthentication(app: FastifyInstance, ctx: AppContext, op
   app.decorateRequest('viaCookie', false);
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const access: RouteAccess = request.routeOptions.config.access ?? 'actor';
+    // An unknown URL is answered 404 for everyone: it protects nothing.
+    const access: RouteAccess = request.is404 ? 'public' : (request.routeOptions.config.access ?? 'actor');
     if (operator) {
       // Whoever may open the socket (mode 0600) or the data directory is the operator; the CLI
       // names its OS user so the audit trail says who ran the command.

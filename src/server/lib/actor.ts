@@ -22,6 +22,10 @@ export const MFA_ROLES: readonly OrgRole[] = [
   'sector_coordinator',
 ];
 
+/** Platform administrators and holders of a signing or administering role need a second factor. */
+export const mfaRequiredFor = (platformAdmin: boolean, roles: readonly string[]): boolean =>
+  platformAdmin || roles.some((r) => MFA_ROLES.includes(r as OrgRole));
+
 export const ORG_KINDS = [
   'sector_unit',
   'region',
@@ -51,6 +55,8 @@ export type Actor =
       platformAdmin: boolean;
       memberships: Membership[];
       sessionId: string;
+      /** Holds a role that needs a second factor but has none enrolled (granted after sign-in). */
+      mfaMissing?: boolean;
     }
   | { kind: 'token'; tokenId: string; tokenName: string; orgId: string; orgSlug: string; role: TokenRole }
   /** Whoever runs the CLI with access to the instance's data directory or DATABASE_URL. */

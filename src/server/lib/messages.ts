@@ -49,8 +49,8 @@ const messages = {
     da: 'Forespørgslen mangler et gyldigt CSRF-token. Genindlæs siden og prøv igen.',
   },
   'auth.invalid_credentials': {
-    en: 'The e-mail address or password is wrong.',
-    da: 'E-mailadressen eller adgangskoden er forkert.',
+    en: 'The e-mail address or password is wrong, or the account is locked for 15 minutes after too many attempts.',
+    da: 'E-mailadressen eller adgangskoden er forkert, eller kontoen er låst i 15 minutter efter for mange forsøg.',
   },
   'auth.locked': {
     en: 'Too many failed attempts. The account is locked until {until}.',

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import type { JobDefinition } from '../jobs/queue.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
+import { backupRoutes } from './backup/routes.js';
 import { directoryRoutes } from './directory/routes.js';
 
 /** A module: its routes and its background jobs. main.ts composes them; nothing else wires. */
@@ -16,4 +17,5 @@ export const modules: ModuleDef[] = [
   { name: 'directory', routes: directoryRoutes },
   { name: 'auth', routes: authRoutes },
   { name: 'audit', routes: auditRoutes },
+  { name: 'backup', routes: backupRoutes },
 ];

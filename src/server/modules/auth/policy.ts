@@ -1,4 +1,4 @@
-import { type Actor, MFA_ROLES, type OrgRole } from '../../lib/actor.js';
+import { type Actor, mfaRequiredFor } from '../../lib/actor.js';
 import type { SessionInfo } from './resolve.js';
 
 type Stage = SessionInfo['stage'];
@@ -6,8 +6,7 @@ type Stage = SessionInfo['stage'];
 /** Who must do what to sign in. One rule per decision. */
 export const authPolicy = {
   /** Platform administrators and holders of a signing or administering role need a second factor. */
-  mfaRequired: (platformAdmin: boolean, roles: readonly string[]) =>
-    platformAdmin || roles.some((r) => MFA_ROLES.includes(r as OrgRole)),
+  mfaRequired: mfaRequiredFor,
   /** The stage a new session starts in, once the password is right. */
   stageAfterPassword: (mfaEnrolled: boolean, mfaRequired: boolean): Stage =>
     mfaEnrolled ? 'password' : mfaRequired ? 'enrol' : 'full',

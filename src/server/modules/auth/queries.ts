@@ -26,6 +26,21 @@ export async function findLoginUser(tx: Tx, email: string): Promise<LoginUser | 
   return r.rows[0];
 }
 
+/**
+ * Claims one attempt (password or second factor) before it is checked: false when the account is
+ * locked. The count is cleared by recordLoginAttempt(ok = true) once the attempt succeeds.
+ */
+export async function claimAttempt(tx: Tx, userId: string): Promise<boolean> {
+  const r = await sql<{ ok: boolean }>`select vaern_auth_claim_attempt(${userId}::uuid,
+              ${MAX_FAILED_LOGINS}::integer, ${LOCKOUT_SECONDS}::integer) as ok`.execute(tx.q);
+  return r.rows[0]?.ok === true;
+}
+
+/** Gives back the attempt a right password claimed while its second factor is still to come. */
+export async function releaseAttempt(tx: Tx, userId: string): Promise<void> {
+  await sql`select vaern_auth_release_attempt(${userId}::uuid)`.execute(tx.q);
+}
+
 /** Counts a failed attempt (locking the account at the limit) or clears the count on success. */
 export async function recordLoginAttempt(tx: Tx, userId: string, ok: boolean): Promise<void> {
   await sql`select vaern_auth_record_login(${userId}::uuid, ${ok}::boolean,

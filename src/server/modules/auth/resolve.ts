@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { withTenant } from '../../db/tenant.js';
 import type { Actor, Membership, OrgRole, TokenRole } from '../../lib/actor.js';
+import { mfaRequiredFor } from '../../lib/actor.js';
 import { sha256Hex } from '../../lib/crypto.js';
 import { SESSION_IDLE_MS, SESSION_TOUCH_MS, TOKEN_PREFIX } from './constants.js';
 
@@ -71,7 +72,16 @@ export async function sessionFromCookie(
     expiresAt: row.expires_at,
   };
   if (row.stage !== 'full') return { session, actor: undefined };
-  return { session, actor: await loadUserActor(ctx, row.user_id, row.id, idleMs) };
+  const actor = await loadUserActor(ctx, row.user_id, row.id, idleMs);
+  if (actor?.kind === 'user' && actor.mfaMissing) {
+    // A role that needs a second factor was granted after this session signed in without one:
+    // the session falls back to enrolment before it may act again.
+    await withTenant(ctx.db.kysely, { orgIds: [], userId: row.user_id }, (tx) =>
+      tx.q.updateTable('sessions').set({ stage: 'enrol' }).where('id', '=', row.id).execute(),
+    );
+    return { session: { ...session, stage: 'enrol' }, actor: undefined };
+  }
+  return { session, actor };
 }
 
 /** Builds a user's actor: identity, platform flag and memberships grouped per organisation. */
@@ -84,7 +94,7 @@ export async function loadUserActor(
   return withTenant(ctx.db.kysely, { orgIds: [], userId }, async (tx) => {
     const user = await tx.q
       .selectFrom('users')
-      .select(['id', 'email', 'name', 'locale', 'platform_admin', 'deactivated_at'])
+      .select(['id', 'email', 'name', 'locale', 'platform_admin', 'deactivated_at', 'mfa_enabled_at'])
       .where('id', '=', userId)
       .executeTakeFirst();
     if (!user || user.deactivated_at) return undefined;
@@ -108,8 +118,10 @@ export async function loadUserActor(
         .where('id', '=', sessionId)
         .execute();
     }
+    const roles = [...byOrg.values()].flatMap((m) => m.roles);
     return {
       kind: 'user',
+      mfaMissing: user.mfa_enabled_at === null && mfaRequiredFor(user.platform_admin, roles),
       userId: user.id,
       email: user.email,
       name: user.name,

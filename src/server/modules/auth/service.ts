@@ -84,25 +84,24 @@ export async function login(opts: {
   const { ctx, email, password, client } = opts;
   const db = ctx.db.kysely;
   const user = await withTenant(db, { orgIds: [] }, (tx) => q.findLoginUser(tx, email));
-  if (user && !user.deactivated_at && user.locked_until && user.locked_until > new Date()) {
-    await withTenant(db, { orgIds: [] }, (tx) =>
-      recordAudit(tx, ctx.anchors, {
-        chain: PLATFORM_CHAIN,
-        actor: undefined,
-        action: 'auth.login_failed',
-        targetType: 'user',
-        targetId: user.id,
-        after: { email: user.email, reason: 'locked', ip: client.ip },
-      }),
-    );
-    throw new AppError(403, 'auth.locked', { until: formatUntil(user.locked_until) });
-  }
-  const passwordOk = await verifyPassword(user?.password_hash ?? null, password);
-  if (!user || user.deactivated_at || !passwordOk) {
+  // The attempt is claimed before the password is checked, atomically, so parallel guesses
+  // cannot outrun the lockout. A locked account answers exactly like a wrong password, after the
+  // same hashing time, so that neither the answer nor its timing tells which addresses exist.
+  const claimed =
+    user && !user.deactivated_at
+      ? await withTenant(db, { orgIds: [] }, (tx) => q.claimAttempt(tx, user.id))
+      : false;
+  const passwordOk = await verifyPassword(claimed ? (user?.password_hash ?? null) : null, password);
+  if (!user || user.deactivated_at || !claimed || !passwordOk) {
     await withTenant(db, { orgIds: [] }, async (tx) => {
-      if (user && !user.deactivated_at) await q.recordLoginAttempt(tx, user.id, false);
       // An unknown address is not recorded: people sometimes type their password into it.
-      const reason = !user ? 'unknown_email' : user.deactivated_at ? 'deactivated' : 'wrong_password';
+      const reason = !user
+        ? 'unknown_email'
+        : user.deactivated_at
+          ? 'deactivated'
+          : !claimed
+            ? 'locked'
+            : 'wrong_password';
       await recordAudit(tx, ctx.anchors, {
         chain: PLATFORM_CHAIN,
         actor: undefined,
@@ -128,6 +127,7 @@ export async function login(opts: {
     // While a second factor is still to come the failure count stays, so that the password
     // alone never clears the count of wrong codes.
     if (stage !== 'password') await q.recordLoginAttempt(tx, user.id, true);
+    else await q.releaseAttempt(tx, user.id);
     const session = await openSession(tx, user.id, stage, client);
     await recordAudit(tx, ctx.anchors, {
       chain: PLATFORM_CHAIN,
@@ -151,6 +151,14 @@ export async function startMfaEnrolment(opts: { ctx: AppContext; session: Sessio
     if (user.mfa_enabled_at) throw conflict('auth.mfa_already_enrolled');
     const secret = newTotpSecret();
     await q.setPendingSecret(tx, user.id, sealSecret(ctx.config.secret, MFA_SECRET_PURPOSE, secret));
+    await recordAudit(tx, ctx.anchors, {
+      chain: PLATFORM_CHAIN,
+      actor: auditActor(user, session.id),
+      action: 'auth.mfa_enrol_start',
+      targetType: 'user',
+      targetId: user.id,
+      after: { session_id: session.id },
+    });
     return { secret, otpauth_uri: otpauthUri(secret, user.email) };
   });
 }
@@ -221,8 +229,11 @@ export async function verifySecondFactor(opts: {
     async (tx): Promise<VerifyOutcome> => {
       const user = await q.findAuthUser(tx, session.userId);
       if (!user?.mfa_secret || user.deactivated_at) return { kind: 'refused' };
-      if (user.locked_until && user.locked_until > new Date())
-        return { kind: 'locked', until: user.locked_until };
+      // Claimed before the code is checked, like passwords: parallel guesses share one count.
+      if (!(await q.claimAttempt(tx, user.id))) {
+        const until = (await q.findAuthUser(tx, user.id))?.locked_until ?? new Date();
+        return { kind: 'locked', until };
+      }
       const method = 'code' in answer ? 'totp' : 'recovery_code';
       let ok: boolean;
       if ('code' in answer) {
@@ -235,7 +246,6 @@ export async function verifySecondFactor(opts: {
         ok = await q.claimRecoveryCode(tx, user.id, recoveryCodeHash(answer.recovery_code));
       }
       if (!ok) {
-        await q.recordLoginAttempt(tx, user.id, false);
         await recordAudit(tx, ctx.anchors, {
           chain: PLATFORM_CHAIN,
           actor: undefined,
