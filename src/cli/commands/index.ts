@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { auditVerify } from './audit.js';
 import { backupCommand, restoreCommand } from './backup.js';
+import { importCommand } from './import.js';
 import { orgCreate, orgList } from './org.js';
 import { seedDemoCommand } from './seed.js';
 import { migrateCommand, serveCommand, workerCommand } from './serve.js';
@@ -19,6 +20,7 @@ export const commands: Command[] = [
   userList,
   tokenCreate,
   tokenRevoke,
+  importCommand,
   auditVerify,
   backupCommand,
   restoreCommand,

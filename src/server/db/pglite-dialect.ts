@@ -30,6 +30,9 @@ class SerialisedDriver implements Driver {
       release = resolve;
     });
     await previous;
+    // PGlite runs each query synchronously: yield one turn of the event loop first, so that a
+    // long chain of queries (an import, a backup) lets incoming requests be read and queued.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     this.#release = release;
     return this.inner.acquireConnection();
   }

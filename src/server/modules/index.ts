@@ -5,6 +5,8 @@ import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { backupRoutes } from './backup/routes.js';
 import { directoryRoutes } from './directory/routes.js';
+import { importJobs } from './imports/jobs.js';
+import { importRoutes } from './imports/routes.js';
 
 /** A module: its routes and its background jobs. main.ts composes them; nothing else wires. */
 export interface ModuleDef {
@@ -18,4 +20,5 @@ export const modules: ModuleDef[] = [
   { name: 'auth', routes: authRoutes },
   { name: 'audit', routes: auditRoutes },
   { name: 'backup', routes: backupRoutes },
+  { name: 'imports', routes: importRoutes, jobs: importJobs },
 ];

@@ -71,8 +71,11 @@ export async function storeFile(opts: {
         q.insertChunk(tx, { org_id: orgId, file_id: id, n: chunkNo, data }),
       );
     };
-    for await (const part of opts.body) {
-      const buf = asBuffer(part);
+    // Iterated by hand: leaving a for-await loop early would destroy the request and, with it,
+    // the connection that is to carry the 413 back.
+    const body = opts.body[Symbol.asyncIterator]();
+    for (let next = await body.next(); !next.done; next = await body.next()) {
+      const buf = asBuffer(next.value);
       size += buf.length;
       if (size > limit) throw tooLarge(limit);
       hash.update(buf);

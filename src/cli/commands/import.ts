@@ -1,0 +1,151 @@
+import { createReadStream, statSync } from 'node:fs';
+import path from 'node:path';
+import { importDefinitions } from '../../server/modules/imports/registers/index.js';
+import { type Client, connect, expectOk } from '../client.js';
+import { type Command, type Io, requireString } from '../command.js';
+import { CliError } from '../errors.js';
+
+interface ImportState {
+  import_id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'refused' | 'failed';
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: number;
+  error_list: Array<{ row: number | null; column: string | null; message: string }>;
+  phase: string | null;
+  processed: number;
+  progress: number;
+  [key: string]: unknown;
+}
+
+/** Keys of the API's import status that are not part of the summary. */
+const STATUS_KEYS = new Set([
+  'kind',
+  'phase',
+  'processed',
+  'progress',
+  'file_name',
+  'created_at',
+  'finished_at',
+]);
+const FINAL = new Set(['succeeded', 'refused', 'failed']);
+const POLL_MS = 200;
+
+const MEDIA_TYPES: Record<string, string> = {
+  '.csv': 'text/csv',
+  '.txt': 'text/csv',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.json': 'application/json',
+  '.xml': 'application/xml',
+};
+
+const mediaTypeOf = (file: string): string =>
+  MEDIA_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+
+const summaryOf = (state: ImportState) =>
+  Object.fromEntries(Object.entries(state).filter(([key]) => !STATUS_KEYS.has(key)));
+
+/** Progress on stderr: a bar redrawn in place on a terminal, otherwise one line per phase. */
+function progressReporter(io: Io) {
+  const tty = process.stderr.isTTY === true;
+  let lastPhase: string | null = null;
+  return {
+    update(state: ImportState) {
+      const phase = state.phase ?? state.status;
+      if (tty) {
+        const width = 30;
+        const done = Math.round(state.progress * width);
+        const bar = `${'#'.repeat(done)}${'.'.repeat(width - done)}`;
+        const percent = `${Math.floor(state.progress * 100)}`.padStart(3);
+        process.stderr.write(`\r[${bar}] ${percent}% ${phase.padEnd(9)} ${state.processed} rows\x1b[K`);
+      } else if (phase !== lastPhase && !FINAL.has(state.status)) {
+        io.warn(state.processed > 0 ? `${phase}… (${state.processed} rows so far)` : `${phase}…`);
+      }
+      lastPhase = phase;
+    },
+    end() {
+      if (tty) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+async function follow(client: Client, url: string, io: Io): Promise<ImportState> {
+  const progress = progressReporter(io);
+  try {
+    for (;;) {
+      const state = expectOk<ImportState>(await client.request('GET', url));
+      progress.update(state);
+      if (FINAL.has(state.status)) return state;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  } finally {
+    progress.end();
+  }
+}
+
+function report(io: Io, file: string, org: string, state: ImportState) {
+  const counts = `${state.rows} row(s): ${state.created} created, ${state.updated} updated, ${state.unchanged} unchanged`;
+  if (state.status === 'succeeded') {
+    io.say(`Imported ${file} into ${org}: ${counts}.`);
+    return;
+  }
+  // A refusal is the command's failure message: on stderr, and not next to the --json summary.
+  if (io.json) return;
+  const what = state.status === 'refused' ? 'Refused' : 'Failed';
+  io.warn(`${what}: ${file} was not imported; nothing was changed (${state.errors} error(s)).`);
+  for (const e of state.error_list) {
+    const where = [e.row === null ? undefined : `row ${e.row}`, e.column ?? undefined]
+      .filter(Boolean)
+      .join(', ');
+    io.warn(where ? `  ${where}: ${e.message}` : `  ${e.message}`);
+  }
+  if (state.errors > state.error_list.length) {
+    io.warn(`  … and ${state.errors - state.error_list.length} more`);
+  }
+}
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'Import a register file into an organisation (validated whole, applied in one step)',
+  usage: '<kind> --org <slug> FILE',
+  help: [
+    'Kinds:',
+    ...importDefinitions.map((d) => `  ${d.kind.padEnd(14)} ${d.title}`),
+    'The file is checked whole first: with any error nothing is imported, and every error is',
+    'listed with its row (1 is the header line) and column. Progress goes to stderr.',
+    'Exit code 0 when imported, 1 when refused or failed; --json prints the summary either way.',
+  ],
+  options: { org: { type: 'string' } },
+  positionals: [2, 2],
+  async run({ values, positionals, io }) {
+    const [kind = '', file = ''] = positionals;
+    const org = requireString(values, 'org');
+    try {
+      if (!statSync(file).isFile()) throw new Error('not a file');
+    } catch (error) {
+      throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+    }
+    const client = await connect();
+    try {
+      // In this process nobody else runs the job: work the queue here until the import ends.
+      if (client.mode === 'in-process') await client.runtime?.ctx.jobs.work();
+      const base = `/api/v1/orgs/${encodeURIComponent(org)}/imports`;
+      const name = encodeURIComponent(path.basename(file));
+      const started = expectOk<{ import_id: string }>(
+        await client.upload(
+          `${base}/${encodeURIComponent(kind)}?name=${name}`,
+          createReadStream(file),
+          mediaTypeOf(file),
+        ),
+      );
+      const state = await follow(client, `${base}/${started.import_id}`, io);
+      io.emit(summaryOf(state));
+      report(io, path.basename(file), org, state);
+      return state.status === 'succeeded' ? 0 : 1;
+    } finally {
+      await client.close();
+    }
+  },
+};

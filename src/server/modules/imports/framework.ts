@@ -1,0 +1,151 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import type { Tx } from '../../db/tenant.js';
+import type { OrgRef } from '../../http/types.js';
+import type { Actor } from '../../lib/actor.js';
+import type { MessageParams } from '../../lib/messages.js';
+
+/**
+ * The contract between the import framework and the registers and scanners that use it
+ * (docs/imports.md). A definition says which files it reads, who may start it, how to read the
+ * file into keyed records (validating every row), and how to apply the staged records in one
+ * transaction. The framework does the rest: storing the upload, the job, staging in bounded
+ * chunks, duplicate keys, progress, refusal, the audit entry and the one summary.
+ */
+export interface ImportDefinition {
+  /** The `{kind}` of `POST /api/v1/orgs/{org}/imports/{kind}` and of `vaern import <kind>`. */
+  kind: string;
+  /** One line for people: what the import brings in. */
+  title: string;
+  /** Media types (without parameters) the reader understands. */
+  accepts: readonly string[];
+  /** Options from the upload's query string (besides `name`); a strict object. Default: none. */
+  options?: z.ZodType<Record<string, unknown>>;
+  /** The column that holds a row's key, named in duplicate-key errors; undefined when rows have no key. */
+  keyColumn?: string;
+  /** Who may start this import in the organisation (the operator passes every role check). */
+  mayStart(actor: Actor, org: OrgRef): boolean;
+  /**
+   * Reads the stored file and yields one item per data row, validated, in file order. A problem
+   * with a row or cell goes into the row's `issues`; a problem with the file as a whole (encoding,
+   * header) is thrown as FileRefused. Must read with bounded memory: the file may be large.
+   */
+  read(input: ReadInput): AsyncIterable<ReadRow>;
+  /**
+   * Checks across the staged rows and against the database (references to other registers), set
+   * based. Returns at most `limit` issues, ordered by row, and how many there are in all.
+   */
+  check?(tx: Tx, job: ImportJob, limit: number): Promise<{ issues: ImportIssue[]; total: number }>;
+  /**
+   * Optional work before the switch, done in bounded slices of the staged rows (at most 10,000
+   * each), each slice its own short transaction, so that on the embedded database other requests
+   * are served in between: work whose result the organisation does not see until `apply` runs
+   * (e.g. the users register creates the people, who belong to no organisation yet). Returns
+   * counts, summed over the slices and handed to `apply`. Set-based SQL over
+   * `stagedRows(job, …, slice)`. Should a later step fail, what merge did stays: keep it to work
+   * that is harmless on its own and that a new run of the same file takes as already done.
+   */
+  merge?(tx: Tx, job: ImportJob, slice: StagedSlice): Promise<Partial<ApplyCounts>>;
+  /**
+   * Applies every staged row in the one transaction that also marks the import succeeded and
+   * records its audit entry, so the result becomes visible at once or not at all: the atomic
+   * switch. Keep it to what must be atomic. Use set-based SQL over `stagedRows(job, …)`; never
+   * row by row. `merged` holds the counts the merge slices returned.
+   */
+  apply(tx: Tx, job: ImportJob, merged: ApplyCounts): Promise<ApplyCounts>;
+}
+
+/** Staged rows with `after < row_no <= upTo`. */
+export interface StagedSlice {
+  after: number;
+  upTo: number;
+}
+
+/** One problem: where (row 1 is the header line, so the first data row is 2) and what. */
+export interface ImportIssue {
+  row: number | null;
+  column: string | null;
+  /** A message key (registered with addMessages) and its parameters, shown in the reader's language. */
+  code: string;
+  params?: MessageParams;
+}
+
+/** A data row as a reader yields it. */
+export interface ReadRow {
+  /** 1 is the header line; for formats without one, the line the record starts on. */
+  row: number;
+  /** The row's key within the file (a second row with the same key is refused); null: none. */
+  key: string | null;
+  /** The validated record to stage (plain JSON); null when the row has issues. */
+  data: Record<string, unknown> | null;
+  issues: ImportIssue[];
+}
+
+export interface ReadInput {
+  job: ImportJob;
+  /** The stored file, chunk by chunk. */
+  bytes: AsyncIterable<Buffer>;
+  contentType: string;
+  fileName: string;
+}
+
+/** What the hooks of a definition know about the import they serve. */
+export interface ImportJob {
+  ctx: AppContext;
+  importId: string;
+  org: OrgRef;
+  /** The background job, acting for whoever started the import; its scope is the organisation. */
+  actor: Actor;
+  options: Record<string, unknown>;
+  /** Data rows in the file: known once it is read (0 before), so in check, merge and apply. */
+  rows: number;
+  /**
+   * Keys of the register's or scanner's own that the summary carries besides the common ones
+   * (e.g. `hosts`, `closed`); saved with the progress and the result. Values must be JSON.
+   */
+  extra: Record<string, unknown>;
+}
+
+export interface ApplyCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** The file cannot be read on: the import is refused with these issues. */
+export class FileRefused extends Error {
+  constructor(readonly issues: ImportIssue[]) {
+    super(issues.map((i) => i.code).join(', '));
+  }
+}
+
+/** SQL types a staged JSON value can be read back as. */
+export type StagedType =
+  | 'text'
+  | 'integer'
+  | 'bigint'
+  | 'numeric'
+  | 'boolean'
+  | 'date'
+  | 'timestamptz'
+  | 'jsonb';
+
+/**
+ * The staged rows of an import as a table expression `(row_no, <columns>)`, for a definition's
+ * check, merge and apply: `select … from ${stagedRows(job, { email: 'text' })} s`. Only valid
+ * rows; with a slice, only those of the slice.
+ */
+export function stagedRows(
+  job: ImportJob,
+  columns: Record<string, StagedType>,
+  slice?: StagedSlice,
+): RawBuilder<unknown> {
+  const names = Object.keys(columns);
+  for (const name of names) if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad column name ${name}`);
+  const defs = names.map((n) => `${n} ${columns[n]}`).join(', ');
+  const range = slice ? sql`and r.row_no > ${slice.after} and r.row_no <= ${slice.upTo}` : sql``;
+  return sql`(select r.row_no, d.* from import_rows r
+               cross join lateral jsonb_to_record(r.data) as d(${sql.raw(defs)})
+               where r.org_id = ${job.org.id} and r.import_id = ${job.importId} and r.data is not null ${range})`;
+}

@@ -1,0 +1,213 @@
+import { type Kysely, sql } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { Tx } from '../../db/tenant.js';
+import type { ImportIssue } from './framework.js';
+
+/** All SQL of the import framework (imports, import_rows). Every function runs inside withTenant. */
+
+export interface ImportRow {
+  id: string;
+  kind: string;
+  status: 'queued' | 'running' | 'succeeded' | 'refused' | 'failed';
+  phase: string | null;
+  rows: number;
+  processed: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: number;
+  error_list: ImportIssue[];
+  extra: Record<string, unknown>;
+  bytes_read: number;
+  bytes_total: number;
+  file_name: string | null;
+  created_at: Date;
+  /** created_at with its full precision, for the list's cursor. */
+  created_key: string;
+  finished_at: Date | null;
+}
+
+const columns = sql`i.id, i.kind, i.status, i.phase, i.rows, i.processed, i.created, i.updated, i.unchanged,
+  i.errors, i.error_list, i.extra, i.bytes_read, i.bytes_total, i.file_name, i.created_at,
+  i.created_at::text as created_key, i.finished_at`;
+
+export async function insertImport(
+  tx: Tx,
+  v: {
+    orgId: string;
+    kind: string;
+    fileId: string;
+    fileName: string;
+    options: unknown;
+    createdBy: unknown;
+    bytesTotal: number;
+  },
+): Promise<string> {
+  const r = await sql<{ id: string }>`
+    insert into imports (org_id, kind, file_id, file_name, options, status, phase, created_by, bytes_total)
+    values (${v.orgId}, ${v.kind}, ${v.fileId}, ${v.fileName}, ${JSON.stringify(v.options)}::jsonb, 'queued',
+            'queued', ${JSON.stringify(v.createdBy)}::jsonb, ${v.bytesTotal})
+    returning id`.execute(tx.q);
+  const id = r.rows[0]?.id;
+  if (!id) throw new Error('import not inserted');
+  return id;
+}
+
+/** Only for an import whose job could not be queued: nothing refers to it yet. */
+export async function deleteImport(tx: Tx, orgId: string, id: string): Promise<void> {
+  await sql`delete from imports where org_id = ${orgId} and id = ${id}`.execute(tx.q);
+}
+
+export async function findImport(tx: Tx, orgId: string, id: string): Promise<ImportRow | undefined> {
+  const r = await sql<ImportRow>`
+    select ${columns} from imports i where i.org_id = ${orgId} and i.id = ${id}`.execute(tx.q);
+  return r.rows[0];
+}
+
+/** Newest first; `after` is the last item's [created_at, id]. */
+export async function listImports(
+  tx: Tx,
+  orgId: string,
+  limit: number,
+  after: [string, string] | undefined,
+): Promise<ImportRow[]> {
+  const r = await sql<ImportRow>`
+    select ${columns} from imports i
+    where i.org_id = ${orgId}
+      ${after ? sql`and (i.created_at, i.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql``}
+    order by i.created_at desc, i.id desc
+    limit ${limit}`.execute(tx.q);
+  return r.rows;
+}
+
+export interface RunRow {
+  id: string;
+  kind: string;
+  status: ImportRow['status'];
+  options: Record<string, unknown>;
+  created_by: { type: 'user' | 'token' | 'operator' | 'job' | 'anonymous'; id?: string; name?: string };
+  file_id: string | null;
+  org_slug: string;
+  org_kind: string;
+  org_name: string;
+}
+
+/** What a job needs to run an import: the import, its organisation and its file. */
+export async function findImportToRun(tx: Tx, orgId: string, id: string): Promise<RunRow | undefined> {
+  const r = await sql<RunRow>`
+    select i.id, i.kind, i.status, i.options, i.created_by, i.file_id,
+           o.slug as org_slug, o.kind as org_kind, o.name as org_name
+    from imports i join organisations o on o.id = i.org_id
+    where i.org_id = ${orgId} and i.id = ${id}`.execute(tx.q);
+  return r.rows[0];
+}
+
+/** Starts (or, after a crash, restarts) an import from the beginning. */
+export async function startRun(tx: Tx, orgId: string, id: string): Promise<boolean> {
+  const r = await sql`
+    update imports set status = 'running', phase = 'reading', rows = 0, processed = 0, created = 0,
+      updated = 0, unchanged = 0, errors = 0, error_list = '[]', extra = '{}', bytes_read = 0
+    where org_id = ${orgId} and id = ${id} and status in ('queued', 'running')`.execute(tx.q);
+  return Number(r.numAffectedRows ?? 0n) === 1;
+}
+
+export interface Progress {
+  phase: string;
+  processed: number;
+  bytesRead: number;
+  rows?: number;
+  extra: Record<string, unknown>;
+}
+
+export async function setProgress(tx: Tx, orgId: string, id: string, p: Progress): Promise<void> {
+  await sql`
+    update imports set phase = ${p.phase}, processed = ${p.processed}, bytes_read = ${p.bytesRead},
+      rows = ${p.rows ?? 0}, extra = ${JSON.stringify(p.extra)}::jsonb
+    where org_id = ${orgId} and id = ${id}`.execute(tx.q);
+}
+
+/** Stages a chunk of rows, given as one JSON array of {row_no, key, data}. */
+export async function stageRows(tx: Tx, orgId: string, importId: string, json: string): Promise<void> {
+  await sql`
+    insert into import_rows (org_id, import_id, row_no, key, data)
+    select ${orgId}, ${importId}, r.row_no, r.key, r.data
+    from jsonb_to_recordset(${json}::jsonb) as r(row_no integer, key text, data jsonb)`.execute(tx.q);
+}
+
+/**
+ * Refreshes the planner's statistics of the staging table once an import's rows are staged, so
+ * that the checks and applies that join them plan for their real number rather than for an empty
+ * table (the embedded database has no autovacuum; a server's may not have run yet). ANALYZE needs
+ * the table's owner, the login, so this one statement runs outside withTenant; it returns no row.
+ */
+export async function analyzeStaging(kysely: Kysely<DB>): Promise<void> {
+  await sql`analyze import_rows`.execute(kysely);
+}
+
+/** Rows whose key an earlier row of the file already has: the first `limit`, and how many in all. */
+export async function duplicateKeys(
+  tx: Tx,
+  orgId: string,
+  importId: string,
+  limit: number,
+): Promise<{ rows: Array<{ row_no: number; key: string; first: number }>; total: number }> {
+  const dups = sql`
+    select row_no, key, first from (
+      select row_no, key, min(row_no) over (partition by key) as first
+      from import_rows where org_id = ${orgId} and import_id = ${importId} and key is not null
+    ) k where row_no <> first`;
+  const listed = await sql<{ row_no: number; key: string; first: number }>`
+    ${dups} order by row_no limit ${limit}`.execute(tx.q);
+  const total = await sql<{ n: number }>`select count(*)::int as n from (${dups}) d`.execute(tx.q);
+  return { rows: listed.rows, total: total.rows[0]?.n ?? 0 };
+}
+
+/** The last row_no of the next slice of at most `size` valid staged rows after `after`; null: none. */
+export async function nextSliceEnd(
+  tx: Tx,
+  orgId: string,
+  importId: string,
+  after: number,
+  size: number,
+): Promise<number | null> {
+  const r = await sql<{ up_to: number | null }>`
+    select max(row_no) as up_to from (
+      select row_no from import_rows
+      where org_id = ${orgId} and import_id = ${importId} and data is not null and row_no > ${after}
+      order by row_no limit ${size}) s`.execute(tx.q);
+  return r.rows[0]?.up_to ?? null;
+}
+
+/** Deletes up to `limit` staged rows of an import; returns how many it deleted. */
+export async function deleteStaged(tx: Tx, orgId: string, importId: string, limit: number): Promise<number> {
+  const r = await sql`
+    delete from import_rows where org_id = ${orgId} and import_id = ${importId} and row_no in (
+      select row_no from import_rows where org_id = ${orgId} and import_id = ${importId}
+      order by row_no limit ${limit})`.execute(tx.q);
+  return Number(r.numAffectedRows ?? 0n);
+}
+
+export interface Outcome {
+  status: 'succeeded' | 'refused' | 'failed';
+  rows: number;
+  processed: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: number;
+  errorList: ImportIssue[];
+  extra: Record<string, unknown>;
+  bytesRead: number;
+  /** Let go of the stored file (it is deleted next). */
+  dropFile: boolean;
+}
+
+export async function finishImport(tx: Tx, orgId: string, id: string, o: Outcome): Promise<void> {
+  await sql`
+    update imports set status = ${o.status}, phase = 'finished', rows = ${o.rows}, processed = ${o.processed},
+      created = ${o.created}, updated = ${o.updated}, unchanged = ${o.unchanged}, errors = ${o.errors},
+      error_list = ${JSON.stringify(o.errorList)}::jsonb, extra = ${JSON.stringify(o.extra)}::jsonb,
+      bytes_read = ${o.bytesRead}, finished_at = now()
+      ${o.dropFile ? sql`, file_id = null` : sql``}
+    where org_id = ${orgId} and id = ${id}`.execute(tx.q);
+}

@@ -1,0 +1,322 @@
+import type { AppContext } from '../../context.js';
+import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
+import { recordAudit } from '../audit/record.js';
+import { deleteStoredFile, openFile } from '../files/service.js';
+import { FileRefused, type ImportDefinition, type ImportIssue, type ImportJob } from './framework.js';
+import './messages.js';
+import * as q from './queries.js';
+import { findImportDefinition } from './registers/index.js';
+
+/** At most this many errors are stored with an import; `errors` counts them all. */
+export const ERROR_LIST_CAP = 1000;
+/** Rows staged per statement and transaction (the contract allows at most 20,000). */
+export const STAGE_ROWS = 10_000;
+/** …and at most this much JSON per statement. */
+export const STAGE_BYTES = 8 * 1024 * 1024;
+/** Progress is written at least this often while a file is read. */
+const PROGRESS_MS = 500;
+
+/** The errors of one import: every one counted, the first ERROR_LIST_CAP by row kept. */
+class IssueList {
+  #kept: ImportIssue[] = [];
+  #total = 0;
+
+  add(issue: ImportIssue): void {
+    this.#total++;
+    this.#kept.push(issue);
+    if (this.#kept.length >= 2 * ERROR_LIST_CAP) this.#trim();
+  }
+
+  /** Issues beyond those added, known only by number. */
+  count(more: number): void {
+    this.#total += Math.max(0, more);
+  }
+
+  get total(): number {
+    return this.#total;
+  }
+
+  list(): ImportIssue[] {
+    this.#trim();
+    return this.#kept;
+  }
+
+  #trim(): void {
+    this.#kept.sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.column ?? '').localeCompare(b.column ?? ''));
+    this.#kept.length = Math.min(this.#kept.length, ERROR_LIST_CAP);
+  }
+}
+
+/** Everything one run of an import knows. */
+interface Run {
+  ctx: AppContext;
+  kind: string;
+  job: ImportJob;
+  orgId: string;
+  importId: string;
+  fileId: string | null;
+  rows: number;
+  bytesRead: number;
+  issues: IssueList;
+}
+
+/**
+ * Every transaction of a run starts after a turn of the event loop. On the embedded database a
+ * query runs synchronously, so a chain of them would otherwise never let a waiting request in.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+const tenant = async <T>(run: Run, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+  await nextTurn();
+  return withTenant(run.ctx.db.kysely, scopeOf(run.job.actor, run.orgId), fn);
+};
+
+const progress = (run: Run, phase: string): q.Progress => ({
+  phase,
+  processed: run.rows,
+  bytesRead: run.bytesRead,
+  extra: run.job.extra,
+});
+
+/**
+ * Reads the stored file through the definition's reader, collecting every row's issues, and stages
+ * the rows in bounded chunks, each chunk its own short transaction (other requests are served in
+ * between on the embedded database). Returns false when the file as a whole was refused.
+ */
+async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Promise<boolean> {
+  const file = await openFile({ ctx: run.ctx, actor: run.job.actor, orgId: run.orgId, fileId });
+  let batch: string[] = [];
+  let batchBytes = 0;
+  let lastWrite = Date.now();
+  const flush = async () => {
+    const json = batch.length > 0 ? `[${batch.join(',')}]` : undefined;
+    batch = [];
+    batchBytes = 0;
+    await tenant(run, async (tx) => {
+      if (json) await q.stageRows(tx, run.orgId, run.importId, json);
+      await q.setProgress(tx, run.orgId, run.importId, progress(run, 'reading'));
+    });
+    lastWrite = Date.now();
+  };
+  async function* counted(): AsyncGenerator<Buffer> {
+    for await (const chunk of file.stream) {
+      run.bytesRead += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  }
+  try {
+    const rows = def.read({
+      job: run.job,
+      bytes: counted(),
+      contentType: file.contentType,
+      fileName: file.name,
+    });
+    for await (const r of rows) {
+      run.rows++;
+      for (const issue of r.issues) run.issues.add(issue);
+      if (r.data !== null || r.key !== null) {
+        const staged = JSON.stringify({ row_no: r.row, key: r.key, data: r.data });
+        batch.push(staged);
+        batchBytes += staged.length;
+      }
+      if (batch.length >= STAGE_ROWS || batchBytes >= STAGE_BYTES || Date.now() - lastWrite >= PROGRESS_MS) {
+        await flush();
+      }
+    }
+    await flush();
+    return true;
+  } catch (error) {
+    if (!(error instanceof FileRefused)) throw error;
+    for (const issue of error.issues) run.issues.add(issue);
+    return false;
+  } finally {
+    file.stream.destroy();
+  }
+}
+
+/** Checks across the staged rows: duplicate keys, then the definition's own checks. */
+async function checkStaged(run: Run, def: ImportDefinition): Promise<void> {
+  await tenant(run, (tx) =>
+    q.setProgress(tx, run.orgId, run.importId, { ...progress(run, 'checking'), rows: run.rows }),
+  );
+  const keyColumn = def.keyColumn;
+  if (keyColumn !== undefined) {
+    const dups = await tenant(run, (tx) => q.duplicateKeys(tx, run.orgId, run.importId, ERROR_LIST_CAP));
+    for (const d of dups.rows) {
+      run.issues.add({
+        row: d.row_no,
+        column: keyColumn,
+        code: 'imports.duplicate_key',
+        params: { key: d.key, first: d.first },
+      });
+    }
+    run.issues.count(dups.total - dups.rows.length);
+  }
+  if (def.check) {
+    const check = def.check;
+    const found = await tenant(run, (tx) => check(tx, run.job, ERROR_LIST_CAP));
+    for (const issue of found.issues) run.issues.add(issue);
+    run.issues.count(found.total - found.issues.length);
+  }
+}
+
+/** Removes an import's staged rows, a bounded chunk per transaction. */
+async function discardStaged(run: Run): Promise<void> {
+  while ((await tenant(run, (tx) => q.deleteStaged(tx, run.orgId, run.importId, STAGE_ROWS))) > 0) {
+    /* next chunk */
+  }
+}
+
+/** Records the end of an import and its one audit entry, in the caller's transaction. */
+async function finish(run: Run, tx: Tx, o: q.Outcome): Promise<void> {
+  await q.finishImport(tx, run.orgId, run.importId, o);
+  if (o.dropFile && run.fileId) await deleteStoredFile(tx, run.orgId, run.fileId);
+  const { errorList: _list, dropFile: _drop, bytesRead: _bytes, processed: _processed, extra, ...counts } = o;
+  await recordAudit(tx, run.ctx.anchors, {
+    chain: run.orgId,
+    actor: run.job.actor,
+    action: `import.${run.kind}`,
+    targetType: 'import',
+    targetId: run.importId,
+    after: { import_id: run.importId, ...counts, ...extra },
+  });
+}
+
+const outcome = (
+  run: Run,
+  o: Pick<q.Outcome, 'status' | 'created' | 'updated' | 'unchanged' | 'errors' | 'errorList' | 'dropFile'>,
+): q.Outcome => ({
+  ...o,
+  rows: run.rows,
+  processed: run.rows,
+  bytesRead: run.bytesRead,
+  extra: run.job.extra,
+});
+
+/** Refuses the file: staged rows and the upload removed, nothing applied. */
+async function refuse(run: Run): Promise<void> {
+  await discardStaged(run);
+  const o = outcome(run, {
+    status: 'refused',
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    errors: run.issues.total,
+    errorList: run.issues.list(),
+    dropFile: true,
+  });
+  await tenant(run, (tx) => finish(run, tx, o));
+}
+
+/**
+ * The definition's merge, slice by slice, then the one step that makes the result visible: its
+ * set-based apply, the import's status and counts and its audit entry, in one transaction. The
+ * staged rows go afterwards, in chunks.
+ */
+async function apply(run: Run, def: ImportDefinition): Promise<void> {
+  const merged = { created: 0, updated: 0, unchanged: 0 };
+  const merge = def.merge;
+  if (merge) {
+    await tenant(run, (tx) =>
+      q.setProgress(tx, run.orgId, run.importId, { ...progress(run, 'merging'), rows: run.rows }),
+    );
+    for (let after = 0; ; ) {
+      const upTo = await tenant(run, (tx) => q.nextSliceEnd(tx, run.orgId, run.importId, after, STAGE_ROWS));
+      if (upTo === null) break;
+      const slice = { after, upTo };
+      const counts = await tenant(run, (tx) => merge(tx, run.job, slice));
+      merged.created += counts.created ?? 0;
+      merged.updated += counts.updated ?? 0;
+      merged.unchanged += counts.unchanged ?? 0;
+      after = upTo;
+    }
+  }
+  await tenant(run, (tx) =>
+    q.setProgress(tx, run.orgId, run.importId, { ...progress(run, 'applying'), rows: run.rows }),
+  );
+  await tenant(run, async (tx) => {
+    const counts = await def.apply(tx, run.job, merged);
+    await finish(
+      run,
+      tx,
+      outcome(run, { status: 'succeeded', ...counts, errors: 0, errorList: [], dropFile: false }),
+    );
+  });
+}
+
+async function fail(run: Run): Promise<void> {
+  await discardStaged(run);
+  const o = outcome(run, {
+    status: 'failed',
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    errors: 1,
+    errorList: [{ row: null, column: null, code: 'imports.failed' }],
+    dropFile: false,
+  });
+  await tenant(run, (tx) => finish(run, tx, o));
+}
+
+export interface RunImportPayload {
+  org_id: string;
+  import_id: string;
+}
+
+/**
+ * The background job of every import: read and validate the whole file, stage, check, then apply
+ * in one step, or refuse the file leaving nothing behind. Safe to run again after a crash: an
+ * import still queued or running starts over; a finished one is left alone.
+ */
+export async function runImport(ctx: AppContext, payload: RunImportPayload): Promise<void> {
+  const orgId = payload.org_id;
+  const importId = payload.import_id;
+  const found = await withTenant(ctx.db.kysely, { orgIds: [orgId] }, (tx) =>
+    q.findImportToRun(tx, orgId, importId),
+  );
+  if (!found || (found.status !== 'queued' && found.status !== 'running')) return;
+  const run: Run = {
+    ctx,
+    kind: found.kind,
+    job: {
+      ctx,
+      importId,
+      org: { id: orgId, slug: found.org_slug, kind: found.org_kind, name: found.org_name },
+      actor: { kind: 'job', job: `import.${found.kind}`, orgId, onBehalfOf: found.created_by },
+      options: found.options,
+      rows: 0,
+      extra: {},
+    },
+    orgId,
+    importId,
+    fileId: found.file_id,
+    rows: 0,
+    bytesRead: 0,
+    issues: new IssueList(),
+  };
+  if (!(await tenant(run, (tx) => q.startRun(tx, orgId, importId)))) return;
+  try {
+    const def = findImportDefinition(found.kind);
+    if (!def) throw new Error(`no import definition for the kind ${found.kind}`);
+    if (!found.file_id) throw new Error('the import has no stored file');
+    await discardStaged(run);
+    const readable = await readAndStage(run, def, found.file_id);
+    run.job.rows = run.rows;
+    await q.analyzeStaging(ctx.db.kysely);
+    if (readable) await checkStaged(run, def);
+    if (run.issues.total === 0 && run.rows === 0) {
+      run.issues.add({ row: 1, column: null, code: 'imports.no_rows' });
+    }
+    if (run.issues.total > 0) {
+      await refuse(run);
+      return;
+    }
+    await apply(run, def);
+  } catch (error) {
+    ctx.log.error({ err: error, importId, kind: found.kind }, 'import failed');
+    await fail(run);
+    return;
+  }
+  // Applied: the staged rows are no longer needed (a failure here leaves the result intact).
+  await discardStaged(run).catch((error) => ctx.log.error({ err: error, importId }, 'staged rows remain'));
+}
