@@ -180,6 +180,7 @@ async function enrolMfa(
   userId: string,
   session: SessionState,
   remoteAddress: string,
+  password?: string,
 ): Promise<SessionState> {
   const started = ok<{ secret: string }>(
     await t.inject({
@@ -187,6 +188,8 @@ async function enrolMfa(
       url: '/api/v1/auth/mfa/enrol',
       remoteAddress,
       headers: headersOf(session),
+      // Voluntary enrolment (from a full session) asks for the password again.
+      ...(password ? { payload: { password } } : {}),
     }),
     'start MFA enrolment',
   );
@@ -242,7 +245,13 @@ export async function createUserWithMfa(
   const user = await createUser(t, input);
   const me = await login(t, user);
   if (!mfaSeeds.has(user.id)) {
-    await enrolMfa(t, user.id, { next: 'done', cookie: me.cookie, csrf: me.csrf }, clientAddress());
+    await enrolMfa(
+      t,
+      user.id,
+      { next: 'done', cookie: me.cookie, csrf: me.csrf },
+      clientAddress(),
+      user.password,
+    );
   }
   const mfaSecret = mfaSeeds.get(user.id);
   const recoveryCodes = mfaRecoveryCodes.get(user.id);

@@ -2,6 +2,10 @@ import { addMessages } from '../../lib/messages.js';
 
 /** Messages of the auth module that src/server/lib/messages.ts does not already hold. */
 addMessages({
+  'auth.password_required': {
+    en: 'Enter your password to set up two-factor sign-in.',
+    da: 'Indtast din adgangskode for at opsætte tofaktor-login.',
+  },
   'auth.mfa_not_pending': {
     en: 'There is no sign-in waiting for a code. Sign in again.',
     da: 'Der er ingen login, der venter på en kode. Log ind igen.',

@@ -151,6 +151,26 @@ describe.each(engines())('second factor on %s', (engine) => {
     expect(again.body.code).toBe('auth.mfa_already_enrolled');
   });
 
+  it('asks for the password again before a full session enrols voluntarily', async () => {
+    const org = await createOrg(t);
+    const owner = await createUser(t, { org: org.slug, role: 'system_owner' });
+    const ip = clientAddress();
+    const signedIn = await password(owner.email, ip);
+    expect(signedIn.body.next).toBe('done');
+    const bare = await step(ip, signedIn.headers, 'POST', '/api/v1/auth/mfa/enrol');
+    expect(bare.status).toBe(400);
+    expect(bare.body.code).toBe('auth.password_required');
+    const wrong = await step(ip, signedIn.headers, 'POST', '/api/v1/auth/mfa/enrol', {
+      password: 'not my password',
+    });
+    expect(wrong.status).toBe(401);
+    const right = await step(ip, signedIn.headers, 'POST', '/api/v1/auth/mfa/enrol', {
+      password: TEST_PASSWORD,
+    });
+    expect(right.status).toBe(200);
+    expect(right.body.secret).toMatch(/^[A-Z2-7]+$/);
+  });
+
   it('makes a platform administrator enrol too, but lets a system owner in without MFA', async () => {
     const admin = await createUser(t, { platformAdmin: true });
     expect((await password(admin.email)).body.next).toBe('enrol');

@@ -12,6 +12,8 @@ export const authPolicy = {
     mfaEnrolled ? 'password' : mfaRequired ? 'enrol' : 'full',
   /** Enrolment: when it is demanded, or voluntarily from a full session. */
   mayEnrol: (stage: Stage) => stage === 'enrol' || stage === 'full',
+  /** Voluntary enrolment (from a full session) re-checks the password; demanded enrolment follows it. */
+  enrolNeedsPassword: (stage: Stage) => stage === 'full',
   /** The second-factor challenge answers only a session that gave its password. */
   mayVerify: (stage: Stage) => stage === 'password',
   /** Listing and revoking sessions is for people; tokens and the operator have none. */

@@ -12,6 +12,7 @@ import {
   confirmBody,
   confirmResult,
   currentSession,
+  enrolBody,
   enrolResult,
   loginBody,
   loginResult,
@@ -117,10 +118,13 @@ export function authRoutes(fastify: FastifyInstance, ctx: AppContext) {
       schema: {
         tags,
         summary: 'Start setting up TOTP: returns a new seed to confirm with a code',
+        description: 'From a full session (voluntary enrolment) the password is required again.',
+        body: enrolBody.nullish(),
         response: { 200: enrolResult },
       },
     },
-    async (request) => service.startMfaEnrolment({ ctx, session: sessionOf(request) }),
+    async (request) =>
+      service.startMfaEnrolment({ ctx, session: sessionOf(request), password: request.body?.password }),
   );
 
   app.post(

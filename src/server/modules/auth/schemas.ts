@@ -36,6 +36,8 @@ export const verifyResult = z.object({
   recovery_codes_left: z.number().int(),
 });
 
+export const enrolBody = z.strictObject({ password: z.string().min(1).max(1024).optional() });
+
 export const enrolResult = z.object({
   secret: z.string().describe('the TOTP seed, base32, for typing into an authenticator app'),
   otpauth_uri: z.string().describe('the same seed as an otpauth:// URI, for a QR code'),

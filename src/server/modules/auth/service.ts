@@ -141,14 +141,28 @@ export async function login(opts: {
   });
 }
 
-/** Starts TOTP enrolment: a new seed, kept sealed until a code confirms it. */
-export async function startMfaEnrolment(opts: { ctx: AppContext; session: SessionInfo }) {
+/**
+ * Starts TOTP enrolment: a new seed, kept sealed until a code confirms it. Enrolling voluntarily
+ * from a full session asks for the password again, so that a stolen session cannot bind the
+ * thief's authenticator (and take the recovery codes) to someone else's account.
+ */
+export async function startMfaEnrolment(opts: { ctx: AppContext; session: SessionInfo; password?: string }) {
   const { ctx, session } = opts;
   if (!authPolicy.mayEnrol(session.stage)) throw unauthenticated('auth.mfa_required');
-  return withTenant(ctx.db.kysely, personScope(session.userId), async (tx) => {
-    const user = await q.findAuthUser(tx, session.userId);
-    if (!user) throw unauthenticated();
-    if (user.mfa_enabled_at) throw conflict('auth.mfa_already_enrolled');
+  const db = ctx.db.kysely;
+  const user = await withTenant(db, personScope(session.userId), (tx) => q.findAuthUser(tx, session.userId));
+  if (!user) throw unauthenticated();
+  if (user.mfa_enabled_at) throw conflict('auth.mfa_already_enrolled');
+  if (authPolicy.enrolNeedsPassword(session.stage)) {
+    if (!opts.password) throw badRequest('auth.password_required');
+    const login = await withTenant(db, { orgIds: [] }, (tx) => q.findLoginUser(tx, user.email));
+    const claimed = login ? await withTenant(db, { orgIds: [] }, (tx) => q.claimAttempt(tx, user.id)) : false;
+    if (!(await verifyPassword(claimed ? (login?.password_hash ?? null) : null, opts.password))) {
+      throw unauthenticated('auth.invalid_credentials');
+    }
+    await withTenant(db, { orgIds: [] }, (tx) => q.recordLoginAttempt(tx, user.id, true));
+  }
+  return withTenant(db, personScope(session.userId), async (tx) => {
     const secret = newTotpSecret();
     await q.setPendingSecret(tx, user.id, sealSecret(ctx.config.secret, MFA_SECRET_PURPOSE, secret));
     await recordAudit(tx, ctx.anchors, {
@@ -157,7 +171,7 @@ export async function startMfaEnrolment(opts: { ctx: AppContext; session: Sessio
       action: 'auth.mfa_enrol_start',
       targetType: 'user',
       targetId: user.id,
-      after: { session_id: session.id },
+      after: { session_id: session.id, voluntary: session.stage === 'full' },
     });
     return { secret, otpauth_uri: otpauthUri(secret, user.email) };
   });
