@@ -54,6 +54,11 @@ export interface ImportDefinition {
    * row by row. `merged` holds the counts the merge slices returned.
    */
   apply(tx: Tx, job: ImportJob, merged: ApplyCounts): Promise<ApplyCounts>;
+  /**
+   * Removes what the merge slices prepared but the switch never published, when an import fails
+   * after merging (rows kept invisible until the switch, e.g. pending memberships).
+   */
+  discard?(tx: Tx, job: ImportJob): Promise<void>;
 }
 
 /** Staged rows with `after < row_no <= upTo`. */

@@ -244,7 +244,9 @@ async function apply(run: Run, def: ImportDefinition): Promise<void> {
   });
 }
 
-async function fail(run: Run): Promise<void> {
+async function fail(run: Run, def: ImportDefinition | undefined): Promise<void> {
+  const discard = def?.discard;
+  if (discard) await tenant(run, (tx) => discard(tx, run.job));
   await discardStaged(run);
   const o = outcome(run, {
     status: 'failed',
@@ -295,8 +297,8 @@ export async function runImport(ctx: AppContext, payload: RunImportPayload): Pro
     issues: new IssueList(),
   };
   if (!(await tenant(run, (tx) => q.startRun(tx, orgId, importId)))) return;
+  const def = findImportDefinition(found.kind);
   try {
-    const def = findImportDefinition(found.kind);
     if (!def) throw new Error(`no import definition for the kind ${found.kind}`);
     if (!found.file_id) throw new Error('the import has no stored file');
     await discardStaged(run);
@@ -314,7 +316,7 @@ export async function runImport(ctx: AppContext, payload: RunImportPayload): Pro
     await apply(run, def);
   } catch (error) {
     ctx.log.error({ err: error, importId, kind: found.kind }, 'import failed');
-    await fail(run);
+    await fail(run, def);
     return;
   }
   // Applied: the staged rows are no longer needed (a failure here leaves the result intact).
