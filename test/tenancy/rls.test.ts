@@ -133,6 +133,37 @@ describe.each(engines())('row-level security on %s', (engine) => {
     ).rejects.toThrow(/row-level security/);
   });
 
+  it('hides memberships an import has not published yet, then shows them all at once', async () => {
+    const kysely = t.runtime.ctx.db.kysely;
+    const user = await createUser(t);
+    const importId = '11111111-2222-4333-8444-555555555555';
+    const visible = () =>
+      withTenant(
+        kysely,
+        { orgIds: [a.id] },
+        async (tx) =>
+          (
+            await sql<{
+              n: number;
+            }>`select count(*)::int as n from memberships where user_id = ${user.id}`.execute(tx.q)
+          ).rows[0]?.n,
+      );
+    await withTenant(kysely, { orgIds: [a.id] }, (tx) =>
+      sql`insert into memberships (org_id, user_id, role, pending_import)
+          values (${a.id}, ${user.id}, 'member', ${importId})`.execute(tx.q),
+    );
+    expect(await visible()).toBe(0);
+    // Another organisation's scope cannot publish it.
+    await withTenant(kysely, { orgIds: [b.id] }, (tx) =>
+      sql`select vaern_import_publish_memberships(${a.id}, ${importId})`.execute(tx.q),
+    );
+    expect(await visible()).toBe(0);
+    await withTenant(kysely, { orgIds: [a.id] }, (tx) =>
+      sql`select vaern_import_publish_memberships(${a.id}, ${importId})`.execute(tx.q),
+    );
+    expect(await visible()).toBe(1);
+  });
+
   // PGlite runs as a superuser, which PostgreSQL exempts from row-level security; on a server the
   // login is the tables' owner and FORCE applies to it.
   it.skipIf(engine === 'pglite')(
