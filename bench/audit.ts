@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppContext } from '../src/server/context.js';
-import { withTenant } from '../src/server/db/tenant.js';
+import { withMaintenance } from '../src/server/db/maintenance.js';
 import { normalise } from '../src/server/lib/canonical-json.js';
 import { type ChainEntry, entryHash, GENESIS_HASH } from '../src/server/modules/audit/chain.js';
 import { verifyAuditTrail } from '../src/server/modules/audit/verify.js';
@@ -84,7 +84,8 @@ function nextEntry(chain: Chain, n: number, at: Date): ChainEntry {
 }
 
 async function insertBatch(ctx: AppContext, rows: Columns, heads: Chain[]): Promise<void> {
-  await withTenant(ctx.db.kysely, { orgIds: [], operator: true }, async (tx) => {
+  // Bulk set-up writes as vaern_definer: the application role appends one entry at a time only.
+  await withMaintenance(ctx.db, { readOnly: false }, async (tx) => {
     await sql`
       insert into audit_log (org_id, seq, "at", actor, action, target_type, target_id, before, after, prev_hash, hash)
       select o, s, a, ac::jsonb, act, tt, ti, b::jsonb, af::jsonb, ph, h

@@ -3,7 +3,7 @@ import type { Tx } from '../../db/tenant.js';
 import { type Actor, actorRef } from '../../lib/actor.js';
 import { normalise } from '../../lib/canonical-json.js';
 import type { AnchorFile } from './anchors.js';
-import { entryHash, GENESIS_HASH } from './chain.js';
+import { entryHash } from './chain.js';
 
 export interface AuditEvent {
   /** The organisation whose chain records it, or PLATFORM_CHAIN. */
@@ -22,17 +22,14 @@ export interface AuditEvent {
  * concurrent writers of one chain. The head is anchored outside the database after commit.
  */
 export async function recordAudit(tx: Tx, anchors: AnchorFile, event: AuditEvent): Promise<void> {
-  await sql`insert into audit_heads (org_id, seq, hash) values (${event.chain}, 0, ${GENESIS_HASH})
-            on conflict (org_id) do nothing`.execute(tx.q);
-  const head = await tx.q
-    .selectFrom('audit_heads')
-    .select(['seq', 'hash'])
-    .where('org_id', '=', event.chain)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
+  // Both steps go through reviewed functions (0008): the application role cannot move a head.
+  const head = await sql<{ seq: number; hash: string }>`
+    select seq, hash from vaern_audit_head(${event.chain}::uuid)`.execute(tx.q);
+  const current = head.rows[0];
+  if (!current) throw new Error(`audit chain ${event.chain} has no head`);
   const entry = {
     org_id: event.chain,
-    seq: Number(head.seq) + 1,
+    seq: Number(current.seq) + 1,
     at: new Date().toISOString(),
     actor: normalise(actorRef(event.actor)),
     action: event.action,
@@ -40,23 +37,14 @@ export async function recordAudit(tx: Tx, anchors: AnchorFile, event: AuditEvent
     target_id: event.targetId ?? null,
     before: event.before === undefined ? null : normalise(event.before),
     after: event.after === undefined ? null : normalise(event.after),
-    prev_hash: head.hash,
+    prev_hash: current.hash,
   };
   const hash = entryHash(entry);
-  await tx.q
-    .insertInto('audit_log')
-    .values({
-      ...entry,
-      actor: JSON.stringify(entry.actor),
-      before: entry.before === null ? null : JSON.stringify(entry.before),
-      after: entry.after === null ? null : JSON.stringify(entry.after),
-      hash,
-    })
-    .execute();
-  await tx.q
-    .updateTable('audit_heads')
-    .set({ seq: entry.seq, hash })
-    .where('org_id', '=', event.chain)
-    .execute();
+  const json = (v: unknown) => (v === null ? null : JSON.stringify(v));
+  await sql`select vaern_audit_append(${entry.org_id}::uuid, ${entry.seq}::bigint, ${entry.at}::timestamptz,
+              ${json(entry.actor)}::jsonb, ${entry.action}, ${entry.target_type}, ${entry.target_id},
+              ${json(entry.before)}::jsonb, ${json(entry.after)}::jsonb, ${entry.prev_hash}, ${hash})`.execute(
+    tx.q,
+  );
   tx.onCommit(() => anchors.append([{ chain: event.chain, seq: entry.seq, hash }]));
 }
