@@ -16,6 +16,7 @@ import { registerAuthentication } from './authenticate.js';
 import { registerHealth } from './health.js';
 import { errorHandler, sendProblem } from './problem.js';
 import './types.js';
+import { registerWeb, type SpaFallback } from './web.js';
 
 export interface HttpOptions {
   /** The operator's app: served on the Unix socket or in-process to the CLI, every request as the operator. */
@@ -54,7 +55,11 @@ export async function buildHttpApp(ctx: AppContext, options: HttpOptions = {}): 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, 'error.not_found'));
+  let spaFallback: SpaFallback | undefined;
+  app.setNotFoundHandler((request, reply) => {
+    if (spaFallback?.(request, reply)) return reply;
+    return sendProblem(request, reply, 404, 'error.not_found');
+  });
 
   // The docs page and its assets are public; @fastify/swagger-ui registers them without our config.
   app.addHook('onRoute', (route) => {
@@ -136,6 +141,9 @@ export async function buildHttpApp(ctx: AppContext, options: HttpOptions = {}): 
     uiConfig: { deepLinking: true, layout: 'BaseLayout' },
     uiHooks: {},
   });
+
+  // The web app, on the public app only (the operator's app is the CLI's API).
+  if (!operator) spaFallback = await registerWeb(app);
 
   registerAuthentication(app, ctx, operator);
   registerHealth(app, ctx);

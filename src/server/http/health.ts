@@ -26,10 +26,6 @@ export function registerHealth(app: FastifyInstance, ctx: AppContext) {
       reply.elapsedTime / 1000,
     );
   });
-  // Until the web app is served here, the front door leads to the API documentation.
-  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-    reply.redirect('/api/docs'),
-  );
   app.get('/healthz', { config: { access: 'public' }, schema: { hide: true } }, async () => ({
     status: 'ok',
   }));
