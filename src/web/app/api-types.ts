@@ -4,6 +4,7 @@ import type {
   currentSession,
   enrolResult,
   loginResult,
+  passwordResult,
   sessionItem,
   verifyResult,
 } from '../../server/modules/auth/schemas';
@@ -16,6 +17,7 @@ export type VerifyResult = z.infer<typeof verifyResult>;
 export type EnrolResult = z.infer<typeof enrolResult>;
 export type ConfirmResult = z.infer<typeof confirmResult>;
 export type SessionItem = z.infer<typeof sessionItem>;
+export type PasswordResult = z.infer<typeof passwordResult>;
 export interface Page<T> {
   items: T[];
   next_cursor: string | null;

@@ -7,8 +7,9 @@ export const LANGUAGES = ['da', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /**
- * The chosen language is kept in this browser (localStorage) until the server can store it per
- * person; Danish is the default.
+ * The chosen language is kept in this browser (localStorage), so that the sign-in page speaks it;
+ * a signed-in person's choice is also stored on the server and adopted at every sign-in
+ * (session.ts). Danish is the default.
  */
 const STORAGE_KEY = 'vaern.language';
 
@@ -27,7 +28,9 @@ export function currentLanguage(): Language {
   return isLanguage(i18n.language) ? i18n.language : 'da';
 }
 
+/** Shows the app in the language and remembers it in this browser. */
 export async function changeLanguage(language: Language): Promise<void> {
+  if (i18n.language === language) return;
   try {
     window.localStorage.setItem(STORAGE_KEY, language);
   } catch {

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, Navigate, Outlet } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { canReadAudit } from '../features/audit/access';
 import { useSignOut } from '../features/auth/useSignOut';
 import { OrgProvider, useOrg } from './org';
 import { sessionQuery } from './session';
@@ -38,6 +39,23 @@ function NavLink({ to, children }: { to: '/' | '/profile'; children: string }) {
   );
 }
 
+/** The current organisation's audit log, for the roles that may read it. */
+function AuditNavLink() {
+  const { t } = useTranslation();
+  const { current } = useOrg();
+  if (!current || !canReadAudit(current)) return null;
+  return (
+    <Anchor
+      component={Link}
+      to={`/orgs/${encodeURIComponent(current.org)}/audit`}
+      activeProps={{ 'aria-current': 'page', className: 'vaern-nav-active' }}
+      c="inherit"
+    >
+      {t('nav.audit')}
+    </Anchor>
+  );
+}
+
 /** The signed-in frame: name, organisation switcher, navigation, language and sign-out. */
 export function Shell() {
   const { t } = useTranslation();
@@ -60,6 +78,7 @@ export function Shell() {
             <Group component="nav" aria-label={t('nav.label')} gap="md" wrap="nowrap">
               <NavLink to="/">{t('nav.overview')}</NavLink>
               <NavLink to="/profile">{t('nav.profile')}</NavLink>
+              <AuditNavLink />
             </Group>
           </Group>
           <Group wrap="wrap" gap="sm">

@@ -96,11 +96,17 @@ const profileRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/profile/ProfilePage'), 'ProfilePage'),
 });
 
+const auditRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/audit',
+  component: lazyRouteComponent(() => import('../features/audit/AuditLogPage'), 'AuditLogPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   mfaRoute,
   enrolRoute,
-  shellRoute.addChildren([overviewRoute, profileRoute]),
+  shellRoute.addChildren([overviewRoute, profileRoute, auditRoute]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

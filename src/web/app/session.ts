@@ -1,13 +1,24 @@
 import { type QueryClient, queryOptions, useQuery } from '@tanstack/react-query';
 import { ApiError, api } from './api';
 import type { CurrentSession } from './api-types';
+import { changeLanguage } from './i18n';
+
+/** The session whose stored language the app has taken over. */
+let adoptedFor: string | undefined;
 
 /** The browser's session, or null when nobody is signed in. */
 export const sessionQuery = queryOptions({
   queryKey: ['auth', 'session'],
   queryFn: async (): Promise<CurrentSession | null> => {
     try {
-      return await api<CurrentSession>('GET', '/auth/session');
+      const session = await api<CurrentSession>('GET', '/auth/session');
+      // Once per session (at sign-in, at page load) the person's stored language wins over this
+      // browser's; later refetches do not undo a switch the person is just making.
+      if (session.stage === 'full' && session.id !== adoptedFor) {
+        adoptedFor = session.id;
+        await changeLanguage(session.user.locale);
+      }
+      return session;
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return null;
       throw error;

@@ -169,6 +169,7 @@ describe.each(engines())('audit log on %s', (engine) => {
     expect(new Set(routes.map((r) => `${r.method} ${r.url}`))).toEqual(
       new Set([
         'GET /api/v1/orgs/:org/audit',
+        'GET /api/v1/orgs/:org/audit/export.csv',
         'GET /api/v1/audit/platform',
         'POST /api/v1/operator/audit/verify',
       ]),

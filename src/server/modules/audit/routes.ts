@@ -6,7 +6,14 @@ import { decodeCursor, page, pageOf } from '../../http/paging.js';
 import { actorOf, orgOf } from '../../http/request.js';
 import { badRequest } from '../../lib/errors.js';
 import { presentEntry } from './present.js';
-import { type AuditLogQuery, auditEntry, auditLogQuery, verifyBody, verifyResult } from './schemas.js';
+import {
+  type AuditLogQuery,
+  auditEntry,
+  auditExportQuery,
+  auditLogQuery,
+  verifyBody,
+  verifyResult,
+} from './schemas.js';
 import * as service from './service.js';
 
 const tags = ['audit'];
@@ -55,6 +62,37 @@ export function auditRoutes(fastify: FastifyInstance, ctx: AppContext) {
         filters: filtersOf(request.query),
       });
       return page(rows, limit, (r) => [Number(r.seq)], presentEntry);
+    },
+  );
+
+  app.get(
+    '/api/v1/orgs/:org/audit/export.csv',
+    {
+      schema: {
+        tags,
+        summary: "The organisation's audit log as CSV, newest first; the export is itself recorded",
+        description:
+          'Columns: seq, at, actor_type, actor, action, target_type, target_id, before, after, hash ' +
+          '(before and after as compact JSON). Values that start with =, +, - or @ get a leading apostrophe.',
+        params: orgParams,
+        querystring: auditExportQuery,
+        produces: ['text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const org = orgOf(request);
+      const stream = await service.exportOrgAudit({
+        ctx,
+        actor: actorOf(request),
+        org,
+        filters: request.query,
+      });
+      const day = new Date().toISOString().slice(0, 10);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="audit-${org.slug}-${day}.csv"`)
+        .header('cache-control', 'no-store')
+        .send(stream);
     },
   );
 

@@ -25,6 +25,9 @@ export const auditLogQuery = pageQuery.extend({
 });
 export type AuditLogQuery = z.infer<typeof auditLogQuery>;
 
+/** The filters of an export: those of the listing, without paging (an export holds every match). */
+export const auditExportQuery = auditLogQuery.omit({ limit: true, cursor: true });
+
 export const auditActor = z.object({
   type: z.string(),
   id: z.string().optional(),

@@ -18,3 +18,5 @@ export const TOTP_WINDOW = 1;
 export const TOTP_ISSUER = 'Værn';
 /** Recovery codes issued when MFA is confirmed; each works once. */
 export const RECOVERY_CODE_COUNT = 10;
+/** A new password has at least this many characters (as people count them). */
+export const PASSWORD_MIN_LENGTH = 12;

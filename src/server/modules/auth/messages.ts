@@ -18,4 +18,16 @@ addMessages({
     en: 'Only people signed in through the browser have sessions.',
     da: 'Kun personer, der er logget ind i browseren, har sessioner.',
   },
+  'auth.wrong_password': {
+    en: 'The current password is wrong.',
+    da: 'Den nuværende adgangskode er forkert.',
+  },
+  'auth.password_too_short': {
+    en: 'The new password must have at least {min} characters.',
+    da: 'Den nye adgangskode skal have mindst {min} tegn.',
+  },
+  'auth.password_unchanged': {
+    en: 'The new password must differ from the current one.',
+    da: 'Den nye adgangskode skal være en anden end den nuværende.',
+  },
 });

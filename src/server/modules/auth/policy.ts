@@ -1,4 +1,5 @@
 import { type Actor, mfaRequiredFor } from '../../lib/actor.js';
+import { PASSWORD_MIN_LENGTH } from './constants.js';
 import type { SessionInfo } from './resolve.js';
 
 type Stage = SessionInfo['stage'];
@@ -18,4 +19,9 @@ export const authPolicy = {
   mayVerify: (stage: Stage) => stage === 'password',
   /** Listing and revoking sessions is for people; tokens and the operator have none. */
   manageOwnSessions: (a: Actor): a is Extract<Actor, { kind: 'user' }> => a.kind === 'user',
+  /** A person's own profile (name, language, password) is theirs alone; tokens and the operator have none. */
+  editOwnProfile: (a: Actor): a is Extract<Actor, { kind: 'user' }> => a.kind === 'user',
+  /** Why a new password is refused, or undefined when it will do. Length counts characters, not UTF-16 units. */
+  newPasswordProblem: (current: string, next: string): 'too_short' | 'unchanged' | undefined =>
+    [...next].length < PASSWORD_MIN_LENGTH ? 'too_short' : next === current ? 'unchanged' : undefined,
 };

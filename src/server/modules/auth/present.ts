@@ -1,9 +1,21 @@
 import type { z } from 'zod';
 import type { AuthUser, SessionRow } from './queries.js';
 import type { SessionInfo } from './resolve.js';
-import type { currentSession, sessionItem } from './schemas.js';
+import type { currentSession, sessionItem, sessionUser } from './schemas.js';
 
 type CurrentSession = z.infer<typeof currentSession>;
+
+/** The signed-in person as the session and their profile show them. */
+export function presentUser(user: AuthUser): z.infer<typeof sessionUser> {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    locale: user.locale === 'en' ? 'en' : 'da',
+    platform_admin: user.platform_admin,
+    mfa_enabled: user.mfa_enabled_at !== null,
+  };
+}
 
 export function presentCurrentSession(
   session: SessionInfo,
@@ -25,14 +37,7 @@ export function presentCurrentSession(
     stage: session.stage,
     csrf_token: session.csrfToken,
     expires_at: new Date(session.expiresAt).toISOString(),
-    user: {
-      id: user.id,
-      email: user.email,
-      name: user.name,
-      locale: user.locale === 'en' ? 'en' : 'da',
-      platform_admin: user.platform_admin,
-      mfa_enabled: user.mfa_enabled_at !== null,
-    },
+    user: presentUser(user),
     memberships: [...byOrg.values()],
   };
 }

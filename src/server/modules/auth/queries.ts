@@ -193,3 +193,30 @@ export async function countUnusedRecoveryCodes(tx: Tx, userId: string): Promise<
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** The person's own name and language; undefined when the row is not theirs to change. */
+export const updateOwnProfile = (tx: Tx, userId: string, v: { name?: string; locale?: 'da' | 'en' }) =>
+  tx.q.updateTable('users').set(v).where('id', '=', userId).returning('id').executeTakeFirst();
+
+/** Replaces the person's password hash (argon2id). */
+export const setPasswordHash = (tx: Tx, userId: string, passwordHash: string) =>
+  tx.q
+    .updateTable('users')
+    .set({ password_hash: passwordHash })
+    .where('id', '=', userId)
+    .returning('id')
+    .executeTakeFirst();
+
+/** Ends every session of the person but one; returns how many ended. */
+export async function revokeOtherSessions(tx: Tx, userId: string, keepId: string): Promise<number> {
+  const rows = await tx.q
+    .updateTable('sessions')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('user_id', '=', userId)
+    .where('id', '<>', keepId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .returning('id')
+    .execute();
+  return rows.length;
+}

@@ -16,8 +16,12 @@ import {
   enrolResult,
   loginBody,
   loginResult,
+  passwordBody,
+  passwordResult,
   sessionItem,
   sessionParams,
+  sessionUser,
+  updateMeBody,
   verifyBody,
   verifyResult,
 } from './schemas.js';
@@ -219,6 +223,52 @@ export function authRoutes(fastify: FastifyInstance, ctx: AppContext) {
       });
       if (current) clearSessionCookie(reply);
       return reply.code(204).send(null);
+    },
+  );
+
+  app.patch(
+    '/api/v1/auth/me',
+    {
+      schema: {
+        tags,
+        summary: "Change the signed-in person's own name or language (people only)",
+        body: updateMeBody,
+        response: { 200: sessionUser },
+      },
+    },
+    async (request) =>
+      service.updateOwnProfile({
+        ctx,
+        actor: actorOf(request),
+        changes: { name: request.body.name, locale: request.body.locale },
+      }),
+  );
+
+  app.post(
+    '/api/v1/auth/password',
+    {
+      config: { rateLimit: SIGN_IN_RATE_LIMIT },
+      schema: {
+        tags,
+        summary: "Change the signed-in person's own password (people only)",
+        description:
+          'A wrong current password counts towards the lockout like a sign-in. On success every ' +
+          'other session of the person ends and this one is replaced (new cookie and CSRF token).',
+        body: passwordBody,
+        response: { 200: passwordResult },
+      },
+    },
+    async (request, reply) => {
+      const result = await service.changePassword({
+        ctx,
+        actor: actorOf(request),
+        session: request.session,
+        currentPassword: request.body.current_password,
+        newPassword: request.body.new_password,
+        client: clientOf(request),
+      });
+      setSessionCookie(reply, result.token);
+      return { csrf_token: result.csrfToken, revoked_sessions: result.revokedSessions };
     },
   );
 }

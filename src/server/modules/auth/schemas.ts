@@ -82,3 +82,18 @@ export const sessionItem = z.object({
 });
 
 export const sessionParams = z.strictObject({ id: z.uuid() });
+
+export const updateMeBody = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  locale: z.enum(['da', 'en']).optional().describe('the language of the web app and of messages'),
+});
+
+export const passwordBody = z.strictObject({
+  current_password: z.string().min(1).max(1024),
+  new_password: z.string().min(1).max(1024).describe('at least 12 characters, not the current one'),
+});
+
+export const passwordResult = z.object({
+  csrf_token: z.string().describe('the new session (cookie vaern_session) has a new CSRF token'),
+  revoked_sessions: z.number().int().describe("the person's other sessions, now ended"),
+});

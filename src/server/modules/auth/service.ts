@@ -3,14 +3,15 @@ import { type Scope, scopeOf, type Tx, withTenant } from '../../db/tenant.js';
 import type { Actor } from '../../lib/actor.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
 import { AppError, badRequest, conflict, forbidden, notFound, unauthenticated } from '../../lib/errors.js';
-import { verifyPassword } from '../../lib/password.js';
+import { hashPassword, verifyPassword } from '../../lib/password.js';
 import { MFA_SECRET_PURPOSE, openSecret, sealSecret } from '../../lib/secretbox.js';
 import { PLATFORM_CHAIN } from '../audit/chain.js';
 import { recordAudit } from '../audit/record.js';
 import { matchTotp, newRecoveryCodes, newTotpSecret, otpauthUri, recoveryCodeHash } from './factors.js';
 import './messages.js';
+import { PASSWORD_MIN_LENGTH } from './constants.js';
 import { authPolicy } from './policy.js';
-import { presentCurrentSession } from './present.js';
+import { presentCurrentSession, presentUser } from './present.js';
 import * as q from './queries.js';
 import type { SessionInfo } from './resolve.js';
 
@@ -354,5 +355,114 @@ export async function logout(opts: { ctx: AppContext; session: SessionInfo }) {
       targetType: 'session',
       targetId: session.id,
     });
+  });
+}
+
+/** Changes the person's own name and language; records what changed, before and after. */
+export async function updateOwnProfile(opts: {
+  ctx: AppContext;
+  actor: Actor;
+  changes: { name?: string | undefined; locale?: 'da' | 'en' | undefined };
+}) {
+  const { ctx, actor } = opts;
+  if (!authPolicy.editOwnProfile(actor)) throw forbidden('auth.people_only');
+  return withTenant(ctx.db.kysely, scopeOf(actor), async (tx) => {
+    const user = await q.findAuthUser(tx, actor.userId);
+    if (!user) throw unauthenticated();
+    const changes: { name?: string; locale?: 'da' | 'en' } = {};
+    if (opts.changes.name !== undefined && opts.changes.name !== user.name) changes.name = opts.changes.name;
+    if (opts.changes.locale !== undefined && opts.changes.locale !== user.locale) {
+      changes.locale = opts.changes.locale;
+    }
+    const keys = Object.keys(changes) as Array<keyof typeof changes>;
+    if (keys.length === 0) return presentUser(user);
+    if (!(await q.updateOwnProfile(tx, user.id, changes))) throw unauthenticated();
+    await recordAudit(tx, ctx.anchors, {
+      chain: PLATFORM_CHAIN,
+      actor,
+      action: 'auth.profile_update',
+      targetType: 'user',
+      targetId: user.id,
+      before: Object.fromEntries(keys.map((k) => [k, user[k]])),
+      after: changes,
+    });
+    return presentUser({ ...user, ...changes });
+  });
+}
+
+/**
+ * Changes the person's own password. The current one is checked like a sign-in (a wrong one
+ * counts towards the lockout); on success every other session of the person ends and the
+ * current one is replaced by a new one (new cookie, new CSRF token). Passwords are never recorded.
+ */
+export async function changePassword(opts: {
+  ctx: AppContext;
+  actor: Actor;
+  /** The browser session of the request; bearer tokens have none. */
+  session: SessionInfo | undefined;
+  currentPassword: string;
+  newPassword: string;
+  client: ClientInfo;
+}): Promise<NewSession & { revokedSessions: number }> {
+  const { ctx, actor, session, client } = opts;
+  if (!authPolicy.editOwnProfile(actor) || !session || actor.sessionId !== session.id) {
+    throw forbidden('auth.people_only');
+  }
+  const problem = authPolicy.newPasswordProblem(opts.currentPassword, opts.newPassword);
+  if (problem === 'too_short') {
+    throw new AppError(400, 'auth.password_too_short', { min: PASSWORD_MIN_LENGTH }, [
+      { path: 'body.new_password', message: `at least ${PASSWORD_MIN_LENGTH} characters` },
+    ]);
+  }
+  if (problem === 'unchanged') {
+    throw new AppError(400, 'auth.password_unchanged', {}, [
+      { path: 'body.new_password', message: 'equals the current password' },
+    ]);
+  }
+  const db = ctx.db.kysely;
+  const login = await withTenant(db, { orgIds: [] }, (tx) => q.findLoginUser(tx, actor.email));
+  if (!login || login.id !== actor.userId || login.deactivated_at) throw unauthenticated();
+  // Claimed before the password is checked, as at sign-in: parallel guesses share one count.
+  const claimed = await withTenant(db, { orgIds: [] }, (tx) => q.claimAttempt(tx, login.id));
+  const passwordOk = await verifyPassword(claimed ? login.password_hash : null, opts.currentPassword);
+  if (!claimed || !passwordOk) {
+    const until = await withTenant(db, scopeOf(actor), async (tx) => {
+      await recordAudit(tx, ctx.anchors, {
+        chain: PLATFORM_CHAIN,
+        actor,
+        action: 'auth.password_change_failed',
+        targetType: 'user',
+        targetId: login.id,
+        after: { reason: claimed ? 'wrong_password' : 'locked', session_id: session.id, ip: client.ip },
+      });
+      return (await q.findAuthUser(tx, login.id))?.locked_until ?? null;
+    });
+    if (until && until > new Date()) {
+      throw new AppError(403, 'auth.locked', { until: formatUntil(until) });
+    }
+    throw new AppError(400, 'auth.wrong_password', {}, [
+      { path: 'body.current_password', message: 'wrong password' },
+    ]);
+  }
+  const passwordHash = await hashPassword(opts.newPassword);
+  return withTenant(db, scopeOf(actor), async (tx) => {
+    await q.recordLoginAttempt(tx, login.id, true);
+    if (!(await q.setPasswordHash(tx, login.id, passwordHash))) throw unauthenticated();
+    const revokedSessions = await q.revokeOtherSessions(tx, login.id, session.id);
+    const rotated = await rotateSession(tx, session, 'full', client);
+    await recordAudit(tx, ctx.anchors, {
+      chain: PLATFORM_CHAIN,
+      actor,
+      action: 'auth.password_change',
+      targetType: 'user',
+      targetId: login.id,
+      after: {
+        revoked_sessions: revokedSessions,
+        session_id: rotated.id,
+        replaced_session_id: session.id,
+        ip: client.ip,
+      },
+    });
+    return { ...rotated, revokedSessions };
   });
 }

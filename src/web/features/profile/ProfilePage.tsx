@@ -8,6 +8,7 @@ import type { Page, SessionItem } from '../../app/api-types';
 import { useFullSession } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageTitle } from '../../components/PageTitle';
+import { ChangePassword } from './ChangePassword';
 
 const SESSIONS = ['auth', 'sessions'] as const;
 
@@ -119,7 +120,7 @@ function Sessions() {
   );
 }
 
-/** The person's own profile: who they are, whether MFA is on, and their sessions. */
+/** The person's own profile: who they are, whether MFA is on, their password and their sessions. */
 export function ProfilePage() {
   const { t } = useTranslation();
   const session = useFullSession();
@@ -142,6 +143,7 @@ export function ProfilePage() {
           </Table.Tr>
         </Table.Tbody>
       </Table>
+      <ChangePassword />
       <Sessions />
     </Stack>
   );
