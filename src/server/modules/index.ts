@@ -4,6 +4,7 @@ import type { JobDefinition } from '../jobs/queue.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { backupRoutes } from './backup/routes.js';
+import { contactsRoutes } from './contacts/routes.js';
 import { directoryRoutes } from './directory/routes.js';
 import { importJobs } from './imports/jobs.js';
 import { importRoutes } from './imports/routes.js';
@@ -21,4 +22,5 @@ export const modules: ModuleDef[] = [
   { name: 'audit', routes: auditRoutes },
   { name: 'backup', routes: backupRoutes },
   { name: 'imports', routes: importRoutes, jobs: importJobs },
+  { name: 'contacts', routes: contactsRoutes },
 ];

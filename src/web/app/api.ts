@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     readonly title: string,
+    /** The fields the server refused (`body.slug`, …), with its (English) reason. */
+    readonly fields: ReadonlyArray<{ path: string; message: string }> = [],
   ) {
     super(title);
     this.name = 'ApiError';
@@ -38,11 +40,12 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   if (response.status === 204) return undefined as T;
   const data: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const problem = (data ?? {}) as { code?: unknown; title?: unknown };
+    const problem = (data ?? {}) as { code?: unknown; title?: unknown; errors?: unknown };
     throw new ApiError(
       response.status,
       typeof problem.code === 'string' ? problem.code : 'error.unknown',
       typeof problem.title === 'string' ? problem.title : response.statusText,
+      Array.isArray(problem.errors) ? problem.errors : [],
     );
   }
   const token = (data as { csrf_token?: unknown } | null)?.csrf_token;

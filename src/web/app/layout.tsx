@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { canReadAudit } from '../features/audit/access';
 import { useSignOut } from '../features/auth/useSignOut';
+import { isSectorCoordinator } from '../features/contacts/access';
 import { OrgProvider, useOrg } from './org';
 import { sessionQuery } from './session';
 
@@ -25,7 +26,7 @@ function OrgSwitcher() {
   );
 }
 
-function NavLink({ to, children }: { to: '/' | '/profile'; children: string }) {
+function NavLink({ to, children }: { to: '/' | '/profile' | '/admin/organisations'; children: string }) {
   return (
     <Anchor
       component={Link}
@@ -56,6 +57,32 @@ function AuditNavLink() {
   );
 }
 
+/** The current organisation's contacts (every member), and the sector's for coordinators. */
+function ContactsNavLinks() {
+  const { t } = useTranslation();
+  const { current, memberships } = useOrg();
+  const active = { 'aria-current': 'page', className: 'vaern-nav-active' } as const;
+  return (
+    <>
+      {current && (
+        <Anchor
+          component={Link}
+          to={`/orgs/${encodeURIComponent(current.org)}/contacts`}
+          activeProps={active}
+          c="inherit"
+        >
+          {t('nav.contacts')}
+        </Anchor>
+      )}
+      {isSectorCoordinator(memberships) && (
+        <Anchor component={Link} to="/sector/contacts" activeProps={active} c="inherit">
+          {t('nav.sectorContacts')}
+        </Anchor>
+      )}
+    </>
+  );
+}
+
 /** The signed-in frame: name, organisation switcher, navigation, language and sign-out. */
 export function Shell() {
   const { t } = useTranslation();
@@ -79,6 +106,10 @@ export function Shell() {
               <NavLink to="/">{t('nav.overview')}</NavLink>
               <NavLink to="/profile">{t('nav.profile')}</NavLink>
               <AuditNavLink />
+              <ContactsNavLinks />
+              {session.user.platform_admin && (
+                <NavLink to="/admin/organisations">{t('nav.organisations')}</NavLink>
+              )}
             </Group>
           </Group>
           <Group wrap="wrap" gap="sm">

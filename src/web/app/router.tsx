@@ -102,11 +102,42 @@ const auditRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/audit/AuditLogPage'), 'AuditLogPage'),
 });
 
+const contactsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/contacts',
+  component: lazyRouteComponent(() => import('../features/contacts/ContactsPage'), 'ContactsPage'),
+});
+
+const sectorContactsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/sector/contacts',
+  component: lazyRouteComponent(
+    () => import('../features/contacts/SectorContactsPage'),
+    'SectorContactsPage',
+  ),
+});
+
+const organisationsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/admin/organisations',
+  component: lazyRouteComponent(
+    () => import('../features/organisations/OrganisationsPage'),
+    'OrganisationsPage',
+  ),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   mfaRoute,
   enrolRoute,
-  shellRoute.addChildren([overviewRoute, profileRoute, auditRoute]),
+  shellRoute.addChildren([
+    overviewRoute,
+    profileRoute,
+    auditRoute,
+    organisationsRoute,
+    contactsRoute,
+    sectorContactsRoute,
+  ]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

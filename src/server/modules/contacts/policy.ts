@@ -1,0 +1,32 @@
+import { type Actor, hasAnyRole } from '../../lib/actor.js';
+import { forbidden } from '../../lib/errors.js';
+
+/** Who may do what with contacts. One rule per action. */
+export const contactsPolicy = {
+  /** Any member of the organisation reads its contacts. */
+  read: (a: Actor, orgId: string) =>
+    hasAnyRole(a, orgId, [
+      'admin',
+      'security_officer',
+      'management',
+      'auditor',
+      'system_owner',
+      'member',
+      'sector_coordinator',
+    ]),
+  write: (a: Actor, orgId: string) => hasAnyRole(a, orgId, ['admin', 'security_officer']),
+  /**
+   * The sector view: the sector unit in which the caller is sector coordinator, or undefined.
+   * The database function checks that this organisation is in scope and a sector unit; the role
+   * can only be checked here.
+   */
+  sectorUnitOf: (a: Actor): string | undefined => {
+    if (a.kind !== 'user') return undefined;
+    return a.memberships.find((m) => m.kind === 'sector_unit' && m.roles.includes('sector_coordinator'))
+      ?.orgId;
+  },
+};
+
+export function authorise(allowed: boolean): void {
+  if (!allowed) throw forbidden();
+}

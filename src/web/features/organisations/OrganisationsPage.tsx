@@ -1,0 +1,101 @@
+import { Alert, Button, Code, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api';
+import type { Page } from '../../app/api-types';
+import { useFullSession } from '../../app/session';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { PageTitle } from '../../components/PageTitle';
+import { CreateOrganisationForm } from './CreateOrganisationForm';
+import { type DirectoryEntry, directoryKey, matches, pagePath } from './directory';
+
+/** The sector directory for platform administrators: every organisation, and a form to add one. */
+export function OrganisationsPage() {
+  const { t } = useTranslation();
+  const session = useFullSession();
+  const allowed = session.stage === 'full' && session.user.platform_admin;
+  const [search, setSearch] = useState('');
+  const [created, setCreated] = useState<DirectoryEntry | null>(null);
+  const list = useInfiniteQuery({
+    queryKey: [...directoryKey, 'pages'],
+    queryFn: ({ pageParam }) => api<Page<DirectoryEntry>>('GET', pagePath(pageParam)),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    enabled: allowed,
+  });
+  if (!allowed) {
+    return (
+      <Stack maw={720}>
+        <PageTitle>{t('organisations.title')}</PageTitle>
+        <Text data-testid="organisations-no-access">{t('organisations.noAccess')}</Text>
+      </Stack>
+    );
+  }
+  const kindLabel = (entry: DirectoryEntry) => t(`kinds.${entry.kind}`);
+  const loaded = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = loaded.filter((entry) => matches(entry, kindLabel(entry), search));
+  return (
+    <Stack maw={1100}>
+      <PageTitle>{t('organisations.title')}</PageTitle>
+      <Text>{t('organisations.intro')}</Text>
+      {created && (
+        <Alert color="green" role="status" title={t('organisations.created', { name: created.name })}>
+          {t('organisations.createdHint', { slug: created.slug })}
+        </Alert>
+      )}
+      <CreateOrganisationForm onCreated={setCreated} />
+      <TextInput
+        type="search"
+        label={t('organisations.search')}
+        description={t('organisations.searchHint')}
+        maw={420}
+        value={search}
+        onChange={(e) => setSearch(e.currentTarget.value)}
+      />
+      <ErrorAlert title={t('app.error')} error={list.error} />
+      <Text role="status" size="sm">
+        {list.isPending
+          ? t('app.loading')
+          : t('organisations.shown', { count: items.length, loaded: loaded.length })}
+      </Text>
+      <Table.ScrollContainer minWidth={720}>
+        <Table striped data-testid="organisations">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{t('organisations.slug')}</Table.Th>
+              <Table.Th scope="col">{t('organisations.name')}</Table.Th>
+              <Table.Th scope="col">{t('organisations.kind')}</Table.Th>
+              <Table.Th scope="col">{t('organisations.parent')}</Table.Th>
+              <Table.Th scope="col">{t('organisations.region')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((entry) => (
+              <Table.Tr key={entry.id} data-testid="organisation-row">
+                <Table.Td>
+                  <Code>{entry.slug}</Code>
+                </Table.Td>
+                <Table.Td>{entry.name}</Table.Td>
+                <Table.Td>{kindLabel(entry)}</Table.Td>
+                <Table.Td>{entry.parent ?? '—'}</Table.Td>
+                <Table.Td>{entry.region ?? '—'}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {list.isSuccess && items.length === 0 && <Text>{t('organisations.empty')}</Text>}
+      {list.hasNextPage && (
+        <Button
+          variant="default"
+          maw={240}
+          onClick={() => void list.fetchNextPage()}
+          loading={list.isFetchingNextPage}
+        >
+          {t('organisations.more')}
+        </Button>
+      )}
+    </Stack>
+  );
+}
