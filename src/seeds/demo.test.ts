@@ -5,7 +5,9 @@ import { engines } from '../../test/databases.js';
 import { startTestApp, type TestApp } from '../../test/server.js';
 import { withTenant } from '../server/db/tenant.js';
 import {
+  DEMO_CONTACTS,
   DEMO_ORGS,
+  DEMO_PEOPLE,
   DEMO_SECTOR_SLUG,
   DEMO_TOTP_SECRET,
   DEMO_USERS,
@@ -17,6 +19,8 @@ import {
 describe.each(engines())('the demo seed (%s)', (engine) => {
   let t: TestApp;
   let logins: DemoLogin[];
+  /** Session cookies by e-mail, from the sign-in test. */
+  const sessions = new Map<string, string>();
   beforeAll(async () => {
     t = await startTestApp(engine);
     ({ logins } = await seedDemo(t.runtime.ctx));
@@ -24,6 +28,31 @@ describe.each(engines())('the demo seed (%s)', (engine) => {
   afterAll(async () => {
     await t?.close();
   });
+
+  /** Signs in through the API, with the demo TOTP code where MFA is required; the session cookie. */
+  const signIn = async (login: DemoLogin, remoteAddress: string): Promise<string> => {
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress,
+      payload: { email: login.email, password: login.password },
+    });
+    expect(res.statusCode, login.email).toBe(200);
+    const first = res.json() as { next: string; csrf_token: string };
+    const cookie = `vaern_session=${res.cookies.find((c) => c.name === 'vaern_session')?.value}`;
+    expect(first.next, login.email).toBe(login.totpSecret ? 'mfa' : 'done');
+    if (first.next !== 'mfa') return cookie;
+    const totp = new TOTP({ secret: Secret.fromBase32(DEMO_TOTP_SECRET), digits: 6, period: 30 });
+    const verified = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/mfa/verify',
+      remoteAddress,
+      headers: { cookie, 'x-csrf-token': first.csrf_token },
+      payload: { code: totp.generate() },
+    });
+    expect(verified.statusCode, login.email).toBe(200);
+    return `vaern_session=${verified.cookies.find((c) => c.name === 'vaern_session')?.value}`;
+  };
 
   it('builds the sector: unit, five regions with hospitals, and the smaller organisations', async () => {
     const res = await t.asOperator('GET', '/api/v1/orgs?limit=500');
@@ -87,37 +116,18 @@ describe.each(engines())('the demo seed (%s)', (engine) => {
     });
     expect(rows).toEqual({
       'organisation.create': DEMO_ORGS.length,
-      'user.create': DEMO_USERS.length,
-      'membership.add': DEMO_USERS.filter((u) => u.membership).length,
+      'user.create': DEMO_USERS.length + DEMO_PEOPLE.length,
+      'membership.add': DEMO_USERS.filter((u) => u.membership).length + DEMO_PEOPLE.length,
+      'contact.create': DEMO_CONTACTS.length,
       'user.mfa_enable': logins.filter((l) => l.totpSecret).length,
     });
   });
 
   it('every demo login signs in through the API, with the demo TOTP code where MFA is required', async () => {
-    const totp = new TOTP({ secret: Secret.fromBase32(DEMO_TOTP_SECRET), digits: 6, period: 30 });
     for (const [i, login] of logins.entries()) {
       const remoteAddress = `127.0.1.${i + 1}`;
-      const res = await t.inject({
-        method: 'POST',
-        url: '/api/v1/auth/login',
-        remoteAddress,
-        payload: { email: login.email, password: login.password },
-      });
-      expect(res.statusCode, login.email).toBe(200);
-      const first = res.json() as { next: string; csrf_token: string };
-      let cookie = `vaern_session=${res.cookies.find((c) => c.name === 'vaern_session')?.value}`;
-      expect(first.next, login.email).toBe(login.totpSecret ? 'mfa' : 'done');
-      if (first.next === 'mfa') {
-        const verified = await t.inject({
-          method: 'POST',
-          url: '/api/v1/auth/mfa/verify',
-          remoteAddress,
-          headers: { cookie, 'x-csrf-token': first.csrf_token },
-          payload: { code: totp.generate() },
-        });
-        expect(verified.statusCode, login.email).toBe(200);
-        cookie = `vaern_session=${verified.cookies.find((c) => c.name === 'vaern_session')?.value}`;
-      }
+      const cookie = await signIn(login, remoteAddress);
+      sessions.set(login.email, cookie);
       const session = await t.inject({
         method: 'GET',
         url: '/api/v1/auth/session',
@@ -135,6 +145,40 @@ describe.each(engines())('the demo seed (%s)', (engine) => {
       else
         expect(body.memberships).toEqual([{ org: login.org, kind: expect.any(String), roles: [login.role] }]);
     }
+  });
+
+  it('gives every organisation contacts on .example domains, some overdue in the sector view', async () => {
+    const coordinator = logins.find((l) => l.role === 'sector_coordinator');
+    if (!coordinator) throw new Error('no sector coordinator among the demo logins');
+    // Its session from the sign-in test: the same TOTP code cannot be used twice.
+    const cookie = sessions.get(coordinator.email);
+    if (!cookie) throw new Error('the sector coordinator has no session: see the sign-in test');
+    type Item = { org: { slug: string }; role: string; phone: string; email: string; overdue: boolean };
+    const sector = async (query: string) => {
+      const res = await t.inject({
+        method: 'GET',
+        url: `/api/v1/sector/contacts?limit=500${query}`,
+        headers: { cookie },
+      });
+      expect(res.statusCode).toBe(200);
+      return (res.json() as { items: Item[] }).items;
+    };
+    const all = await sector('');
+    expect(all).toHaveLength(DEMO_CONTACTS.length);
+    for (const org of DEMO_ORGS) {
+      const roles = all.filter((c) => c.org.slug === org.slug).map((c) => c.role);
+      expect(roles, org.slug).toContain('security_officer');
+      expect(roles, org.slug).toContain('it_on_call');
+    }
+    for (const c of all) {
+      expect(c.email, c.email).toMatch(/^[a-z.]+@[a-z-]+\.example$/);
+      expect(c.phone, c.phone).toMatch(/^\+45( \d\d){4}$/);
+    }
+    const overdue = await sector('&overdue=true');
+    expect(overdue.length).toBeGreaterThan(0);
+    expect(overdue.length).toBeLessThan(all.length / 4);
+    expect(overdue.every((c) => c.overdue)).toBe(true);
+    expect(overdue.length).toBe(all.filter((c) => c.overdue).length);
   });
 
   it('refuses to load twice', async () => {

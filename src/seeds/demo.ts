@@ -1,11 +1,16 @@
 import type { AppContext } from '../server/context.js';
 import { withTenant } from '../server/db/tenant.js';
+import type { OrgRef } from '../server/http/types.js';
 import { type Actor, MFA_ROLES, type OrgKind, type OrgRole } from '../server/lib/actor.js';
 import { MFA_SECRET_PURPOSE, sealSecret } from '../server/lib/secretbox.js';
 import { PLATFORM_CHAIN } from '../server/modules/audit/chain.js';
 import { recordAudit } from '../server/modules/audit/record.js';
+import { createContactBody } from '../server/modules/contacts/schemas.js';
+import { createContact } from '../server/modules/contacts/service.js';
 import { createOrganisationBody, createUserBody } from '../server/modules/directory/schemas.js';
 import { createOrganisation, createUser } from '../server/modules/directory/service.js';
+import { daysBefore, demoContacts } from './demo-contacts.js';
+import { DEMO_PEOPLE } from './demo-people.js';
 
 /**
  * The demo sector: a small, believable Danish health sector for trying Værn out. It is built
@@ -13,6 +18,8 @@ import { createOrganisation, createUser } from '../server/modules/directory/serv
  * user and membership is in the audit trail like any other change. Demo only: the passwords and
  * the TOTP secret below are public (README.md lists them).
  */
+
+export { DEMO_PEOPLE } from './demo-people.js';
 
 /** The sector unit's slug; its presence means the demo sector is loaded. */
 export const DEMO_SECTOR_SLUG = 'sektorenheden';
@@ -82,7 +89,8 @@ export const DEMO_ORGS: DemoOrg[] = [
   inRegion('pharmacy', 'apoteket-ved-domkirken', 'Apoteket ved Domkirken', 'region-sjaelland'),
   inRegion('pharmacy', 'apoteket-limfjorden', 'Apoteket Limfjorden', 'region-nordjylland'),
   { slug: 'nordlys-sundheds-it', name: 'Nordlys Sundheds-IT A/S', kind: 'supplier' },
-  // Last: its presence is what demoSectorLoaded checks, so an interrupted seed is not taken for done.
+  // Created last by seedDemo: its presence is what demoSectorLoaded checks, so an interrupted
+  // seed is not taken for done.
   {
     slug: DEMO_SECTOR_SLUG,
     name: 'Sektorenheden for cyber- og informationssikkerhed i sundhedssektoren',
@@ -172,17 +180,46 @@ export async function demoSectorLoaded(ctx: AppContext): Promise<boolean> {
   return row !== undefined;
 }
 
+/** The demo contacts directory: a few entries per organisation (demo-contacts.ts). */
+export const DEMO_CONTACTS = demoContacts(DEMO_ORGS);
+
 /**
- * Loads the demo sector: organisations, one user per role, and for the roles that require it a
- * TOTP second factor already enrolled with DEMO_TOTP_SECRET (sealed under VAERN_SECRET as the
- * login flow expects). Each organisation and user is its own audited transaction; the MFA
- * enrolments are one more.
+ * Loads the demo sector: organisations with their contacts, more people in the hospitals, one
+ * user per role, and for the roles that require it a TOTP second factor already enrolled with
+ * DEMO_TOTP_SECRET (sealed under VAERN_SECRET as the login flow expects). Each organisation,
+ * contact and user is its own audited transaction; the MFA enrolments are one more. Everything
+ * that does not need the sector unit comes before it, since the unit marks the demo as loaded.
  */
 export async function seedDemo(ctx: AppContext): Promise<{ logins: DemoLogin[] }> {
   if (await demoSectorLoaded(ctx)) throw new DemoAlreadyLoadedError();
-  for (const org of DEMO_ORGS) {
-    await createOrganisation({ ctx, actor: SEED_ACTOR, input: createOrganisationBody.parse(org) });
+  const today = new Date();
+  const addContacts = async (org: OrgRef) => {
+    for (const c of DEMO_CONTACTS.filter((x) => x.org === org.slug)) {
+      const input = createContactBody.parse({
+        role: c.role,
+        name: c.name,
+        phone: c.phone,
+        email: c.email,
+        notes: c.notes ?? null,
+        verified_on: daysBefore(today, c.verifiedDaysAgo),
+      });
+      await createContact({ ctx, actor: SEED_ACTOR, org, input });
+    }
+  };
+  const unit = DEMO_ORGS.find((o) => o.slug === DEMO_SECTOR_SLUG);
+  if (!unit) throw new Error('the demo sector has no sector unit');
+  for (const org of DEMO_ORGS.filter((o) => o !== unit)) {
+    await addContacts(
+      await createOrganisation({ ctx, actor: SEED_ACTOR, input: createOrganisationBody.parse(org) }),
+    );
   }
+  for (const p of DEMO_PEOPLE) {
+    const input = createUserBody.parse({ email: p.email, name: p.name, org: p.org, role: p.role });
+    await createUser({ ctx, actor: SEED_ACTOR, input });
+  }
+  await addContacts(
+    await createOrganisation({ ctx, actor: SEED_ACTOR, input: createOrganisationBody.parse(unit) }),
+  );
   const created: Array<{ id: string; user: DemoUser }> = [];
   for (const user of DEMO_USERS) {
     const input = createUserBody.parse({

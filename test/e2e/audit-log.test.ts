@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIR } from '../../src/server/http/web.js';
 import { createOrg, createUser, createUserWithMfa, nextTotpCode } from '../factories.js';
 import { startTestApp, type TestApp } from '../server.js';
+import { expectNoSeriousA11yViolations } from './axe.js';
 
 /** Debian's Chromium (`apt-get install chromium`), driven by playwright-core. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -103,6 +104,7 @@ describe('reading the audit log in Chromium', () => {
     await page.getByLabel('Adgangskode').fill(admin.password);
     await page.getByRole('button', { name: 'Log ind' }).click();
     await expectHeading(page, 'Bekræft med din anden faktor');
+    await expectNoSeriousA11yViolations(page, 'MFA challenge');
     await page.getByLabel('Kode fra godkendelsesappen').fill(await nextTotpCode(admin.id, admin.mfaSecret));
     await page.getByRole('button', { name: 'Bekræft' }).click();
     await expectHeading(page, 'Oversigt');
@@ -116,6 +118,7 @@ describe('reading the audit log in Chromium', () => {
     const actions = await page.getByTestId('audit-log').locator('tbody code').allInnerTexts();
     expect(actions).toEqual(expect.arrayContaining(['membership.add', 'token.create', 'token.revoke']));
     await shot('1-all');
+    await expectNoSeriousA11yViolations(page, 'audit log');
 
     // Filter by action; only the revocation is left.
     await page.getByLabel('Handling').fill('token.revoke');
@@ -136,6 +139,7 @@ describe('reading the audit log in Chromium', () => {
     expect(new Date(after ?? '').toString()).not.toBe('Invalid Date');
     await changes.getByText('scanner').first().waitFor();
     await shot('2-revoke-expanded');
+    await expectNoSeriousA11yViolations(page, 'audit log with an entry open');
 
     // The export carries the current filters and downloads a CSV file.
     const [download] = await Promise.all([

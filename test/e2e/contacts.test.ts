@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIR } from '../../src/server/http/web.js';
 import { createOrg, createUserWithMfa, type MfaUserFixture, nextTotpCode } from '../factories.js';
 import { startTestApp, type TestApp } from '../server.js';
+import { expectNoSeriousA11yViolations } from './axe.js';
 
 /** Debian's Chromium (`apt-get install chromium`), driven by playwright-core. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -116,6 +117,7 @@ describe('the contacts directory in Chromium', () => {
     await rows.getByText('Aldrig kontrolleret').waitFor();
     expect(await rows.getByTestId('overdue').count()).toBe(1);
     await shot('1-added-overdue');
+    await expectNoSeriousA11yViolations(page, 'contacts');
 
     // Marking it verified clears the badge.
     await page.getByRole('button', { name: 'Markér Dorte Databeskyttelse kontrolleret i dag' }).click();
@@ -161,6 +163,7 @@ describe('the contacts directory in Chromium', () => {
     await expect.poll(() => sectorRows.getByText('Dorte Databeskyttelse').count()).toBe(0);
     await sectorRows.getByText('Ib IT-vagt').waitFor();
     await cPage.screenshot({ path: path.join(artifacts, 'contacts-3-sector-overdue.png') });
+    await expectNoSeriousA11yViolations(cPage, 'sector contacts');
     const cViolations = (await cPage.evaluate('window.__csp')) as string[];
     expect([...cViolations, ...cProblems]).toEqual([]);
     await other.close();

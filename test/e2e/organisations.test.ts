@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIR } from '../../src/server/http/web.js';
 import { createOrg, createUser, createUserWithMfa, nextTotpCode } from '../factories.js';
 import { startTestApp, type TestApp } from '../server.js';
+import { expectNoSeriousA11yViolations } from './axe.js';
 
 /** Debian's Chromium (`apt-get install chromium`), driven by playwright-core. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -109,6 +110,7 @@ describe('managing organisations in Chromium', () => {
     const rowOf = (slug: string) => page.getByTestId('organisation-row').filter({ hasText: slug });
     await rowOf(home.slug).waitFor();
     await shot('1-list');
+    await expectNoSeriousA11yViolations(page, 'organisations');
 
     const slug = page.getByRole('textbox', { name: 'Kortnavn' });
     const name = page.getByRole('textbox', { name: 'Navn', exact: true });
@@ -172,6 +174,7 @@ describe('managing organisations in Chromium', () => {
     await page.getByText('Der findes allerede en organisation med kortnavnet "region-nord".').waitFor();
     await expect.poll(() => table.getByText('En anden region').count()).toBe(0);
     await shot('3-slug-taken');
+    await expectNoSeriousA11yViolations(page, 'organisations with a field error');
 
     // In English, kinds in words.
     await page.getByText('English', { exact: true }).click();

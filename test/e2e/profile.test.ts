@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIR } from '../../src/server/http/web.js';
 import { createOrg, createUser } from '../factories.js';
 import { startTestApp, type TestApp } from '../server.js';
+import { expectNoSeriousA11yViolations } from './axe.js';
 
 /** Debian's Chromium (`apt-get install chromium`), driven by playwright-core. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -133,6 +134,7 @@ describe('the profile in Chromium: language per person and password change', () 
     await submit.click();
     await page.getByTestId('password-status').filter({ hasText: 'Your password has been changed' }).waitFor();
     await page.screenshot({ path: path.join(artifacts, 'profile-password-changed.png') });
+    await expectNoSeriousA11yViolations(page, 'profile after a password change');
     // The rotated session still works (new cookie and CSRF token): writes succeed.
     const danish = storedLocale(page);
     await page.getByText('Dansk', { exact: true }).click();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIR } from '../../src/server/http/web.js';
 import { createOrg, createUser, totpCode } from '../factories.js';
 import { startTestApp, type TestApp } from '../server.js';
+import { expectNoSeriousA11yViolations } from './axe.js';
 
 /** Debian's Chromium (`apt-get install chromium`), driven by playwright-core. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -70,7 +71,8 @@ describe('signing in to the web app in Chromium', () => {
     mkdirSync(artifacts, { recursive: true });
     const shot = (name: string) => page.screenshot({ path: path.join(artifacts, `sign-in-${name}.png`) });
 
-    const page = await browser.newPage();
+    // In a context of its own: axe opens a second page in the context to assemble its results.
+    const page = await (await browser.newContext()).newPage();
     const problems: string[] = [];
     page.on('console', (m) => {
       // Chromium logs the expected refusals: the session probe before sign-in, the wrong password.
@@ -94,6 +96,7 @@ describe('signing in to the web app in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     expect(await page.getAttribute('html', 'lang')).toBe('da');
     await shot('1-sign-in');
+    await expectNoSeriousA11yViolations(page, 'sign-in');
 
     // A wrong password is refused with the server's Danish message.
     await page.getByLabel('E-mail').fill(user.email);
@@ -110,6 +113,7 @@ describe('signing in to the web app in Chromium', () => {
     const secret = (await page.getByTestId('totp-secret').innerText()).trim();
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     await shot('2-enrol');
+    await expectNoSeriousA11yViolations(page, 'MFA enrolment');
     await page
       .getByLabel('Kode fra godkendelsesappen')
       .fill(totpCode(secret, Math.floor(Date.now() / 30_000)));
@@ -122,6 +126,7 @@ describe('signing in to the web app in Chromium', () => {
     const proceed = page.getByRole('button', { name: 'Fortsæt til Værn' });
     expect(await proceed.isDisabled()).toBe(true);
     await shot('3-recovery-codes');
+    await expectNoSeriousA11yViolations(page, 'recovery codes');
     await page.getByLabel('Jeg har gemt mine gendannelseskoder et sikkert sted').check();
     await proceed.click();
 
@@ -131,6 +136,7 @@ describe('signing in to the web app in Chromium', () => {
     await page.getByTestId('current-org').filter({ hasText: 'Region Testland' }).waitFor();
     await page.getByText('Sikkerhedsansvarlig').waitFor();
     await shot('4-overview');
+    await expectNoSeriousA11yViolations(page, 'overview');
 
     // English and back; the choice survives a reload (kept in this browser).
     await page.getByText('English', { exact: true }).click();
@@ -140,6 +146,7 @@ describe('signing in to the web app in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     await page.getByText('Security officer').waitFor();
     await shot('5-overview-english');
+    await expectNoSeriousA11yViolations(page, 'overview (English)');
     await page.getByText('Dansk', { exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Oversigt' }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('da');
@@ -149,6 +156,7 @@ describe('signing in to the web app in Chromium', () => {
     await expectStep(page, 'Profil');
     await page.getByTestId('sessions').getByText('Denne session').waitFor();
     await shot('6-profile');
+    await expectNoSeriousA11yViolations(page, 'profile');
 
     // Signing out ends the session: the shell is closed again.
     await page.getByRole('button', { name: 'Log ud' }).click();
@@ -159,6 +167,6 @@ describe('signing in to the web app in Chromium', () => {
 
     const violations = (await page.evaluate('window.__csp')) as string[];
     expect([...violations, ...problems]).toEqual([]);
-    await page.close();
+    await page.context().close();
   });
 });
