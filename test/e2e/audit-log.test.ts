@@ -1,84 +1,21 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WEB_DIR } from '../../src/server/http/web.js';
-import { createOrg, createUser, createUserWithMfa, nextTotpCode } from '../factories.js';
-import { startTestApp, type TestApp } from '../server.js';
+import { expect, it } from 'vitest';
+import { createOrg, createUser, createUserWithMfa } from '../factories.js';
 import { expectNoSeriousA11yViolations } from './axe.js';
+import {
+  artifacts,
+  cspViolations,
+  describeInChromium,
+  expectHeading,
+  SESSION_PROBE,
+  signInThroughUi,
+  watch,
+} from './browser.js';
 
-/** Debian's Chromium (`apt-get install chromium`), driven by playwright-core. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-/** Page script (the test compiles without DOM types): collects every CSP violation event. */
-const RECORD_CSP_VIOLATIONS = `
-  window.__csp = [];
-  document.addEventListener('securitypolicyviolation', (e) =>
-    window.__csp.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' (' + e.sourceFile + ':' + e.lineNumber + ')'));
-`;
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const artifacts = path.resolve('test-artifacts');
-
-/** Watches a page for console errors, page errors and CSP violations. */
-async function watch(page: Page): Promise<string[]> {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    // Chromium logs the expected refusal of the session probe before sign-in.
-    const expected =
-      /Failed to load resource.*401/.test(m.text()) && /\/api\/v1\/auth\/session$/.test(m.location().url);
-    if ((m.type() === 'error' && !expected) || /Content Security Policy|Refused to/i.test(m.text())) {
-      problems.push(`console ${m.type()}: ${m.text()}`);
-    }
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.addInitScript({ content: RECORD_CSP_VIOLATIONS });
-  return problems;
-}
-
-async function expectHeading(page: Page, title: string) {
-  await page.getByRole('heading', { level: 1, name: title }).waitFor();
-}
-
-describe('reading the audit log in Chromium', () => {
-  if (!existsSync(CHROMIUM)) {
-    const why = `${CHROMIUM} is missing (install Debian's chromium: apt-get install chromium)`;
-    if (inCi) {
-      it('needs Chromium in CI', () => {
-        throw new Error(`${why}; end-to-end tests must run in CI`);
-      });
-    } else {
-      console.warn(`test/e2e/audit-log.test.ts skipped: ${why}`);
-      it.skip(`skipped: ${why}`, () => {});
-    }
-    return;
-  }
-
-  let t: TestApp;
-  let base: string;
-  let browser: Browser;
-  beforeAll(async () => {
-    if (!existsSync(path.join(WEB_DIR, 'index.html'))) {
-      throw new Error(`the web app is not built (${WEB_DIR}): run npm run build first`);
-    }
-    t = await startTestApp('pglite');
-    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = address.replace('127.0.0.1', 'localhost');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
+describeInChromium('reading the audit log in Chromium', 'test/e2e/audit-log.test.ts', (app) => {
   it('an organisation admin filters the log, opens an entry, exports CSV and sees the export recorded', async () => {
+    const { t, base, browser } = app;
     const org = await createOrg(t, { name: 'Region Revision', kind: 'region' });
     const admin = await createUserWithMfa(t, { org: org.slug, role: 'admin', name: 'Alma Admin' });
     const member = await createUser(t, { org: org.slug, role: 'member', name: 'Mads Medlem' });
@@ -95,19 +32,13 @@ describe('reading the audit log in Chromium', () => {
     const context = await browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     const shot = (name: string) => page.screenshot({ path: path.join(artifacts, `audit-log-${name}.png`) });
-    const problems = await watch(page);
+    // Chromium logs the expected refusal of the session probe before sign-in.
+    const problems = await watch(page, { allow: [SESSION_PROBE] });
 
     // Sign in with password and TOTP.
-    await page.goto(`${base}/`);
-    await expectHeading(page, 'Log ind på Værn');
-    await page.getByLabel('E-mail').fill(admin.email);
-    await page.getByLabel('Adgangskode').fill(admin.password);
-    await page.getByRole('button', { name: 'Log ind' }).click();
-    await expectHeading(page, 'Bekræft med din anden faktor');
-    await expectNoSeriousA11yViolations(page, 'MFA challenge');
-    await page.getByLabel('Kode fra godkendelsesappen').fill(await nextTotpCode(admin.id, admin.mfaSecret));
-    await page.getByRole('button', { name: 'Bekræft' }).click();
-    await expectHeading(page, 'Oversigt');
+    await signInThroughUi(page, base, admin, {
+      onChallenge: () => expectNoSeriousA11yViolations(page, 'MFA challenge'),
+    });
 
     // The menu leads an admin to the audit log of the organisation.
     await page.getByRole('navigation').getByRole('link', { name: 'Revisionsspor' }).click();
@@ -177,20 +108,15 @@ describe('reading the audit log in Chromium', () => {
     await page.getByText('Dansk', { exact: true }).click();
     await expectHeading(page, 'Revisionsspor');
 
-    const violations = (await page.evaluate('window.__csp')) as string[];
+    const violations = await cspViolations(page);
     expect([...violations, ...problems]).toEqual([]);
     await context.close();
 
     // A member has no audit log in the menu, and the screen refuses them.
     const other = await browser.newContext();
     const memberPage = await other.newPage();
-    const memberProblems = await watch(memberPage);
-    await memberPage.goto(`${base}/`);
-    await expectHeading(memberPage, 'Log ind på Værn');
-    await memberPage.getByLabel('E-mail').fill(member.email);
-    await memberPage.getByLabel('Adgangskode').fill(member.password);
-    await memberPage.getByRole('button', { name: 'Log ind' }).click();
-    await expectHeading(memberPage, 'Oversigt');
+    const memberProblems = await watch(memberPage, { allow: [SESSION_PROBE] });
+    await signInThroughUi(memberPage, base, member);
     await memberPage.getByRole('link', { name: 'Profil' }).waitFor();
     expect(await memberPage.getByRole('link', { name: 'Revisionsspor' }).count()).toBe(0);
     await memberPage.goto(`${base}/orgs/${org.slug}/audit`);
@@ -198,7 +124,7 @@ describe('reading the audit log in Chromium', () => {
     await memberPage.getByTestId('audit-no-access').waitFor();
     expect(await memberPage.getByTestId('audit-log').count()).toBe(0);
     await memberPage.screenshot({ path: path.join(artifacts, 'audit-log-5-member-no-access.png') });
-    const memberViolations = (await memberPage.evaluate('window.__csp')) as string[];
+    const memberViolations = await cspViolations(memberPage);
     expect([...memberViolations, ...memberProblems]).toEqual([]);
     await other.close();
   }, 120_000);

@@ -1,85 +1,25 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WEB_DIR } from '../../src/server/http/web.js';
-import { createOrg, createUser, createUserWithMfa, nextTotpCode } from '../factories.js';
-import { startTestApp, type TestApp } from '../server.js';
+import { expect, it } from 'vitest';
+import { createOrg, createUser, createUserWithMfa } from '../factories.js';
 import { expectNoSeriousA11yViolations } from './axe.js';
+import {
+  artifacts,
+  cspViolations,
+  describeInChromium,
+  type ExpectedRefusal,
+  expectHeading,
+  SESSION_PROBE,
+  signInThroughUi,
+  watch,
+} from './browser.js';
 
-/** Debian's Chromium (`apt-get install chromium`), driven by playwright-core. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-/** Page script (the test compiles without DOM types): collects every CSP violation event. */
-const RECORD_CSP_VIOLATIONS = `
-  window.__csp = [];
-  document.addEventListener('securitypolicyviolation', (e) =>
-    window.__csp.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' (' + e.sourceFile + ':' + e.lineNumber + ')'));
-`;
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const artifacts = path.resolve('test-artifacts');
+/** The refusals Chromium logs that the steps expect: the session probe, the taken slug. */
+const REFUSED: ExpectedRefusal[] = [SESSION_PROBE, { status: [409], url: /\/api\/v1\/orgs$/ }];
 
-/** Watches a page for console errors, page errors and CSP violations. */
-async function watch(page: Page): Promise<string[]> {
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    // Chromium logs the expected refusals: the session probe before sign-in, the taken slug.
-    const refused = (status: number, url: RegExp) =>
-      new RegExp(`Failed to load resource.*${status}`).test(m.text()) && url.test(m.location().url);
-    const expected = refused(401, /\/api\/v1\/auth\/session$/) || refused(409, /\/api\/v1\/orgs$/);
-    if ((m.type() === 'error' && !expected) || /Content Security Policy|Refused to/i.test(m.text())) {
-      problems.push(`console ${m.type()}: ${m.text()}`);
-    }
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.addInitScript({ content: RECORD_CSP_VIOLATIONS });
-  return problems;
-}
-
-async function expectHeading(page: Page, title: string) {
-  await page.getByRole('heading', { level: 1, name: title }).waitFor();
-}
-
-describe('managing organisations in Chromium', () => {
-  if (!existsSync(CHROMIUM)) {
-    const why = `${CHROMIUM} is missing (install Debian's chromium: apt-get install chromium)`;
-    if (inCi) {
-      it('needs Chromium in CI', () => {
-        throw new Error(`${why}; end-to-end tests must run in CI`);
-      });
-    } else {
-      console.warn(`test/e2e/organisations.test.ts skipped: ${why}`);
-      it.skip(`skipped: ${why}`, () => {});
-    }
-    return;
-  }
-
-  let t: TestApp;
-  let base: string;
-  let browser: Browser;
-  beforeAll(async () => {
-    if (!existsSync(path.join(WEB_DIR, 'index.html'))) {
-      throw new Error(`the web app is not built (${WEB_DIR}): run npm run build first`);
-    }
-    t = await startTestApp('pglite');
-    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = address.replace('127.0.0.1', 'localhost');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
+describeInChromium('managing organisations in Chromium', 'test/e2e/organisations.test.ts', (app) => {
   it('a platform administrator without memberships creates a region and a hospital in it', async () => {
+    const { t, base, browser } = app;
     const admin = await createUserWithMfa(t, { platformAdmin: true, name: 'Pia Platform' });
     const home = await createOrg(t, { name: 'Praksis Hjem', kind: 'practice' });
     const member = await createUser(t, { org: home.slug, role: 'member', name: 'Mona Medlem' });
@@ -89,18 +29,10 @@ describe('managing organisations in Chromium', () => {
     const page = await context.newPage();
     const shot = (name: string) =>
       page.screenshot({ path: path.join(artifacts, `organisations-${name}.png`), fullPage: true });
-    const problems = await watch(page);
+    const problems = await watch(page, { allow: REFUSED });
 
-    await page.goto(`${base}/`);
-    await expectHeading(page, 'Log ind på Værn');
-    await page.getByLabel('E-mail').fill(admin.email);
-    await page.getByLabel('Adgangskode').fill(admin.password);
-    await page.getByRole('button', { name: 'Log ind' }).click();
-    await expectHeading(page, 'Bekræft med din anden faktor');
-    await page.getByLabel('Kode fra godkendelsesappen').fill(await nextTotpCode(admin.id, admin.mfaSecret));
-    await page.getByRole('button', { name: 'Bekræft' }).click();
+    await signInThroughUi(page, base, admin);
     // No membership: the shell still works and says so.
-    await expectHeading(page, 'Oversigt');
     await page.getByText('Du er ikke medlem af nogen organisation', { exact: false }).waitFor();
 
     await page.getByRole('navigation').getByRole('link', { name: 'Organisationer' }).click();
@@ -185,20 +117,15 @@ describe('managing organisations in Chromium', () => {
     await page.getByText('Dansk', { exact: true }).click();
     await expectHeading(page, 'Organisationer');
 
-    const violations = (await page.evaluate('window.__csp')) as string[];
+    const violations = await cspViolations(page);
     expect([...violations, ...problems]).toEqual([]);
     await context.close();
 
     // Someone who is not a platform administrator has no link, and the screen refuses them.
     const other = await browser.newContext();
     const memberPage = await other.newPage();
-    const memberProblems = await watch(memberPage);
-    await memberPage.goto(`${base}/`);
-    await expectHeading(memberPage, 'Log ind på Værn');
-    await memberPage.getByLabel('E-mail').fill(member.email);
-    await memberPage.getByLabel('Adgangskode').fill(member.password);
-    await memberPage.getByRole('button', { name: 'Log ind' }).click();
-    await expectHeading(memberPage, 'Oversigt');
+    const memberProblems = await watch(memberPage, { allow: REFUSED });
+    await signInThroughUi(memberPage, base, member);
     await memberPage.getByRole('link', { name: 'Profil' }).waitFor();
     expect(await memberPage.getByRole('link', { name: 'Organisationer' }).count()).toBe(0);
     await memberPage.goto(`${base}/admin/organisations`);
@@ -206,7 +133,7 @@ describe('managing organisations in Chromium', () => {
     await memberPage.getByTestId('organisations-no-access').waitFor();
     expect(await memberPage.getByTestId('organisations').count()).toBe(0);
     await memberPage.screenshot({ path: path.join(artifacts, 'organisations-5-no-access.png') });
-    const memberViolations = (await memberPage.evaluate('window.__csp')) as string[];
+    const memberViolations = await cspViolations(memberPage);
     expect([...memberViolations, ...memberProblems]).toEqual([]);
     await other.close();
   }, 120_000);

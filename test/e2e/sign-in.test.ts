@@ -1,71 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WEB_DIR } from '../../src/server/http/web.js';
+import { expect, it } from 'vitest';
 import { createOrg, createUser, totpCode } from '../factories.js';
-import { startTestApp, type TestApp } from '../server.js';
 import { expectNoSeriousA11yViolations } from './axe.js';
+import { artifacts, cspViolations, describeInChromium, expectStep, watch } from './browser.js';
 
-/** Debian's Chromium (`apt-get install chromium`), driven by playwright-core. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-/** Page script (the test compiles without DOM types): collects every CSP violation event. */
-const RECORD_CSP_VIOLATIONS = `
-  window.__csp = [];
-  document.addEventListener('securitypolicyviolation', (e) =>
-    window.__csp.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' (' + e.sourceFile + ':' + e.lineNumber + ')'));
-`;
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const artifacts = path.resolve('test-artifacts');
-
-/** The heading of the page, which takes the focus after every step. */
-async function expectStep(page: Page, title: string) {
-  const heading = page.getByRole('heading', { level: 1, name: title });
-  await heading.waitFor();
-  await expect.poll(() => heading.evaluate((h) => h === h.ownerDocument.activeElement)).toBe(true);
-}
-
-describe('signing in to the web app in Chromium', () => {
-  if (!existsSync(CHROMIUM)) {
-    const why = `${CHROMIUM} is missing (install Debian's chromium: apt-get install chromium)`;
-    if (inCi) {
-      it('needs Chromium in CI', () => {
-        throw new Error(`${why}; end-to-end tests must run in CI`);
-      });
-    } else {
-      console.warn(`test/e2e/sign-in.test.ts skipped: ${why}`);
-      it.skip(`skipped: ${why}`, () => {});
-    }
-    return;
-  }
-
-  let t: TestApp;
-  let base: string;
-  let browser: Browser;
-  beforeAll(async () => {
-    if (!existsSync(path.join(WEB_DIR, 'index.html'))) {
-      throw new Error(`the web app is not built (${WEB_DIR}): run npm run build first`);
-    }
-    t = await startTestApp('pglite');
-    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = address.replace('127.0.0.1', 'localhost');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-
+describeInChromium('signing in to the web app in Chromium', 'test/e2e/sign-in.test.ts', (app) => {
   it('a security officer signs in, enrols TOTP, keeps the recovery codes, switches language and signs out', async () => {
+    const { t, base, browser } = app;
     const org = await createOrg(t, { name: 'Region Testland', kind: 'region' });
     const user = await createUser(t, { org: org.slug, role: 'security_officer', name: 'Signe Sikkerhed' });
     mkdirSync(artifacts, { recursive: true });
@@ -73,18 +15,10 @@ describe('signing in to the web app in Chromium', () => {
 
     // In a context of its own: axe opens a second page in the context to assemble its results.
     const page = await (await browser.newContext()).newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      // Chromium logs the expected refusals: the session probe before sign-in, the wrong password.
-      const expected =
-        /Failed to load resource.*401/.test(m.text()) &&
-        /\/api\/v1\/auth\/(session|login)$/.test(m.location().url);
-      if ((m.type() === 'error' && !expected) || /Content Security Policy|Refused to/i.test(m.text())) {
-        problems.push(`console ${m.type()}: ${m.text()}`);
-      }
+    // Chromium logs the expected refusals: the session probe before sign-in, the wrong password.
+    const problems = await watch(page, {
+      allow: [{ status: [401], url: /\/api\/v1\/auth\/(session|login)$/ }],
     });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.addInitScript({ content: RECORD_CSP_VIOLATIONS });
 
     // The front door is the web app, under the strict CSP; nobody is signed in yet.
     const response = await page.goto(`${base}/`);
@@ -165,7 +99,7 @@ describe('signing in to the web app in Chromium', () => {
     await expectStep(page, 'Log ind på Værn');
     await shot('7-signed-out');
 
-    const violations = (await page.evaluate('window.__csp')) as string[];
+    const violations = await cspViolations(page);
     expect([...violations, ...problems]).toEqual([]);
     await page.context().close();
   });
