@@ -7,6 +7,7 @@ import { api } from '../../app/api';
 import type { Page } from '../../app/api-types';
 import { useOrg } from '../../app/org';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageTitle } from '../../components/PageTitle';
 import { canReadAudit } from './access';
 import { EntryChanges } from './EntryChanges';
@@ -233,11 +234,7 @@ export function AuditLogPage() {
         </Table>
       </Table.ScrollContainer>
       {log.isSuccess && items.length === 0 && <Text>{t('audit.empty')}</Text>}
-      {log.hasNextPage && (
-        <Button variant="default" onClick={() => void log.fetchNextPage()} loading={log.isFetchingNextPage}>
-          {t('audit.more')}
-        </Button>
-      )}
+      <LoadMoreButton query={log} label={t('audit.more')} />
     </Stack>
   );
 }

@@ -7,6 +7,7 @@ import { api } from '../../app/api';
 import type { Page } from '../../app/api-types';
 import { useOrg } from '../../app/org';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageTitle } from '../../components/PageTitle';
 import { type Contact, canEditContacts } from './access';
 import { ContactForm, type ContactInput } from './ContactForm';
@@ -159,11 +160,7 @@ export function ContactsPage() {
         </Table>
       </Table.ScrollContainer>
       {list.isSuccess && items.length === 0 && <Text>{t('contacts.empty')}</Text>}
-      {list.hasNextPage && (
-        <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
-          {t('contacts.more')}
-        </Button>
-      )}
+      <LoadMoreButton query={list} label={t('contacts.more')} />
     </Stack>
   );
 }

@@ -1,4 +1,4 @@
-import { Badge, Button, Checkbox, Stack, Table, Text } from '@mantine/core';
+import { Badge, Checkbox, Stack, Table, Text } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +6,7 @@ import { api } from '../../app/api';
 import type { Page } from '../../app/api-types';
 import { useOrg } from '../../app/org';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageTitle } from '../../components/PageTitle';
 import { isSectorCoordinator, type SectorContact } from './access';
 import { VerifiedCell } from './VerifiedCell';
@@ -82,11 +83,7 @@ export function SectorContactsPage() {
         </Table>
       </Table.ScrollContainer>
       {list.isSuccess && items.length === 0 && <Text>{t('contacts.sectorEmpty')}</Text>}
-      {list.hasNextPage && (
-        <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
-          {t('contacts.more')}
-        </Button>
-      )}
+      <LoadMoreButton query={list} label={t('contacts.more')} />
     </Stack>
   );
 }

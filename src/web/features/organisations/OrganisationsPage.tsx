@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Code, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +6,7 @@ import { api } from '../../app/api';
 import type { Page } from '../../app/api-types';
 import { useFullSession } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageTitle } from '../../components/PageTitle';
 import { CreateOrganisationForm } from './CreateOrganisationForm';
 import { type DirectoryEntry, directoryKey, matches, pagePath } from './directory';
@@ -86,16 +87,7 @@ export function OrganisationsPage() {
         </Table>
       </Table.ScrollContainer>
       {list.isSuccess && items.length === 0 && <Text>{t('organisations.empty')}</Text>}
-      {list.hasNextPage && (
-        <Button
-          variant="default"
-          maw={240}
-          onClick={() => void list.fetchNextPage()}
-          loading={list.isFetchingNextPage}
-        >
-          {t('organisations.more')}
-        </Button>
-      )}
+      <LoadMoreButton query={list} label={t('organisations.more')} maw={240} />
     </Stack>
   );
 }

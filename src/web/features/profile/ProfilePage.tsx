@@ -7,6 +7,7 @@ import { api } from '../../app/api';
 import type { Page, SessionItem } from '../../app/api-types';
 import { useFullSession } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageTitle } from '../../components/PageTitle';
 import { ChangePassword } from './ChangePassword';
 
@@ -107,15 +108,7 @@ function Sessions() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {sessions.hasNextPage && (
-        <Button
-          variant="default"
-          onClick={() => void sessions.fetchNextPage()}
-          loading={sessions.isFetchingNextPage}
-        >
-          {t('profile.more')}
-        </Button>
-      )}
+      <LoadMoreButton query={sessions} label={t('profile.more')} />
     </Stack>
   );
 }
