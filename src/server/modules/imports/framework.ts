@@ -38,7 +38,7 @@ export interface ImportDefinition {
    */
   check?(tx: Tx, job: ImportJob, limit: number): Promise<{ issues: ImportIssue[]; total: number }>;
   /**
-   * Optional work before the switch, done in bounded slices of the staged rows (at most 10,000
+   * Optional work before the switch, done in bounded slices of the staged rows (at most 5,000
    * each), each slice its own short transaction, so that on the embedded database other requests
    * are served in between: work whose result the organisation does not see until `apply` runs
    * (e.g. the users register creates the people, who belong to no organisation yet). Returns

@@ -10,7 +10,7 @@ import { findImportDefinition } from './registers/index.js';
 /** At most this many errors are stored with an import; `errors` counts them all. */
 export const ERROR_LIST_CAP = 1000;
 /** Rows staged per statement and transaction (the contract allows at most 20,000). */
-export const STAGE_ROWS = 10_000;
+export const STAGE_ROWS = 5_000;
 /** …and at most this much JSON per statement. */
 export const STAGE_BYTES = 8 * 1024 * 1024;
 /** Progress is written at least this often while a file is read. */
