@@ -5,7 +5,14 @@ import type { Io } from './command.js';
 /** The demo logins as a table for people (demo only: these credentials are public). */
 export function sayDemoLogins(io: Io, logins: DemoLogin[]): void {
   const header = { role: 'role', email: 'e-mail', password: 'password', totp: 'TOTP secret' };
-  const rows = [header, ...logins.map((l) => ({ ...l, totp: l.totpSecret ?? '-' }))];
+  const rows = [
+    header,
+    ...logins.map((l) => ({
+      ...l,
+      role: l.via === 'grant' ? `${l.role} (grant)` : l.role,
+      totp: l.totpSecret ?? '-',
+    })),
+  ];
   const width = (key: 'role' | 'email' | 'password') => Math.max(...rows.map((r) => r[key].length));
   const [w1, w2, w3] = [width('role'), width('email'), width('password')];
   for (const r of rows) {

@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from '../../test/server.js';
 import { withTenant } from '../server/db/tenant.js';
 import {
   DEMO_CONTACTS,
+  DEMO_INVITATIONS,
   DEMO_ORGS,
   DEMO_PEOPLE,
   DEMO_SECTOR_SLUG,
@@ -120,6 +121,8 @@ describe.each(engines())('the demo seed (%s)', (engine) => {
       'membership.add': DEMO_USERS.filter((u) => u.membership).length + DEMO_PEOPLE.length,
       'contact.create': DEMO_CONTACTS.length,
       'user.mfa_enable': logins.filter((l) => l.totpSecret).length,
+      'auditor_grant.create': DEMO_USERS.filter((u) => u.grant).length,
+      'invitation.create': DEMO_INVITATIONS.length,
     });
   });
 
@@ -138,12 +141,29 @@ describe.each(engines())('the demo seed (%s)', (engine) => {
       const body = session.json() as {
         stage: string;
         user: { platform_admin: boolean };
-        memberships: Array<{ org: string; roles: string[] }>;
+        memberships: Array<{ org: string; roles: string[]; access_until: string | null }>;
       };
       expect(body.stage).toBe('full');
       if (login.role === 'platform_admin') expect(body.user.platform_admin).toBe(true);
-      else
-        expect(body.memberships).toEqual([{ org: login.org, kind: expect.any(String), roles: [login.role] }]);
+      else if (login.via === 'grant') {
+        // The external auditor's access ends by itself, and covers this year's records only.
+        expect(body.memberships).toEqual([
+          expect.objectContaining({
+            org: login.org,
+            roles: ['auditor'],
+            access_until: expect.any(String),
+            data_period: { from: `${new Date().getUTCFullYear()}-01-01`, to: null },
+          }),
+        ]);
+      } else
+        expect(body.memberships).toEqual([
+          expect.objectContaining({
+            org: login.org,
+            roles: [login.role],
+            access_until: null,
+            data_period: null,
+          }),
+        ]);
     }
   });
 

@@ -2,6 +2,7 @@ import type { AppContext } from '../server/context.js';
 import { withTenant } from '../server/db/tenant.js';
 import type { OrgRef } from '../server/http/types.js';
 import { type Actor, MFA_ROLES, type OrgKind, type OrgRole } from '../server/lib/actor.js';
+import { createMailer } from '../server/lib/mail.js';
 import { MFA_SECRET_PURPOSE, sealSecret } from '../server/lib/secretbox.js';
 import { PLATFORM_CHAIN } from '../server/modules/audit/chain.js';
 import { recordAudit } from '../server/modules/audit/record.js';
@@ -9,6 +10,9 @@ import { createContactBody } from '../server/modules/contacts/schemas.js';
 import { createContact } from '../server/modules/contacts/service.js';
 import { createOrganisationBody, createUserBody } from '../server/modules/directory/schemas.js';
 import { createOrganisation, createUser } from '../server/modules/directory/service.js';
+import { createGrantBody } from '../server/modules/grants/schemas.js';
+import { createGrant } from '../server/modules/grants/service.js';
+import { createInvitation } from '../server/modules/people/service.js';
 import { daysBefore, demoContacts } from './demo-contacts.js';
 import { DEMO_PEOPLE } from './demo-people.js';
 
@@ -36,6 +40,8 @@ export interface DemoLogin {
   org: string | null;
   /** Base32 TOTP secret for the roles that must sign in with a second factor. */
   totpSecret: string | undefined;
+  /** Access through a time-limited auditor grant rather than a standing membership. */
+  via?: 'grant';
 }
 
 interface DemoOrg {
@@ -102,9 +108,17 @@ interface DemoUser {
   email: string;
   name: string;
   password: string;
-  /** Organisation and role; absent for the platform administrator. */
+  /** Organisation and role; absent for the platform administrator and the external auditor. */
   membership?: { org: string; role: OrgRole };
+  /** An external auditor's access: an auditor grant for `days` from the seed, with a data period. */
+  grant?: { org: string; days: number };
 }
+
+/** Invitations of Region Hovedstaden that are still open (never sent). */
+export const DEMO_INVITATIONS: Array<{ email: string; name: string; roles: OrgRole[] }> = [
+  { email: 'ny.sikkerhedskoordinator@regionh.example', name: 'Camilla Friis', roles: ['security_officer'] },
+  { email: 'vikar.it@regionh.example', name: 'Oliver Bach', roles: ['member'] },
+];
 
 /** One login per role; every password is public (demo only). */
 export const DEMO_USERS: DemoUser[] = [
@@ -140,6 +154,12 @@ export const DEMO_USERS: DemoUser[] = [
     membership: { org: 'region-hovedstaden', role: 'auditor' },
   },
   {
+    email: 'revisor@revisionsfirma.example',
+    name: 'Hanne Vestergaard',
+    password: 'vaern-demo-ekstern',
+    grant: { org: 'region-hovedstaden', days: 90 },
+  },
+  {
     email: 'systemejer@rigshospitalet.example',
     name: 'Mads Berg',
     password: 'vaern-demo-systemejer',
@@ -163,7 +183,8 @@ const SEED_ACTOR: Actor = { kind: 'operator', label: 'seed' };
 const OPERATOR_SCOPE = { orgIds: [], operator: true } as const;
 
 /** Whoever holds a role that MFA_ROLES names, and every platform administrator, signs in with TOTP. */
-const needsMfa = (u: DemoUser) => u.membership === undefined || MFA_ROLES.includes(u.membership.role);
+const needsMfa = (u: DemoUser) =>
+  u.membership === undefined ? u.grant === undefined : MFA_ROLES.includes(u.membership.role);
 
 /** Raised when the sector unit already exists: the demo is loaded once per database. */
 export class DemoAlreadyLoadedError extends Error {
@@ -173,6 +194,18 @@ export class DemoAlreadyLoadedError extends Error {
 }
 
 /** Whether the demo sector's unit exists in this database. */
+async function findDemoOrg(ctx: AppContext, slug: string): Promise<OrgRef> {
+  const row = await withTenant(ctx.db.kysely, OPERATOR_SCOPE, (tx) =>
+    tx.q
+      .selectFrom('organisations')
+      .select(['id', 'slug', 'kind', 'name'])
+      .where('slug', '=', slug)
+      .executeTakeFirst(),
+  );
+  if (!row) throw new Error(`the demo sector has no organisation ${slug}`);
+  return row;
+}
+
 export async function demoSectorLoaded(ctx: AppContext): Promise<boolean> {
   const row = await withTenant(ctx.db.kysely, OPERATOR_SCOPE, (tx) =>
     tx.q.selectFrom('organisations').select('id').where('slug', '=', DEMO_SECTOR_SLUG).executeTakeFirst(),
@@ -226,7 +259,7 @@ export async function seedDemo(ctx: AppContext): Promise<{ logins: DemoLogin[] }
       email: user.email,
       name: user.name,
       password: user.password,
-      platform_admin: user.membership === undefined,
+      platform_admin: user.membership === undefined && user.grant === undefined,
       ...(user.membership ? { org: user.membership.org, role: user.membership.role } : {}),
     });
     const row = await createUser({ ctx, actor: SEED_ACTOR, input });
@@ -253,13 +286,33 @@ export async function seedDemo(ctx: AppContext): Promise<{ logins: DemoLogin[] }
       });
     }
   });
+  for (const { user } of created) {
+    if (!user.grant) continue;
+    const org = await findDemoOrg(ctx, user.grant.org);
+    const ends = new Date(today.getTime() + user.grant.days * 86_400_000);
+    const input = createGrantBody.parse({
+      email: user.email,
+      ends_at: ends.toISOString(),
+      data_from: `${today.getUTCFullYear()}-01-01`,
+      note: 'Ekstern revision af informationssikkerheden (demo)',
+    });
+    await createGrant({ ctx, actor: SEED_ACTOR, org, input });
+  }
+  // Two invitations not yet accepted, so the admin's list of people is not empty of them. The
+  // links are not sent: the seed never mails, even where SMTP is configured (.example addresses).
+  const quiet: AppContext = { ...ctx, mailer: createMailer({ smtpUrl: undefined, mailFrom: '' }) };
+  const hovedstaden = await findDemoOrg(ctx, 'region-hovedstaden');
+  for (const invitation of DEMO_INVITATIONS) {
+    await createInvitation({ ctx: quiet, actor: SEED_ACTOR, org: hovedstaden, input: invitation });
+  }
   return {
     logins: DEMO_USERS.map((u) => ({
-      role: u.membership?.role ?? 'platform_admin',
+      role: u.membership?.role ?? (u.grant ? 'auditor' : 'platform_admin'),
       email: u.email,
       password: u.password,
-      org: u.membership?.org ?? null,
+      org: u.membership?.org ?? u.grant?.org ?? null,
       totpSecret: needsMfa(u) ? DEMO_TOTP_SECRET : undefined,
+      ...(u.grant ? { via: 'grant' as const } : {}),
     })),
   };
 }

@@ -18,6 +18,7 @@ const envSchema = z.object({
     .string()
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
+  VAERN_MAIL_FROM: z.string().min(3).max(200).optional(),
   VAERN_PUBLIC_URL: z.url().optional(),
   VAERN_AUDIT_ANCHORS: z.string().min(1).optional(),
   VAERN_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(10_240).default(512),
@@ -36,6 +37,8 @@ export interface Config {
   dataDir: string;
   secret: string;
   smtpUrl: string | undefined;
+  /** The From header of mail Værn sends (invitations, password resets). */
+  mailFrom: string;
   publicUrl: string;
   auditAnchorsPath: string;
   maxUploadBytes: number;
@@ -83,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { po
     secret = embeddedSecret(dataDir);
   }
   const port = overrides.port ?? e.PORT;
+  const publicUrl = (e.VAERN_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
   return {
     mode,
     databaseUrl: e.DATABASE_URL,
@@ -90,7 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { po
     dataDir,
     secret,
     smtpUrl: e.SMTP_URL,
-    publicUrl: (e.VAERN_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    mailFrom: e.VAERN_MAIL_FROM ?? `Værn <noreply@${new URL(publicUrl).hostname}>`,
+    publicUrl,
     auditAnchorsPath: path.resolve(e.VAERN_AUDIT_ANCHORS ?? path.join(dataDir, 'audit-anchors.jsonl')),
     maxUploadBytes: e.VAERN_MAX_UPLOAD_MB * 1024 * 1024,
     logLevel: e.VAERN_LOG_LEVEL,

@@ -5,6 +5,7 @@ import { type Database, openDatabase } from './db/client.js';
 import { acquireLock, type DataDirLock } from './db/lock.js';
 import { migrate } from './db/migrate.js';
 import { Jobs } from './jobs/queue.js';
+import { createMailer } from './lib/mail.js';
 import { AnchorFile } from './modules/audit/anchors.js';
 import { modules } from './modules/index.js';
 
@@ -49,6 +50,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
       anchors: new AnchorFile(config.auditAnchorsPath, config.secret),
       jobs,
       log,
+      mailer: createMailer(config),
     };
     for (const mod of modules) for (const def of mod.jobs?.(ctx) ?? []) jobs.define(def);
     if (options.jobs ?? true) await jobs.start();
@@ -58,6 +60,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
       lock,
       async close() {
         await jobs.stop();
+        ctx.mailer.close();
         await opened.close();
         lock?.release();
       },

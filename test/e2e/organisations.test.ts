@@ -46,7 +46,7 @@ describeInChromium('managing organisations in Chromium', 'test/e2e/organisations
 
     const slug = page.getByRole('textbox', { name: 'Kortnavn' });
     const name = page.getByRole('textbox', { name: 'Navn', exact: true });
-    const kind = page.getByRole('combobox', { name: 'Type' });
+    const kind = page.getByRole('combobox', { name: /^Type/ });
     const parent = page.getByRole('combobox', { name: 'Overordnet organisation' });
     const region = page.getByRole('combobox', { name: 'Region', exact: true });
     const submit = page.getByRole('button', { name: 'Opret', exact: true });
@@ -69,6 +69,7 @@ describeInChromium('managing organisations in Chromium', 'test/e2e/organisations
       'Region',
       '—',
       '—',
+      'Redigér',
     ]);
 
     // A hospital under it, in it; the region choice offers regions only.
@@ -89,14 +90,32 @@ describeInChromium('managing organisations in Chromium', 'test/e2e/organisations
       'Hospital',
       'region-nord',
       'region-nord',
+      'Redigér',
     ]);
     await shot('2-created');
 
-    // Searching narrows the table.
+    // Searching narrows the table (on the server: slug or name), as does the kind.
     await page.getByRole('searchbox', { name: 'Søg' }).fill('nordhosp');
     await expect.poll(() => page.getByTestId('organisation-row').count()).toBe(1);
     await page.getByRole('searchbox', { name: 'Søg' }).fill('');
     await expect.poll(() => page.getByTestId('organisation-row').count()).toBe(3);
+    await page.getByLabel('Vis type', { exact: true }).selectOption({ label: 'Region' });
+    await expect.poll(() => page.getByTestId('organisation-row').count()).toBe(1);
+    await page.getByLabel('Vis type', { exact: true }).selectOption({ label: 'Alle typer' });
+    await expect.poll(() => page.getByTestId('organisation-row').count()).toBe(3);
+
+    // Correcting an organisation: a new name, no parent; the slug stays.
+    await page.getByRole('button', { name: 'Redigér Nordhospitalet' }).click();
+    const edit = page.getByTestId('edit-organisation');
+    await edit.getByRole('heading', { level: 2, name: 'Redigér nord-hospital' }).waitFor();
+    await edit.getByLabel('Navn').fill('Nordhospitalet Aalborg');
+    await edit.getByLabel('Overordnet organisation').selectOption({ label: '— ingen —' });
+    await expectNoSeriousA11yViolations(page, 'organisations while editing one');
+    await edit.getByRole('button', { name: 'Gem ændringer' }).click();
+    await page.getByText('Nordhospitalet Aalborg er ændret').waitFor();
+    await expect
+      .poll(() => rowOf('nord-hospital').getByRole('cell').allInnerTexts())
+      .toEqual(['nord-hospital', 'Nordhospitalet Aalborg', 'Hospital', '—', 'region-nord', 'Redigér']);
 
     // A taken slug: the server's refusal, in Danish, at the field.
     await slug.fill('region-nord');

@@ -129,6 +129,45 @@ export interface ImportsTable {
   finished_at: Timestamp | null;
 }
 
+export interface PlatformSettingsTable {
+  key: string;
+  value: ColumnType<unknown, string, string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_by: Json;
+}
+
+export interface AuditorGrantsTable {
+  org_id: string;
+  id: Generated<string>;
+  user_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  data_from: ColumnType<string | null, string | null | undefined, string | null>;
+  data_to: ColumnType<string | null, string | null | undefined, string | null>;
+  note: string | null;
+  granted_by: Json;
+  created_at: CreatedAt;
+  revoked_at: Timestamp | null;
+  revoked_by: ColumnType<unknown, string | null | undefined, string | null>;
+}
+
+export interface InvitationsTable {
+  org_id: string;
+  id: Generated<string>;
+  email: string;
+  name: string | null;
+  roles: string[];
+  locale: string;
+  token_hash: string;
+  invited_by: string | null;
+  invited_by_label: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  accepted_by: string | null;
+  revoked_at: Timestamp | null;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -141,4 +180,7 @@ export interface DB {
   files: FilesTable;
   file_chunks: FileChunksTable;
   imports: ImportsTable;
+  platform_settings: PlatformSettingsTable;
+  auditor_grants: AuditorGrantsTable;
+  invitations: InvitationsTable;
 }

@@ -8,6 +8,11 @@ export interface Scope {
   userId?: string | undefined;
   platformAdmin?: boolean;
   operator?: boolean;
+  /**
+   * Organisations whose records are limited to a data period (an auditor's grant): org id →
+   * [from, to] as YYYY-MM-DD or null. Row-level security reads it (vaern_in_data_period, 0012).
+   */
+  dataPeriods?: Readonly<Record<string, readonly [string | null, string | null]>>;
 }
 
 export interface Tx {
@@ -18,6 +23,7 @@ export interface Tx {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The only way application code reaches the database: one transaction that sets the request's
@@ -34,12 +40,20 @@ export async function withTenant<T>(
   for (const id of scope.orgIds)
     if (!UUID.test(id)) throw new Error(`invalid organisation id in scope: ${id}`);
   if (scope.userId && !UUID.test(scope.userId)) throw new Error('invalid user id in scope');
+  const periods = scope.dataPeriods ?? {};
+  for (const [id, period] of Object.entries(periods)) {
+    if (!UUID.test(id)) throw new Error(`invalid organisation id in data periods: ${id}`);
+    if (period.length !== 2 || !period.every((d) => d === null || ISO_DATE.test(d)))
+      throw new Error(`invalid data period in scope for ${id}`);
+  }
+  const dataPeriods = Object.keys(periods).length > 0 ? JSON.stringify(periods) : '';
   const callbacks: Array<() => void | Promise<void>> = [];
   const result = await kysely.transaction().execute(async (q) => {
     await sql`select set_config('app.org_ids', ${`{${scope.orgIds.join(',')}}`}, true),
                      set_config('app.user_id', ${scope.userId ?? ''}, true),
                      set_config('app.platform_admin', ${scope.platformAdmin ? 'true' : 'false'}, true),
-                     set_config('app.operator', ${scope.operator ? 'true' : 'false'}, true)`.execute(q);
+                     set_config('app.operator', ${scope.operator ? 'true' : 'false'}, true),
+                     set_config('app.data_periods', ${dataPeriods}, true)`.execute(q);
     await sql`set local role vaern_app`.execute(q);
     return fn({ q, scope, onCommit: (cb) => callbacks.push(cb) });
   });
@@ -57,9 +71,18 @@ export function scopeOf(actor: Actor, onlyOrgId?: string): Scope {
     case 'job':
       return { orgIds: [actor.orgId] };
     case 'user': {
-      const all = actor.memberships.map((m) => m.orgId);
-      const orgIds = onlyOrgId ? all.filter((id) => id === onlyOrgId) : all;
-      return { orgIds, userId: actor.userId, platformAdmin: actor.platformAdmin };
+      const kept = onlyOrgId ? actor.memberships.filter((m) => m.orgId === onlyOrgId) : actor.memberships;
+      const scope: Scope = {
+        orgIds: kept.map((m) => m.orgId),
+        userId: actor.userId,
+        platformAdmin: actor.platformAdmin,
+      };
+      const periods = kept.filter((m) => m.dataPeriod);
+      if (periods.length > 0)
+        scope.dataPeriods = Object.fromEntries(
+          periods.map((m) => [m.orgId, [m.dataPeriod?.from ?? null, m.dataPeriod?.to ?? null] as const]),
+        );
+      return scope;
     }
   }
 }

@@ -13,6 +13,7 @@ import {
 import type { AppContext } from '../context.js';
 import { modules } from '../modules/index.js';
 import { registerAuthentication } from './authenticate.js';
+import { DOCS_THEME_CSS, DOCS_THEME_JS } from './docs-theme.js';
 import { registerHealth } from './health.js';
 import { errorHandler, sendProblem } from './problem.js';
 import './types.js';
@@ -138,8 +139,14 @@ export async function buildHttpApp(ctx: AppContext, options: HttpOptions = {}): 
   // BaseLayout leaves out the top bar, whose inline SVG logo carries a <style> that policy blocks.
   await app.register(swaggerUi, {
     routePrefix: DOCS_PREFIX,
-    uiConfig: { deepLinking: true, layout: 'BaseLayout' },
+    // No deep links: Swagger UI renders them as links inside each operation's button (nested
+    // interactive controls, which screen readers and axe reject).
+    uiConfig: { deepLinking: false, layout: 'BaseLayout' },
     uiHooks: {},
+    theme: {
+      css: [{ filename: 'theme.css', content: DOCS_THEME_CSS }],
+      js: [{ filename: 'theme-a11y.js', content: DOCS_THEME_JS }],
+    },
   });
 
   // The web app, on the public app only (the operator's app is the CLI's API).

@@ -43,6 +43,19 @@ export interface Membership {
   slug: string;
   kind: string;
   roles: OrgRole[];
+  /**
+   * Set when the access comes only from an auditor grant (no standing membership): the end of
+   * its access window. The next request after it finds no grant and so no membership.
+   */
+  accessUntil?: Date;
+  /** The grant's data period (ISO dates, both inclusive; null: open), when it has one. */
+  dataPeriod?: DataPeriod;
+}
+
+/** A period of records: YYYY-MM-DD dates, both days inclusive (UTC); null leaves that end open. */
+export interface DataPeriod {
+  from: string | null;
+  to: string | null;
 }
 
 export type Actor =

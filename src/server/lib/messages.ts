@@ -97,6 +97,10 @@ const messages = {
     en: 'The parent organisation "{slug}" does not exist.',
     da: 'Overordnet organisation "{slug}" findes ikke.',
   },
+  'directory.parent_cycle': {
+    en: 'The organisation "{slug}" lies below this one and cannot become its parent.',
+    da: 'Organisationen "{slug}" ligger under denne og kan ikke blive dens overordnede.',
+  },
   'directory.region_not_found': {
     en: 'The region "{slug}" does not exist or is not a region.',
     da: 'Regionen "{slug}" findes ikke eller er ikke en region.',

@@ -6,8 +6,11 @@ import { authRoutes } from './auth/routes.js';
 import { backupRoutes } from './backup/routes.js';
 import { contactsRoutes } from './contacts/routes.js';
 import { directoryRoutes } from './directory/routes.js';
+import { grantsRoutes } from './grants/routes.js';
 import { importJobs } from './imports/jobs.js';
 import { importRoutes } from './imports/routes.js';
+import { peopleRoutes } from './people/routes.js';
+import { settingsRoutes } from './settings/routes.js';
 
 /** A module: its routes and its background jobs. main.ts composes them; nothing else wires. */
 export interface ModuleDef {
@@ -23,4 +26,7 @@ export const modules: ModuleDef[] = [
   { name: 'backup', routes: backupRoutes },
   { name: 'imports', routes: importRoutes, jobs: importJobs },
   { name: 'contacts', routes: contactsRoutes },
+  { name: 'people', routes: peopleRoutes },
+  { name: 'settings', routes: settingsRoutes },
+  { name: 'grants', routes: grantsRoutes },
 ];

@@ -21,7 +21,7 @@ export function forgetCsrfToken() {
   csrfToken = undefined;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One call to /api/v1 with the session cookie; throws ApiError on a problem answer. */
 export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {

@@ -1,18 +1,41 @@
 import { Anchor, Box, Button, Group, Select, Text, VisuallyHidden } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { Link, Navigate, Outlet } from '@tanstack/react-router';
+import { Link, Navigate, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { canReadAudit } from '../features/audit/access';
+import { canManageGrants } from '../features/auditors/access';
 import { useSignOut } from '../features/auth/useSignOut';
 import { isSectorCoordinator } from '../features/contacts/access';
+import { canManagePeople } from '../features/people/access';
+import { canManageTokens } from '../features/tokens/access';
+import type { Membership } from './api-types';
 import { OrgProvider, useOrg } from './org';
 import { sessionQuery } from './session';
+
+/** The organisation pages, each with who may use it (the menu shows a page only to them). */
+const ORG_PAGES: Record<string, (m: Membership | undefined) => boolean> = {
+  audit: canReadAudit,
+  contacts: (m) => m !== undefined,
+  people: canManagePeople,
+  tokens: canManageTokens,
+  auditors: canManageGrants,
+};
 
 function OrgSwitcher() {
   const { t } = useTranslation();
   const { memberships, current, nameOf, select } = useOrg();
+  const { pathname } = useLocation();
+  const navigate = useNavigate();
   if (memberships.length < 2) return null;
+  // On an organisation's page, the page follows the switch: the same page of the new organisation
+  // when the person may use it there, else the overview.
+  const follow = (slug: string) => {
+    const page = /^\/orgs\/[^/]+\/([^/]+)/.exec(pathname)?.[1];
+    if (!page) return;
+    const allowed = ORG_PAGES[page]?.(memberships.find((m) => m.org === slug)) ?? false;
+    void navigate({ to: allowed ? `/orgs/${encodeURIComponent(slug)}/${page}` : '/' });
+  };
   return (
     <Select
       label={<VisuallyHidden>{t('shell.organisation')}</VisuallyHidden>}
@@ -20,13 +43,23 @@ function OrgSwitcher() {
       size="xs"
       allowDeselect={false}
       value={current?.org ?? null}
-      onChange={(slug) => slug && select(slug)}
+      onChange={(slug) => {
+        if (!slug) return;
+        select(slug);
+        follow(slug);
+      }}
       data={memberships.map((m) => ({ value: m.org, label: nameOf(m.org) }))}
     />
   );
 }
 
-function NavLink({ to, children }: { to: '/' | '/profile' | '/admin/organisations'; children: string }) {
+function NavLink({
+  to,
+  children,
+}: {
+  to: '/' | '/profile' | '/admin/organisations' | '/admin/settings';
+  children: string;
+}) {
   return (
     <Anchor
       component={Link}
@@ -54,6 +87,34 @@ function AuditNavLink() {
     >
       {t('nav.audit')}
     </Anchor>
+  );
+}
+
+/** The current organisation's administration pages, each for the roles that may use it. */
+function OrgAdminNavLinks() {
+  const { t } = useTranslation();
+  const { current } = useOrg();
+  if (!current) return null;
+  const active = { 'aria-current': 'page', className: 'vaern-nav-active' } as const;
+  const base = `/orgs/${encodeURIComponent(current.org)}`;
+  return (
+    <>
+      {canManagePeople(current) && (
+        <Anchor component={Link} to={`${base}/people`} activeProps={active} c="inherit">
+          {t('people.nav')}
+        </Anchor>
+      )}
+      {canManageTokens(current) && (
+        <Anchor component={Link} to={`${base}/tokens`} activeProps={active} c="inherit">
+          {t('tokens.nav')}
+        </Anchor>
+      )}
+      {canManageGrants(current) && (
+        <Anchor component={Link} to={`${base}/auditors`} activeProps={active} c="inherit">
+          {t('auditors.nav')}
+        </Anchor>
+      )}
+    </>
   );
 }
 
@@ -107,9 +168,11 @@ export function Shell() {
               <NavLink to="/profile">{t('nav.profile')}</NavLink>
               <AuditNavLink />
               <ContactsNavLinks />
+              <OrgAdminNavLinks />
               {session.user.platform_admin && (
                 <NavLink to="/admin/organisations">{t('nav.organisations')}</NavLink>
               )}
+              {session.user.platform_admin && <NavLink to="/admin/settings">{t('settings.nav')}</NavLink>}
             </Group>
           </Group>
           <Group wrap="wrap" gap="sm">

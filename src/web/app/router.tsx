@@ -58,8 +58,45 @@ async function requireStage(queryClient: QueryClient, allowed: Step) {
 const signInRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/sign-in',
+  // `?email=` fills in the address (after accepting an invitation or resetting a password).
+  validateSearch: (search: Record<string, unknown>): { email?: string } =>
+    typeof search.email === 'string' && search.email.length <= 254 ? { email: search.email } : {},
   beforeLoad: ({ context }) => requireStage(context.queryClient, '/sign-in'),
   component: SignInPage,
+});
+
+/**
+ * The pages a mailed link opens (invitation, password reset) and the reset request: reachable
+ * with or without a session, at any stage. The session is read first all the same: when there is
+ * one, its CSRF token must go with the page's POSTs.
+ */
+async function loadAnySession(queryClient: QueryClient) {
+  try {
+    await queryClient.ensureQueryData(sessionQuery);
+  } catch {
+    // The page works without it; a failed write shows the server's answer.
+  }
+}
+
+const invitationRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/invitation',
+  beforeLoad: ({ context }) => loadAnySession(context.queryClient),
+  component: lazyRouteComponent(() => import('../features/account/InvitationPage'), 'InvitationPage'),
+});
+
+const forgotPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/forgot-password',
+  beforeLoad: ({ context }) => loadAnySession(context.queryClient),
+  component: lazyRouteComponent(() => import('../features/account/ForgotPasswordPage'), 'ForgotPasswordPage'),
+});
+
+const resetPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/reset-password',
+  beforeLoad: ({ context }) => loadAnySession(context.queryClient),
+  component: lazyRouteComponent(() => import('../features/account/ResetPasswordPage'), 'ResetPasswordPage'),
 });
 
 const mfaRoute = createRoute({
@@ -126,10 +163,37 @@ const organisationsRoute = createRoute({
   ),
 });
 
+const peopleRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/people',
+  component: lazyRouteComponent(() => import('../features/people/PeoplePage'), 'PeoplePage'),
+});
+
+const tokensRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/tokens',
+  component: lazyRouteComponent(() => import('../features/tokens/TokensPage'), 'TokensPage'),
+});
+
+const auditorsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/auditors',
+  component: lazyRouteComponent(() => import('../features/auditors/AuditorsPage'), 'AuditorsPage'),
+});
+
+const settingsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/admin/settings',
+  component: lazyRouteComponent(() => import('../features/settings/SettingsPage'), 'SettingsPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   mfaRoute,
   enrolRoute,
+  invitationRoute,
+  forgotPasswordRoute,
+  resetPasswordRoute,
   shellRoute.addChildren([
     overviewRoute,
     profileRoute,
@@ -137,6 +201,10 @@ const routeTree = rootRoute.addChildren([
     organisationsRoute,
     contactsRoute,
     sectorContactsRoute,
+    peopleRoute,
+    tokensRoute,
+    auditorsRoute,
+    settingsRoute,
   ]),
 ]);
 

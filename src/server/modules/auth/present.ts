@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Membership } from '../../lib/actor.js';
 import type { AuthUser, SessionRow } from './queries.js';
 import type { SessionInfo } from './resolve.js';
 import type { currentSession, sessionItem, sessionUser } from './schemas.js';
@@ -20,25 +21,22 @@ export function presentUser(user: AuthUser): z.infer<typeof sessionUser> {
 export function presentCurrentSession(
   session: SessionInfo,
   user: AuthUser,
-  memberships: Array<{ slug: string; kind: string; role: string }>,
+  memberships: Membership[],
 ): CurrentSession {
-  const byOrg = new Map<string, CurrentSession['memberships'][number]>();
-  for (const m of memberships) {
-    const entry = byOrg.get(m.slug) ?? {
-      org: m.slug,
-      kind: m.kind as CurrentSession['memberships'][number]['kind'],
-      roles: [],
-    };
-    entry.roles.push(m.role as CurrentSession['memberships'][number]['roles'][number]);
-    byOrg.set(m.slug, entry);
-  }
+  type Item = CurrentSession['memberships'][number];
   return {
     id: session.id,
     stage: session.stage,
     csrf_token: session.csrfToken,
     expires_at: new Date(session.expiresAt).toISOString(),
     user: presentUser(user),
-    memberships: [...byOrg.values()],
+    memberships: memberships.map((m) => ({
+      org: m.slug,
+      kind: m.kind as Item['kind'],
+      roles: [...m.roles],
+      access_until: m.accessUntil ? m.accessUntil.toISOString() : null,
+      data_period: m.dataPeriod ? { from: m.dataPeriod.from, to: m.dataPeriod.to } : null,
+    })),
   };
 }
 

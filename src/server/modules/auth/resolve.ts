@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
-import { withTenant } from '../../db/tenant.js';
+import { type Tx, withTenant } from '../../db/tenant.js';
 import type { Actor, Membership, OrgRole, TokenRole } from '../../lib/actor.js';
 import { mfaRequiredFor } from '../../lib/actor.js';
 import { sha256Hex } from '../../lib/crypto.js';
@@ -98,19 +98,7 @@ export async function loadUserActor(
       .where('id', '=', userId)
       .executeTakeFirst();
     if (!user || user.deactivated_at) return undefined;
-    const rows = await tx.q
-      .selectFrom('memberships as m')
-      .innerJoin('organisations as o', 'o.id', 'm.org_id')
-      .select(['m.org_id', 'o.slug', 'o.kind', 'm.role'])
-      .where('m.user_id', '=', userId)
-      .orderBy('o.slug')
-      .execute();
-    const byOrg = new Map<string, Membership>();
-    for (const r of rows) {
-      const m = byOrg.get(r.org_id) ?? { orgId: r.org_id, slug: r.slug, kind: r.kind, roles: [] };
-      m.roles.push(r.role as OrgRole);
-      byOrg.set(r.org_id, m);
-    }
+    const memberships = await loadMemberships(tx, userId);
     if (sinceLastSeenMs > SESSION_TOUCH_MS) {
       await tx.q
         .updateTable('sessions')
@@ -118,7 +106,7 @@ export async function loadUserActor(
         .where('id', '=', sessionId)
         .execute();
     }
-    const roles = [...byOrg.values()].flatMap((m) => m.roles);
+    const roles = memberships.flatMap((m) => m.roles);
     return {
       kind: 'user',
       mfaMissing: user.mfa_enabled_at === null && mfaRequiredFor(user.platform_admin, roles),
@@ -127,8 +115,63 @@ export async function loadUserActor(
       name: user.name,
       locale: user.locale === 'da' ? 'da' : 'en',
       platformAdmin: user.platform_admin,
-      memberships: [...byOrg.values()],
+      memberships,
       sessionId,
     } satisfies Actor;
   });
+}
+
+/**
+ * A person's memberships, grouped per organisation (by slug, roles sorted): the standing ones and
+ * those of auditor grants active now (starts_at <= now() < ends_at, not revoked). A grant adds
+ * the role `auditor`; where it is the only access to the organisation, the membership carries the
+ * grant's end (accessUntil) and data period. Read on every request, so a grant that ends or is
+ * revoked stops working at the next one.
+ */
+export async function loadMemberships(tx: Tx, userId: string): Promise<Membership[]> {
+  const rows = await tx.q
+    .selectFrom('memberships as m')
+    .innerJoin('organisations as o', 'o.id', 'm.org_id')
+    .select(['m.org_id', 'o.slug', 'o.kind', 'm.role'])
+    .where('m.user_id', '=', userId)
+    .execute();
+  // One active grant per person and organisation (grants/service.ts refuses overlapping
+  // windows); should two ever be active, the one ending last counts.
+  const grants = await sql<{
+    org_id: string;
+    slug: string;
+    kind: string;
+    ends_at: Date;
+    data_from: string | null;
+    data_to: string | null;
+  }>`select g.org_id, o.slug, o.kind, g.ends_at,
+            to_char(g.data_from, 'YYYY-MM-DD') as data_from, to_char(g.data_to, 'YYYY-MM-DD') as data_to
+     from auditor_grants g join organisations o on o.id = g.org_id
+     where g.user_id = ${userId} and g.revoked_at is null and g.starts_at <= now() and g.ends_at > now()
+     order by g.ends_at, g.id`.execute(tx.q);
+  const byOrg = new Map<string, Membership>();
+  for (const r of rows) {
+    const m = byOrg.get(r.org_id) ?? { orgId: r.org_id, slug: r.slug, kind: r.kind, roles: [] };
+    m.roles.push(r.role as OrgRole);
+    byOrg.set(r.org_id, m);
+  }
+  const standing = new Set(byOrg.keys());
+  for (const g of grants.rows) {
+    if (standing.has(g.org_id)) {
+      const m = byOrg.get(g.org_id);
+      if (m && !m.roles.includes('auditor')) m.roles.push('auditor');
+      continue;
+    }
+    const m: Membership = {
+      orgId: g.org_id,
+      slug: g.slug,
+      kind: g.kind,
+      roles: ['auditor'],
+      accessUntil: new Date(g.ends_at),
+    };
+    if (g.data_from !== null || g.data_to !== null) m.dataPeriod = { from: g.data_from, to: g.data_to };
+    byOrg.set(g.org_id, m);
+  }
+  for (const m of byOrg.values()) m.roles.sort();
+  return [...byOrg.values()].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
 }

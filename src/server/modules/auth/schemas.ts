@@ -67,8 +67,25 @@ export const currentSession = z.object({
   expires_at: z.string(),
   user: sessionUser,
   memberships: z
-    .array(z.object({ org: z.string(), kind: z.enum(ORG_KINDS), roles: z.array(z.enum(ORG_ROLES)) }))
-    .describe('empty until the session is full'),
+    .array(
+      z.object({
+        org: z.string(),
+        kind: z.enum(ORG_KINDS),
+        roles: z.array(z.enum(ORG_ROLES)),
+        access_until: z
+          .string()
+          .nullable()
+          .describe('the end of the auditor grant that is the only access to this organisation; else null'),
+        data_period: z
+          .object({
+            from: z.string().nullable().describe('YYYY-MM-DD, inclusive; null: open'),
+            to: z.string().nullable().describe('YYYY-MM-DD, inclusive; null: open'),
+          })
+          .nullable()
+          .describe("the grant's data period: only records of it are visible; null: no limit"),
+      }),
+    )
+    .describe('empty until the session is full; includes organisations reached by an active auditor grant'),
 });
 
 export const sessionItem = z.object({

@@ -13,7 +13,7 @@ import { PASSWORD_MIN_LENGTH } from './constants.js';
 import { authPolicy } from './policy.js';
 import { presentCurrentSession, presentUser } from './present.js';
 import * as q from './queries.js';
-import type { SessionInfo } from './resolve.js';
+import { loadMemberships, type SessionInfo } from './resolve.js';
 
 /** Where a sign-in comes from, as recorded on the session and in the audit trail. */
 export interface ClientInfo {
@@ -306,7 +306,7 @@ export async function getCurrentSession(opts: { ctx: AppContext; session: Sessio
   return withTenant(ctx.db.kysely, personScope(session.userId), async (tx) => {
     const user = await q.findAuthUser(tx, session.userId);
     if (!user) throw unauthenticated();
-    const memberships = session.stage === 'full' ? await q.membershipsOf(tx, user.id) : [];
+    const memberships = session.stage === 'full' ? await loadMemberships(tx, user.id) : [];
     return presentCurrentSession(session, user, memberships);
   });
 }

@@ -17,7 +17,19 @@ export const insertOrganisation = (
 
 const orgColumns = sql`o.id, o.slug, o.name, o.kind, p.slug as parent_slug, r.slug as region_slug, o.created_at`;
 
-export async function listOrganisations(tx: Tx, limit: number, after: string | undefined) {
+export interface OrganisationFilter {
+  /** Part of the slug or the name, case-insensitive. */
+  q?: string | undefined;
+  kind?: string | undefined;
+}
+
+export async function listOrganisations(
+  tx: Tx,
+  limit: number,
+  after: string | undefined,
+  filter: OrganisationFilter = {},
+) {
+  const pattern = filter.q ? `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
   const r = await sql<{
     id: string;
     slug: string;
@@ -31,6 +43,8 @@ export async function listOrganisations(tx: Tx, limit: number, after: string | u
      left join organisations p on p.id = o.parent_id
      left join organisations r on r.id = o.region_id
      where ${after === undefined ? sql`true` : sql`o.slug > ${after}`}
+       and ${pattern === undefined ? sql`true` : sql`(o.slug ilike ${pattern} or o.name ilike ${pattern})`}
+       and ${filter.kind === undefined ? sql`true` : sql`o.kind = ${filter.kind}`}
      order by o.slug limit ${limit}`.execute(tx.q);
   return r.rows;
 }
@@ -50,6 +64,24 @@ export async function getOrganisation(tx: Tx, id: string) {
      left join organisations r on r.id = o.region_id
      where o.id = ${id}`.execute(tx.q);
   return r.rows[0];
+}
+
+export const updateOrganisation = (
+  tx: Tx,
+  id: string,
+  v: { name?: string; kind?: string; parent_id?: string | null; region_id?: string | null },
+) => tx.q.updateTable('organisations').set(v).where('id', '=', id).executeTakeFirstOrThrow();
+
+/** Whether `candidate` is `id` or one of its descendants (a parent there would make a cycle). */
+export async function isSelfOrDescendant(tx: Tx, id: string, candidate: string): Promise<boolean> {
+  const r = await sql<{ found: boolean }>`
+    with recursive below(id) as (
+      select ${id}::uuid
+      union
+      select o.id from organisations o join below b on o.parent_id = b.id
+    )
+    select exists (select 1 from below where id = ${candidate}::uuid) as found`.execute(tx.q);
+  return r.rows[0]?.found ?? false;
 }
 
 const userColumns = [
@@ -86,11 +118,18 @@ export const insertMembership = (tx: Tx, v: { org_id: string; user_id: string; r
     .executeTakeFirst();
 
 export async function listMembers(tx: Tx, orgId: string, limit: number, after: string | undefined) {
-  const r = await sql<{ user_id: string; email: string; name: string; roles: string[] }>`
-    select u.id as user_id, u.email, u.name, array_agg(m.role order by m.role) as roles
+  const r = await sql<{
+    user_id: string;
+    email: string;
+    name: string;
+    mfa_enabled: boolean;
+    roles: string[];
+  }>`
+    select u.id as user_id, u.email, u.name, u.mfa_enabled_at is not null as mfa_enabled,
+           array_agg(m.role order by m.role) as roles
     from memberships m join users u on u.id = m.user_id
     where m.org_id = ${orgId} ${after === undefined ? sql`` : sql`and u.email > ${after}`}
-    group by u.id, u.email, u.name
+    group by u.id, u.email, u.name, u.mfa_enabled_at
     order by u.email limit ${limit}`.execute(tx.q);
   return r.rows;
 }

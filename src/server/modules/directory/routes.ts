@@ -14,7 +14,10 @@ import {
   createUserBody,
   member,
   organisation,
+  organisationQuery,
   orgParams,
+  slugSchema,
+  updateOrganisationBody,
   user,
 } from './schemas.js';
 import * as service from './service.js';
@@ -29,19 +32,20 @@ export function directoryRoutes(fastify: FastifyInstance, ctx: AppContext) {
     {
       schema: {
         tags,
-        summary: 'List organisations (the sector directory)',
-        querystring: pageQuery,
+        summary: 'List organisations (the sector directory), optionally searched by slug or name',
+        querystring: organisationQuery,
         response: { 200: pageOf(organisation) },
       },
     },
     async (request) => {
-      const { limit, cursor } = request.query;
+      const { limit, cursor, q, kind } = request.query;
       const after = decodeCursor(cursor)?.[0];
       const rows = await service.listOrganisations({
         ctx,
         actor: actorOf(request),
         limit,
         after: after as string | undefined,
+        filter: { q, kind },
       });
       return page(rows, limit, (r) => [r.slug], presentOrganisation);
     },
@@ -61,6 +65,26 @@ export function directoryRoutes(fastify: FastifyInstance, ctx: AppContext) {
       const org = await service.createOrganisation({ ctx, actor: actorOf(request), input: request.body });
       return reply.code(201).send(org);
     },
+  );
+
+  app.patch(
+    '/api/v1/platform/organisations/:slug',
+    {
+      schema: {
+        tags,
+        summary: "Change an organisation's name, kind, parent or region (platform administrators)",
+        params: z.strictObject({ slug: slugSchema }),
+        body: updateOrganisationBody,
+        response: { 200: organisation },
+      },
+    },
+    async (request) =>
+      service.updateOrganisation({
+        ctx,
+        actor: actorOf(request),
+        slug: request.params.slug,
+        input: request.body,
+      }),
   );
 
   app.get(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQuery } from '../../http/paging.js';
 import { ORG_KINDS, ORG_ROLES, TOKEN_ROLES } from '../../lib/actor.js';
 
 export const slugSchema = z
@@ -34,6 +35,20 @@ export const createOrganisationBody = z.strictObject({
   region: slugSchema.optional(),
 });
 
+export const updateOrganisationBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    kind: z.enum(ORG_KINDS).optional(),
+    parent: slugSchema.nullable().optional().describe('slug of the new parent; null removes it'),
+    region: slugSchema.nullable().optional().describe('slug of the region; null removes it'),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'nothing to change');
+
+export const organisationQuery = pageQuery.extend({
+  q: z.string().trim().min(1).max(100).optional().describe('part of the slug or name'),
+  kind: z.enum(ORG_KINDS).optional(),
+});
+
 export const user = z.object({
   id: z.uuid(),
   email: z.string(),
@@ -59,6 +74,7 @@ export const member = z.object({
   user_id: z.uuid(),
   email: z.string(),
   name: z.string(),
+  mfa_enabled: z.boolean(),
   roles: z.array(z.enum(ORG_ROLES)),
 });
 

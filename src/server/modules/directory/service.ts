@@ -12,7 +12,7 @@ import { TOKEN_PREFIX } from '../auth/constants.js';
 import { authorise, directoryPolicy } from './policy.js';
 import { presentOrganisation, presentToken, presentUser } from './present.js';
 import * as q from './queries.js';
-import type { createOrganisationBody, createUserBody } from './schemas.js';
+import type { createOrganisationBody, createUserBody, updateOrganisationBody } from './schemas.js';
 
 export async function createOrganisation(opts: {
   ctx: AppContext;
@@ -62,10 +62,65 @@ export async function listOrganisations(opts: {
   actor: Actor;
   limit: number;
   after?: string;
+  filter?: q.OrganisationFilter;
 }) {
   return withTenant(opts.ctx.db.kysely, scopeOf(opts.actor), (tx) =>
-    q.listOrganisations(tx, opts.limit + 1, opts.after),
+    q.listOrganisations(tx, opts.limit + 1, opts.after, opts.filter),
   );
+}
+
+/** A platform administrator corrects an organisation; the slug (its identity in URLs) stays. */
+export async function updateOrganisation(opts: {
+  ctx: AppContext;
+  actor: Actor;
+  slug: string;
+  input: z.infer<typeof updateOrganisationBody>;
+}) {
+  const { ctx, actor, input } = opts;
+  authorise(directoryPolicy.createOrganisation(actor));
+  return withTenant(ctx.db.kysely, scopeOf(actor), async (tx) => {
+    const found = await q.findOrgBySlug(tx, opts.slug);
+    if (!found) throw notFound('error.org_not_found', { slug: opts.slug });
+    const beforeRow = await q.getOrganisation(tx, found.id);
+    if (!beforeRow) throw notFound();
+    const change: Parameters<typeof q.updateOrganisation>[2] = {};
+    if (input.name !== undefined) change.name = input.name;
+    if (input.kind !== undefined) change.kind = input.kind;
+    if (input.parent !== undefined) {
+      if (input.parent === null) change.parent_id = null;
+      else {
+        const parent = await q.findOrgBySlug(tx, input.parent);
+        if (!parent) throw badRequest('directory.parent_not_found', { slug: input.parent });
+        if (await q.isSelfOrDescendant(tx, found.id, parent.id)) {
+          throw badRequest('directory.parent_cycle', { slug: input.parent });
+        }
+        change.parent_id = parent.id;
+      }
+    }
+    if (input.region !== undefined) {
+      if (input.region === null) change.region_id = null;
+      else {
+        const region = await q.findOrgBySlug(tx, input.region);
+        if (region?.kind !== 'region') throw badRequest('directory.region_not_found', { slug: input.region });
+        change.region_id = region.id;
+      }
+    }
+    await q.updateOrganisation(tx, found.id, change);
+    const afterRow = await q.getOrganisation(tx, found.id);
+    if (!afterRow) throw notFound();
+    const before = presentOrganisation(beforeRow);
+    const after = presentOrganisation(afterRow);
+    await recordAudit(tx, ctx.anchors, {
+      chain: PLATFORM_CHAIN,
+      actor,
+      action: 'organisation.update',
+      targetType: 'organisation',
+      targetId: found.id,
+      before,
+      after,
+    });
+    return after;
+  });
 }
 
 export async function getOrganisation(opts: { ctx: AppContext; actor: Actor; org: OrgRef }) {

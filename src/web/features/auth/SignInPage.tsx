@@ -1,6 +1,6 @@
-import { Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useNavigate } from '@tanstack/react-router';
+import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api';
@@ -14,7 +14,8 @@ export function SignInPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [email, setEmail] = useState('');
+  const prefill = useSearch({ from: '/sign-in' }).email;
+  const [email, setEmail] = useState(prefill ?? '');
   const [password, setPassword] = useState('');
   const login = useMutation({
     mutationFn: () => api<LoginResult>('POST', '/auth/login', { email, password }),
@@ -53,6 +54,9 @@ export function SignInPage() {
           <Button type="submit" loading={login.isPending}>
             {t('signIn.submit')}
           </Button>
+          <Anchor component={Link} to="/forgot-password" size="sm">
+            {t('account.forgotLink')}
+          </Anchor>
         </Stack>
       </form>
     </AuthCard>

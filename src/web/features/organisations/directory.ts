@@ -20,8 +20,14 @@ export const NAME_MAX = 200;
 export const PAGE_SIZE = 50;
 export const directoryKey = ['directory'] as const;
 
-export const pagePath = (cursor: string) =>
-  `/orgs?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+/** One page of the directory, searched on the server by part of the slug or name, and by kind. */
+export function pagePath(cursor: string, filter: { q?: string; kind?: string } = {}) {
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if (filter.q?.trim()) params.set('q', filter.q.trim());
+  if (filter.kind) params.set('kind', filter.kind);
+  if (cursor) params.set('cursor', cursor);
+  return `/orgs?${params.toString()}`;
+}
 
 /** The whole directory (for the parent and region choices), read page by page. */
 export const wholeDirectoryQuery = queryOptions({
@@ -40,12 +46,3 @@ export const wholeDirectoryQuery = queryOptions({
     return all;
   },
 });
-
-/** Whether an entry matches a free-text search (slug, name, kind in words, parent, region). */
-export function matches(entry: DirectoryEntry, kindLabel: string, search: string): boolean {
-  const needle = search.trim().toLocaleLowerCase();
-  if (!needle) return true;
-  return [entry.slug, entry.name, kindLabel, entry.parent ?? '', entry.region ?? ''].some((field) =>
-    field.toLocaleLowerCase().includes(needle),
-  );
-}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { Tx } from '../../db/tenant.js';
+
+/**
+ * Every platform setting: its type, bounds and default. A key without a stored row has its
+ * default, so adding a setting needs no migration. Values are validated on write and on read
+ * (a row that no longer fits its schema falls back to the default rather than break a request).
+ */
+export const SETTINGS = {
+  /** How long an invitation link stays valid. */
+  invitation_ttl_hours: { schema: z.number().int().min(1).max(720), default: 168 },
+  /** How long a password reset or account set-up link stays valid. */
+  password_reset_ttl_minutes: { schema: z.number().int().min(10).max(10_080), default: 60 },
+  /** The longest access window an organisation may grant an auditor. */
+  auditor_grant_max_days: { schema: z.number().int().min(1).max(1_095), default: 365 },
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+export type SettingValue<K extends SettingKey> = z.infer<(typeof SETTINGS)[K]['schema']>;
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTINGS, key);
+}
+
+/** One setting's current value, in the caller's transaction. */
+export async function readSetting<K extends SettingKey>(tx: Tx, key: K): Promise<SettingValue<K>> {
+  const row = await tx.q
+    .selectFrom('platform_settings')
+    .select('value')
+    .where('key', '=', key)
+    .executeTakeFirst();
+  const def = SETTINGS[key];
+  const parsed = def.schema.safeParse(row?.value);
+  return (parsed.success ? parsed.data : def.default) as SettingValue<K>;
+}
+
+/** Every setting with its current value and whether it is the default. */
+export async function readAllSettings(tx: Tx) {
+  const rows = await tx.q.selectFrom('platform_settings').select(['key', 'value', 'updated_at']).execute();
+  const stored = new Map(rows.map((r) => [r.key, r]));
+  return SETTING_KEYS.map((key) => {
+    const def = SETTINGS[key];
+    const row = stored.get(key);
+    const parsed = def.schema.safeParse(row?.value);
+    return {
+      key,
+      value: parsed.success ? parsed.data : def.default,
+      default: def.default,
+      is_default: !parsed.success,
+      updated_at: parsed.success && row ? row.updated_at : null,
+    };
+  });
+}
