@@ -286,22 +286,41 @@ describe.each(engines())('member management on %s', (engine) => {
       role: 'member',
     });
     const base = `/api/v1/orgs/${org.slug}/members/${adminBUser.id}`;
-    for (const [method, url] of [
-      ['POST', `${base}/mfa-reset`],
-      ['POST', `${base}/password-reset`],
-      ['DELETE', base],
-    ] as const) {
-      const r = await as(admin, method, url);
-      expect(r.statusCode, `${method} ${url}`).toBe(403);
+    for (const url of [`${base}/mfa-reset`, `${base}/password-reset`]) {
+      const r = await as(admin, 'POST', url);
+      expect(r.statusCode, url).toBe(403);
       expect(r.json().code).toBe('people.needs_platform_admin');
     }
     expect((await sessionOf(adminB)).statusCode).toBe(200);
     expect((await signIn(adminBUser)).statusCode).toBe(200);
 
     const platformAdmin = await createUser(t, { org: org.slug, role: 'member', platformAdmin: true });
-    const pa = await as(admin, 'POST', `/api/v1/orgs/${org.slug}/members/${platformAdmin.id}/password-reset`);
-    expect(pa.statusCode).toBe(403);
-    expect(pa.json().code).toBe('people.needs_platform_admin');
+    for (const [method, url] of [
+      ['POST', `/api/v1/orgs/${org.slug}/members/${platformAdmin.id}/password-reset`],
+      ['DELETE', `/api/v1/orgs/${org.slug}/members/${platformAdmin.id}`],
+    ] as const) {
+      const r = await as(admin, method, url);
+      expect(r.statusCode, `${method} ${url}`).toBe(403);
+      expect(r.json().code).toBe('people.needs_platform_admin');
+    }
+
+    // Removing a leaver takes nothing over: A's admin removes B's admin from A; they stay B's admin
+    // and keep their account, only their sessions end.
+    const removed = await as(admin, 'DELETE', base);
+    expect(removed.statusCode).toBe(200);
+    expect(removed.json()).toMatchObject({ removed_roles: ['member'], account_deactivated: false });
+    expect((await sessionOf(adminB)).statusCode).toBe(401);
+    const again = await login(t, adminBUser);
+    const stillB = await t.inject({
+      method: 'GET',
+      url: `/api/v1/orgs/${orgB.slug}/members`,
+      headers: again.headers(),
+    });
+    expect(stillB.statusCode).toBe(200);
+    await t.asOperator('POST', `/api/v1/orgs/${org.slug}/members`, {
+      email: adminBUser.email,
+      role: 'member',
+    });
 
     // An admin of both organisations may act.
     const bothUser = await createUser(t, { org: org.slug, role: 'admin' });

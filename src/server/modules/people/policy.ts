@@ -17,8 +17,8 @@ export const peoplePolicy = {
     a.kind === 'operator' || (a.kind === 'user' && hasAnyRole(a, orgId, ['admin'])),
 
   /**
-   * The escalation guard for steps that take over or end an account as a whole (MFA reset,
-   * password reset, deactivation, which ends every session): an admin of organisation A must not
+   * The escalation guard for steps that could take over an account (MFA reset, password reset):
+   * an admin of organisation A must not
    * use them on a person who is also an admin (or anything else) in organisation B, or on a
    * platform administrator; otherwise A's admin could reset B's admin's password and MFA, sign
    * in as them and rule B. So the target must not be a platform administrator, and every
@@ -33,6 +33,16 @@ export const peoplePolicy = {
     if (target.platformAdmin) return false;
     return target.orgIds.every((orgId) => hasAnyRole(a, orgId, ['admin']));
   },
+
+  /**
+   * Removing a leaver from the organisation takes nothing over: an admin may always remove a
+   * member of their own organisation, also one who belongs to other organisations (they keep
+   * those memberships; their sessions end and they sign in again). A platform administrator's
+   * membership is removed only by a platform administrator or the operator, since every session
+   * of theirs would end too.
+   */
+  mayRemove: (a: Actor, target: Target): boolean =>
+    a.kind === 'operator' || (a.kind === 'user' && (a.platformAdmin || !target.platformAdmin)),
 };
 
 export function authorise(allowed: boolean): void {

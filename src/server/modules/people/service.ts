@@ -24,16 +24,23 @@ function checkRolesFit(org: OrgRef, roles: readonly OrgRole[]) {
   }
 }
 
-/** The member and, for account-wide steps, the escalation guard (policy.mayTakeOver). */
-async function memberInReach(tx: Tx, actor: Actor, org: OrgRef, userId: string, guard: boolean) {
+/** The member and, for account-wide steps, the escalation guard (policy.mayTakeOver / mayRemove). */
+async function memberInReach(
+  tx: Tx,
+  actor: Actor,
+  org: OrgRef,
+  userId: string,
+  guard: 'take_over' | 'remove' | null,
+) {
   const member = await q.findMember(tx, org.id, userId);
   if (!member) throw notFound();
   if (guard) {
-    const target = await q.findTarget(tx, userId);
-    if (!target) throw notFound();
-    if (!peoplePolicy.mayTakeOver(actor, { platformAdmin: target.platform_admin, orgIds: target.org_ids })) {
-      throw forbidden('people.needs_platform_admin');
-    }
+    const found = await q.findTarget(tx, userId);
+    if (!found) throw notFound();
+    const target = { platformAdmin: found.platform_admin, orgIds: found.org_ids };
+    const allowed =
+      guard === 'take_over' ? peoplePolicy.mayTakeOver(actor, target) : peoplePolicy.mayRemove(actor, target);
+    if (!allowed) throw forbidden('people.needs_platform_admin');
   }
   return member;
 }
@@ -54,7 +61,7 @@ export async function setMemberRoles(opts: {
   const roles = [...opts.roles].sort();
   return withTenant(ctx.db.kysely, scopeOf(actor, org.id), async (tx) => {
     const admins = await q.lockAdmins(tx, org.id);
-    const member = await memberInReach(tx, actor, org, userId, false);
+    const member = await memberInReach(tx, actor, org, userId, null);
     if (admins.includes(userId) && !roles.includes('admin') && admins.length <= 1) {
       throw conflict('people.last_admin');
     }
@@ -87,7 +94,7 @@ export async function deactivateMember(opts: { ctx: AppContext; actor: Actor; or
   if (actor.kind === 'user' && actor.userId === userId) throw conflict('people.cannot_remove_self');
   return withTenant(ctx.db.kysely, scopeOf(actor, org.id), async (tx) => {
     const admins = await q.lockAdmins(tx, org.id);
-    const member = await memberInReach(tx, actor, org, userId, true);
+    const member = await memberInReach(tx, actor, org, userId, 'remove');
     if (admins.includes(userId) && admins.length <= 1) throw conflict('people.last_admin');
     const tokensRevoked = await q.revokeTokensCreatedBy(tx, org.id, userId);
     const done = await q.offboard(tx, org.id, userId);
@@ -117,7 +124,7 @@ export async function resetMemberMfa(opts: { ctx: AppContext; actor: Actor; org:
   const { ctx, actor, org, userId } = opts;
   authorise(peoplePolicy.manage(actor, org.id));
   return withTenant(ctx.db.kysely, scopeOf(actor, org.id), async (tx) => {
-    const member = await memberInReach(tx, actor, org, userId, true);
+    const member = await memberInReach(tx, actor, org, userId, 'take_over');
     const sessions = await q.resetMember(tx, userId, { mfa: true, password: false });
     if (sessions === null) throw forbidden('people.needs_platform_admin');
     await recordAudit(tx, ctx.anchors, {
@@ -145,7 +152,7 @@ export async function resetMemberPassword(opts: {
   const { ctx, actor, org, userId } = opts;
   authorise(peoplePolicy.manage(actor, org.id));
   return withTenant(ctx.db.kysely, scopeOf(actor, org.id), async (tx) => {
-    const member = await memberInReach(tx, actor, org, userId, true);
+    const member = await memberInReach(tx, actor, org, userId, 'take_over');
     const sessions = await q.resetMember(tx, userId, { mfa: false, password: true });
     if (sessions === null) throw forbidden('people.needs_platform_admin');
     // The mail goes out before commit (a refused one undoes the reset); the link is never recorded.
