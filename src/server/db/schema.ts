@@ -168,6 +168,27 @@ export interface InvitationsTable {
   revoked_at: Timestamp | null;
 }
 
+export interface InventoryConfirmationsTable {
+  org_id: string;
+  id: Generated<string>;
+  signer_id: string;
+  signer_name: string;
+  signer_email: string;
+  signed_at: Timestamp;
+  statement: string | null;
+  systems: number;
+  health_data_systems: number;
+  snapshot: string;
+  snapshot_sha256: string;
+}
+
+export interface ScorecardSnapshotsTable {
+  org_id: string;
+  day: ColumnType<string, string, string>;
+  criteria: Json;
+  computed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -183,4 +204,6 @@ export interface DB {
   platform_settings: PlatformSettingsTable;
   auditor_grants: AuditorGrantsTable;
   invitations: InvitationsTable;
+  inventory_confirmations: InventoryConfirmationsTable;
+  scorecard_snapshots: ScorecardSnapshotsTable;
 }

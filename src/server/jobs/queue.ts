@@ -9,6 +9,8 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   retryLimit?: number;
   /** Seconds a job may run before it is retried or failed. */
   expireInSeconds?: number;
+  /** A cron expression (UTC): pg-boss sends the job on this schedule, once across all workers. */
+  schedule?: string;
   handle(payload: z.infer<S>): Promise<void>;
 }
 
@@ -25,8 +27,8 @@ export class Jobs {
   constructor(db: Database, databaseUrl: string | undefined) {
     this.#boss =
       db.kind === 'pglite' && db.pglite
-        ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite', supervise: true, schedule: false })
-        : new PgBoss({ connectionString: databaseUrl ?? '', max: 4, schedule: false });
+        ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite', supervise: true, schedule: true })
+        : new PgBoss({ connectionString: databaseUrl ?? '', max: 4, schedule: true });
     this.#boss.on('error', () => {
       /* pg-boss logs through its own retries; a failed poll is retried on the next interval */
     });
@@ -46,6 +48,8 @@ export class Jobs {
         retryBackoff: true,
         expireInSeconds: def.expireInSeconds ?? 3600,
       });
+      if (def.schedule) await this.#boss.schedule(def.name, def.schedule, {}, { tz: 'UTC' });
+      else await this.#boss.unschedule(def.name);
     }
     this.#started = true;
   }
@@ -55,6 +59,12 @@ export class Jobs {
     const id = await this.#boss.send(def.name, data);
     if (!id) throw new Error(`job ${def.name} was not queued`);
     return id;
+  }
+
+  /** The schedules pg-boss keeps (name and cron), for checks and operators. */
+  async schedules(): Promise<Array<{ name: string; cron: string }>> {
+    const all = await this.#boss.getSchedules();
+    return all.map((s) => ({ name: s.name, cron: s.cron }));
   }
 
   /** Starts handling every defined queue in this process. */

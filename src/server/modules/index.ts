@@ -9,7 +9,11 @@ import { directoryRoutes } from './directory/routes.js';
 import { grantsRoutes } from './grants/routes.js';
 import { importJobs } from './imports/jobs.js';
 import { importRoutes } from './imports/routes.js';
+import { inventoryJobs } from './inventory/jobs.js';
+import { inventoryRoutes } from './inventory/routes.js';
 import { peopleRoutes } from './people/routes.js';
+import { scorecardJobs } from './scorecard/jobs.js';
+import { scorecardRoutes } from './scorecard/routes.js';
 import { settingsRoutes } from './settings/routes.js';
 
 /** A module: its routes and its background jobs. main.ts composes them; nothing else wires. */
@@ -26,7 +30,9 @@ export const modules: ModuleDef[] = [
   { name: 'backup', routes: backupRoutes },
   { name: 'imports', routes: importRoutes, jobs: importJobs },
   { name: 'contacts', routes: contactsRoutes },
+  { name: 'inventory', routes: inventoryRoutes, jobs: inventoryJobs },
   { name: 'people', routes: peopleRoutes },
   { name: 'settings', routes: settingsRoutes },
   { name: 'grants', routes: grantsRoutes },
+  { name: 'scorecard', routes: scorecardRoutes, jobs: scorecardJobs },
 ];

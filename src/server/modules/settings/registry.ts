@@ -13,6 +13,14 @@ export const SETTINGS = {
   password_reset_ttl_minutes: { schema: z.number().int().min(10).max(10_080), default: 60 },
   /** The longest access window an organisation may grant an auditor. */
   auditor_grant_max_days: { schema: z.number().int().min(1).max(1_095), default: 365 },
+  /** The scorecard: the share (percent) of systems a criterion needs to pass (docs/scorecard.md). */
+  scorecard_pass_percent: { schema: z.number().int().min(1).max(100), default: 95 },
+  /** The scorecard's criterion 1: management confirmed the inventory within this many months. */
+  scorecard_confirmation_months: { schema: z.number().int().min(1).max(36), default: 12 },
+  /** The scorecard's criterion 7: patch status confirmed current within this many days. */
+  scorecard_patch_days: { schema: z.number().int().min(1).max(365), default: 30 },
+  /** The scorecard's criteria 8 and 10: contingency plan and restore tested within this many months. */
+  scorecard_test_months: { schema: z.number().int().min(1).max(36), default: 12 },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

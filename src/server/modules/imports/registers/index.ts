@@ -1,3 +1,4 @@
+import { inventoryImports } from '../../inventory/imports.js';
 import type { ImportDefinition } from '../framework.js';
 import { usersImport } from './users.js';
 
@@ -5,7 +6,7 @@ import { usersImport } from './users.js';
  * Every import the instance offers, by kind. A register or scanner of another module plugs in by
  * adding its definition here (one line); docs/imports.md describes the contract.
  */
-export const importDefinitions: readonly ImportDefinition[] = [usersImport];
+export const importDefinitions: readonly ImportDefinition[] = [usersImport, ...inventoryImports];
 
 const byKind = new Map<string, ImportDefinition>();
 for (const def of importDefinitions) {

@@ -1,0 +1,250 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { buildHttpApp, type VaernApp } from '../src/server/http/app.js';
+import { type Engine, openBenchRuntime } from './lib/engine.js';
+import {
+  BenchError,
+  type Machine,
+  machine,
+  peakRssMib,
+  progress,
+  round,
+  runBench,
+  secondsSince,
+} from './lib/report.js';
+
+/*
+ * bench:inventory — a systems register of N rows (default 50,000; every column of the template,
+ * most of them filled) uploaded through the operator's HTTP app (what `vaern import systems`
+ * does), read, checked, merged and applied by the import job; then the same file again (every
+ * row unchanged). On PostgreSQL (DATABASE_URL) and then on PGlite, unless --engine names one.
+ * Reports per engine and run the upload and job seconds, rows per second end to end, and the
+ * longest event-loop stall; `import_rows_per_s` and `import_s` are PostgreSQL's first run
+ * (the target: 50,000 systems in under 5 s).
+ *
+ *   npm run bench:inventory [-- --rows N] [-- --engine postgres|pglite]
+ */
+
+const FINAL = new Set(['succeeded', 'refused', 'failed']);
+const POLL_MS = 50;
+const CRITICALITY = ['critical', 'high', 'medium', 'low', ''];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function args(): { engines: Engine[]; rows: number } {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: { engine: { type: 'string' }, rows: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new BenchError((error as Error).message);
+  }
+  const engine = values.engine;
+  if (engine !== undefined && engine !== 'postgres' && engine !== 'pglite') {
+    throw new BenchError(`--engine must be postgres or pglite, not ${String(engine)}`);
+  }
+  const rows = values.rows === undefined ? 50_000 : Number(values.rows);
+  if (!Number.isSafeInteger(rows) || rows < 1)
+    throw new BenchError(`--rows must be a whole number, not ${values.rows}`);
+  return { engines: engine ? [engine] : ['postgres', 'pglite'], rows };
+}
+
+/** N systems, semicolon-separated as Danish spreadsheets save it, list cells quoted. */
+function systemsCsv(rows: number, owner: string): Buffer {
+  const header =
+    'key;name;owner_email;health_data;health_data_categories;criticality;assessed_by;assessed_on;mtd_hours;rto_hours;rpo_hours;legacy;medical_device;vendor;product;model_number;version;cpe;purl;hosting;hostnames;ip_addresses;fqdns;mfa;mfa_on;segmented;patch_status;patch_confirmed_on;endpoint_protection;backup;contingency_plan;contingency_tested_on;restore_procedure;restore_procedure_link;restore_tested_on;restore_result;shared';
+  const lines = [header];
+  for (let i = 1; i <= rows; i++) {
+    const n = String(i).padStart(6, '0');
+    const device = i % 7 === 0;
+    const a = (i >> 8) & 255;
+    const b = i & 255;
+    const bool = (k: number) => (i % k === 0 ? 'false' : 'true');
+    lines.push(
+      [
+        `SYS-${n}`,
+        `${device ? 'Medicoteknisk udstyr' : 'System'} ${n}`,
+        i % 3 === 0 ? owner : '',
+        i % 2 === 0 ? 'true' : 'false',
+        i % 2 === 0 ? '"journal;billeder"' : '',
+        CRITICALITY[i % 5],
+        i % 5 === 4 ? '' : 'Anne Holm',
+        i % 5 === 4 ? '' : '2026-03-01',
+        String((i % 48) + 1),
+        String((i % 24) + 1),
+        '0.25',
+        i % 11 === 0 ? 'true' : 'false',
+        device ? 'true' : 'false',
+        device ? 'Acme Medical' : 'Leverandør A/S',
+        device ? 'Infusion Pump' : `Produkt ${i % 300}`,
+        device ? `P-${i % 40}` : '',
+        `${i % 9}.${i % 4}`,
+        device ? '' : `cpe:2.3:a:leverandor:produkt_${i % 300}:${i % 9}.${i % 4}:*:*:*:*:*:*:*`,
+        device ? `pkg:generic/acme-pump@${i % 9}.${i % 4}` : '',
+        'Regionalt datacenter',
+        `"sys-${n}-a;sys-${n}-b"`,
+        `"10.${a}.${b}.0/24;172.16.${a}.${b}"`,
+        `sys-${n}.region.example.dk`,
+        bool(4),
+        '2026-02-01',
+        bool(6),
+        i % 8 === 0 ? 'behind' : 'current',
+        '2026-03-10',
+        bool(10),
+        bool(12),
+        bool(5),
+        '2025-11-20',
+        bool(9),
+        'https://intranet.example.dk/beredskab',
+        '2026-01-15',
+        i % 13 === 0 ? 'partial' : 'success',
+        i % 1000 === 0 ? 'true' : 'false',
+      ].join(';'),
+    );
+  }
+  return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+}
+
+interface ImportState {
+  status: string;
+  phase: string | null;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  errors: number;
+  error_list: Array<{ row: number | null; column: string | null; message: string }>;
+}
+
+interface RunFigures {
+  upload_s: number;
+  /** From the upload's answer until a worker took the job (pg-boss polls every 0.5 s). */
+  queued_s: number;
+  job_s: number;
+  total_s: number;
+  rows_per_s: number;
+  max_stall_ms: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+async function importOnce(app: VaernApp, org: string, file: Buffer, label: string): Promise<RunFigures> {
+  const stall = monitorEventLoopDelay({ resolution: 10 });
+  stall.enable();
+  const started = performance.now();
+  const upload = await app.inject({
+    method: 'POST',
+    url: `/api/v1/orgs/${org}/imports/systems?name=bench-systems.csv`,
+    headers: { 'content-type': 'text/csv' },
+    payload: file,
+  });
+  if (upload.statusCode !== 202)
+    throw new BenchError(`${label}: upload answered ${upload.statusCode}: ${upload.body}`);
+  const uploadSeconds = secondsSince(started);
+  const id = (upload.json() as { import_id: string }).import_id;
+  progress(`${label}: uploaded ${file.length} bytes in ${uploadSeconds} s, import ${id}`);
+  const jobStarted = performance.now();
+  let state: ImportState;
+  let phase: string | null = null;
+  let queuedSeconds: number | undefined;
+  for (;;) {
+    const r = await app.inject({ method: 'GET', url: `/api/v1/orgs/${org}/imports/${id}` });
+    if (r.statusCode !== 200) throw new BenchError(`${label}: status answered ${r.statusCode}: ${r.body}`);
+    state = r.json() as ImportState;
+    if (state.phase !== phase) {
+      phase = state.phase;
+      progress(`${label}: ${phase} (${secondsSince(jobStarted)} s)`);
+      if (phase !== 'queued' && queuedSeconds === undefined) queuedSeconds = secondsSince(jobStarted);
+    }
+    if (FINAL.has(state.status)) break;
+    await sleep(POLL_MS);
+  }
+  const jobSeconds = secondsSince(jobStarted);
+  const total = secondsSince(started);
+  stall.disable();
+  if (state.status !== 'succeeded') {
+    const first = state.error_list.slice(0, 5).map((e) => `row ${e.row} ${e.column ?? ''}: ${e.message}`);
+    throw new BenchError(`${label}: import ${state.status} (${state.errors} errors) ${first.join('; ')}`);
+  }
+  return {
+    upload_s: uploadSeconds,
+    queued_s: queuedSeconds ?? 0,
+    job_s: jobSeconds,
+    total_s: total,
+    rows_per_s: Math.round(state.rows / total),
+    max_stall_ms: round(stall.max / 1e6, 1),
+    created: state.created,
+    updated: state.updated,
+    unchanged: state.unchanged,
+  };
+}
+
+function expectCounts(label: string, got: RunFigures, want: Pick<RunFigures, 'created' | 'unchanged'>) {
+  if (got.created !== want.created || got.unchanged !== want.unchanged || got.updated !== 0) {
+    throw new BenchError(
+      `${label}: expected created ${want.created}, updated 0, unchanged ${want.unchanged}; got ${got.created}, ${got.updated}, ${got.unchanged}`,
+    );
+  }
+}
+
+async function benchEngine(engine: Engine, rows: number) {
+  const bench = await openBenchRuntime(engine);
+  try {
+    const ctx = bench.runtime.ctx;
+    const app = await buildHttpApp(ctx, { operator: true });
+    try {
+      const org = 'bench-region';
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/orgs',
+        payload: { slug: org, name: 'Bench Region', kind: 'region' },
+      });
+      if (created.statusCode !== 201)
+        throw new BenchError(`creating the organisation answered ${created.statusCode}`);
+      const owner = 'system.owner@bench.example.dk';
+      const user = await app.inject({
+        method: 'POST',
+        url: '/api/v1/users',
+        payload: { email: owner, name: 'System Owner', org, role: 'system_owner' },
+      });
+      if (user.statusCode !== 201)
+        throw new BenchError(`creating the owner answered ${user.statusCode}: ${user.body}`);
+      const file = systemsCsv(rows, owner);
+      progress(`${engine}: ${rows} systems, ${(file.length / 2 ** 20).toFixed(1)} MiB of CSV`);
+      await ctx.jobs.work();
+      const first = await importOnce(app, org, file, `${engine} first run`);
+      expectCounts('first run', first, { created: rows, unchanged: 0 });
+      const second = await importOnce(app, org, file, `${engine} second run (unchanged)`);
+      expectCounts('second run', second, { created: 0, unchanged: rows });
+      return { figures: { first, second }, postgres: ctx.db.serverVersion };
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await bench.close();
+  }
+}
+
+await runBench('inventory', async () => {
+  const { engines, rows } = args();
+  const results: Record<string, { first: RunFigures; second: RunFigures }> = {};
+  let server: Machine | undefined;
+  for (const engine of engines) {
+    const { figures, postgres } = await benchEngine(engine, rows);
+    results[engine] = figures;
+    if (engine === 'postgres' || !server) server = machine(postgres);
+  }
+  const headline = results.postgres ?? results.pglite;
+  return {
+    rows,
+    import_rows_per_s: headline?.first.rows_per_s,
+    import_s: headline?.first.total_s,
+    engines: results,
+    peak_rss_mb: peakRssMib(),
+    machine: server,
+  };
+});

@@ -1,0 +1,114 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, type Env, runCli, TEST_SECRET, tempDir } from '../../../../test/cli/cli.js';
+import { freshPostgresUrl } from '../../../../test/databases.js';
+
+/** `vaern import <register>` for the inventory's registers: the built CLI as an operator runs it. */
+
+const SYSTEMS = [
+  'key;name;health_data;criticality;ip_addresses;mfa',
+  'EPJ-01;Patientjournal;true;critical;"10.0.0.0/24;10.1.0.7";true',
+  'LAB-01;Laboratorium;false;high;;',
+].join('\n');
+const BAD = ['key;name;criticality;ip_addresses', 'X-1;One;severe;', 'X-2;Two;low;10.0.0.1/8'].join('\n');
+const COMPONENTS = ['key;system;vendor;product;version', 'EPJ-DB;EPJ-01;PostgreSQL;PostgreSQL;15.6'].join(
+  '\n',
+);
+
+const parse = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1) ?? 'null');
+
+function suite(env: () => Env, dir: () => string) {
+  const file = (name: string, text: string) => {
+    const p = path.join(dir(), name);
+    writeFileSync(p, `${text}\n`);
+    return p;
+  };
+
+  it('imports systems and components, finds them unchanged the second time, refuses a bad file whole', async () => {
+    const org = await runCli(['org', 'create', '--slug', 'inv', '--name', 'Inv', '--kind', 'region'], env());
+    expect(org.code, org.stderr).toBe(0);
+    const help = await runCli(['import', '--help'], env());
+    for (const kind of ['systems', 'components', 'processes', 'suppliers', 'dependencies'])
+      expect(help.stdout + help.stderr).toContain(`  ${kind} `);
+
+    const first = await runCli(
+      ['import', 'systems', '--org', 'inv', file('systems.csv', SYSTEMS), '--json'],
+      env(),
+    );
+    expect(first.code, first.stderr).toBe(0);
+    expect(parse(first.stdout)).toEqual({
+      import_id: expect.any(String),
+      status: 'succeeded',
+      rows: 2,
+      created: 2,
+      updated: 0,
+      unchanged: 0,
+      errors: 0,
+      error_list: [],
+    });
+    const again = await runCli(
+      ['import', 'systems', '--org', 'inv', file('systems.csv', SYSTEMS), '--json'],
+      env(),
+    );
+    expect(parse(again.stdout)).toMatchObject({ status: 'succeeded', created: 0, updated: 0, unchanged: 2 });
+    const components = await runCli(
+      ['import', 'components', '--org', 'inv', file('c.csv', COMPONENTS), '--json'],
+      env(),
+    );
+    expect(parse(components.stdout)).toMatchObject({ status: 'succeeded', created: 1 });
+
+    const bad = await runCli(['import', 'systems', '--org', 'inv', file('bad.csv', BAD), '--json'], env());
+    expect(bad.code).toBe(1);
+    expect(parse(bad.stdout)).toMatchObject({
+      status: 'refused',
+      rows: 2,
+      created: 0,
+      errors: 2,
+      error_list: [
+        { row: 2, column: 'criticality', message: '"severe" is not one of: critical, high, medium, low.' },
+        { row: 3, column: 'ip_addresses', message: expect.stringContaining('"10.0.0.1/8"') },
+      ],
+    });
+    const human = await runCli(['import', 'systems', '--org', 'inv', file('bad.csv', BAD)], env());
+    expect(human.code).toBe(1);
+    expect(human.stderr).toContain('row 2, criticality: "severe" is not one of');
+  });
+}
+
+describe('vaern import <register> (built CLI, embedded database)', () => {
+  let dir: string;
+  let env: Env;
+  beforeAll(() => {
+    assertBuilt();
+    dir = tempDir();
+    env = { VAERN_DATA_DIR: path.join(dir, 'data'), VAERN_SECRET: TEST_SECRET };
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  suite(
+    () => env,
+    () => dir,
+  );
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('vaern import <register> (built CLI, PostgreSQL)', () => {
+  let dir: string;
+  let env: Env;
+  let db: Awaited<ReturnType<typeof freshPostgresUrl>>;
+  beforeAll(async () => {
+    assertBuilt();
+    dir = tempDir();
+    db = await freshPostgresUrl();
+    env = { DATABASE_URL: db.url, VAERN_SECRET: TEST_SECRET, VAERN_DATA_DIR: dir };
+  });
+  afterAll(async () => {
+    await db?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  suite(
+    () => env,
+    () => dir,
+  );
+});
