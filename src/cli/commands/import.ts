@@ -2,7 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { importDefinitions } from '../../server/modules/imports/registers/index.js';
 import { type Client, connect, expectOk } from '../client.js';
-import { type Command, type Io, requireString } from '../command.js';
+import { type Command, type Io, optionalString, requireString } from '../command.js';
 import { CliError } from '../errors.js';
 
 interface ImportState {
@@ -86,7 +86,8 @@ async function follow(client: Client, url: string, io: Io): Promise<ImportState>
 }
 
 function report(io: Io, file: string, org: string, state: ImportState) {
-  const counts = `${state.rows} row(s): ${state.created} created, ${state.updated} updated, ${state.unchanged} unchanged`;
+  const removed = typeof state.removed === 'number' ? `, ${state.removed} removed` : '';
+  const counts = `${state.rows} row(s): ${state.created} created, ${state.updated} updated, ${state.unchanged} unchanged${removed}`;
   if (state.status === 'succeeded') {
     io.say(`Imported ${file} into ${org}: ${counts}.`);
     return;
@@ -109,19 +110,22 @@ function report(io: Io, file: string, org: string, state: ImportState) {
 export const importCommand: Command = {
   name: 'import',
   summary: 'Import a register file into an organisation (validated whole, applied in one step)',
-  usage: '<kind> --org <slug> FILE',
+  usage: '<kind> --org <slug> [--system <key>] FILE',
   help: [
     'Kinds:',
     ...importDefinitions.map((d) => `  ${d.kind.padEnd(14)} ${d.title}`),
     'The file is checked whole first: with any error nothing is imported, and every error is',
     'listed with its row (1 is the header line) and column. Progress goes to stderr.',
+    '--system <key>: the system an SBOM describes (kind sbom; its components become the',
+    "system's components, and those an earlier SBOM of it brought and this one lacks are removed).",
     'Exit code 0 when imported, 1 when refused or failed; --json prints the summary either way.',
   ],
-  options: { org: { type: 'string' } },
+  options: { org: { type: 'string' }, system: { type: 'string' } },
   positionals: [2, 2],
   async run({ values, positionals, io }) {
     const [kind = '', file = ''] = positionals;
     const org = requireString(values, 'org');
+    const system = optionalString(values, 'system');
     try {
       if (!statSync(file).isFile()) throw new Error('not a file');
     } catch (error) {
@@ -133,9 +137,10 @@ export const importCommand: Command = {
       if (client.mode === 'in-process') await client.runtime?.ctx.jobs.work();
       const base = `/api/v1/orgs/${encodeURIComponent(org)}/imports`;
       const name = encodeURIComponent(path.basename(file));
+      const query = system === undefined ? '' : `&system=${encodeURIComponent(system)}`;
       const started = expectOk<{ import_id: string }>(
         await client.upload(
-          `${base}/${encodeURIComponent(kind)}?name=${name}`,
+          `${base}/${encodeURIComponent(kind)}?name=${name}${query}`,
           createReadStream(file),
           mediaTypeOf(file),
         ),

@@ -7,7 +7,9 @@ import { canReadAudit } from '../features/audit/access';
 import { canManageGrants } from '../features/auditors/access';
 import { useSignOut } from '../features/auth/useSignOut';
 import { isSectorCoordinator } from '../features/contacts/access';
+import { canReadInventory } from '../features/inventory/access';
 import { canManagePeople } from '../features/people/access';
+import { canReadScorecard, isSectorCoordinator as seesSectorScorecards } from '../features/scorecard/access';
 import { canManageTokens } from '../features/tokens/access';
 import type { Membership } from './api-types';
 import { OrgProvider, useOrg } from './org';
@@ -20,6 +22,8 @@ const ORG_PAGES: Record<string, (m: Membership | undefined) => boolean> = {
   people: canManagePeople,
   tokens: canManageTokens,
   auditors: canManageGrants,
+  inventory: canReadInventory,
+  scorecard: canReadScorecard,
 };
 
 function OrgSwitcher() {
@@ -144,6 +148,33 @@ function ContactsNavLinks() {
   );
 }
 
+/** The current organisation's inventory and scorecard, and the sector's scorecards for coordinators. */
+function InventoryNavLinks() {
+  const { t } = useTranslation();
+  const { current, memberships } = useOrg();
+  const active = { 'aria-current': 'page', className: 'vaern-nav-active' } as const;
+  const base = current ? `/orgs/${encodeURIComponent(current.org)}` : undefined;
+  return (
+    <>
+      {base && canReadInventory(current) && (
+        <Anchor component={Link} to={`${base}/inventory`} activeProps={active} c="inherit">
+          {t('inventory.nav')}
+        </Anchor>
+      )}
+      {base && canReadScorecard(current) && (
+        <Anchor component={Link} to={`${base}/scorecard`} activeProps={active} c="inherit">
+          {t('scorecard.nav')}
+        </Anchor>
+      )}
+      {seesSectorScorecards(memberships) && (
+        <Anchor component={Link} to="/sector/scorecards" activeProps={active} c="inherit">
+          {t('scorecard.sector.nav')}
+        </Anchor>
+      )}
+    </>
+  );
+}
+
 /** The signed-in frame: name, organisation switcher, navigation, language and sign-out. */
 export function Shell() {
   const { t } = useTranslation();
@@ -163,11 +194,12 @@ export function Shell() {
             <Text fw={700} size="lg">
               {t('app.name')}
             </Text>
-            <Group component="nav" aria-label={t('nav.label')} gap="md" wrap="nowrap">
+            <Group component="nav" aria-label={t('nav.label')} gap="md" wrap="wrap">
               <NavLink to="/">{t('nav.overview')}</NavLink>
               <NavLink to="/profile">{t('nav.profile')}</NavLink>
               <AuditNavLink />
               <ContactsNavLinks />
+              <InventoryNavLinks />
               <OrgAdminNavLinks />
               {session.user.platform_admin && (
                 <NavLink to="/admin/organisations">{t('nav.organisations')}</NavLink>

@@ -187,6 +187,44 @@ const settingsRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/settings/SettingsPage'), 'SettingsPage'),
 });
 
+const inventoryRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/inventory',
+  // `?tab=` the register shown (systems when absent).
+  validateSearch: (search: Record<string, unknown>): { tab?: 'processes' | 'suppliers' | 'components' } =>
+    search.tab === 'processes' || search.tab === 'suppliers' || search.tab === 'components'
+      ? { tab: search.tab }
+      : {},
+  component: lazyRouteComponent(() => import('../features/inventory/InventoryPage'), 'InventoryPage'),
+});
+
+const inventoryImportRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/inventory/import',
+  component: lazyRouteComponent(() => import('../features/inventory/ImportPage'), 'ImportPage'),
+});
+
+const systemRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/inventory/systems/$key',
+  component: lazyRouteComponent(() => import('../features/inventory/SystemPage'), 'SystemPage'),
+});
+
+const scorecardRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/scorecard',
+  component: lazyRouteComponent(() => import('../features/scorecard/ScorecardPage'), 'ScorecardPage'),
+});
+
+const sectorScorecardsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/sector/scorecards',
+  component: lazyRouteComponent(
+    () => import('../features/scorecard/SectorScorecardsPage'),
+    'SectorScorecardsPage',
+  ),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   mfaRoute,
@@ -205,6 +243,11 @@ const routeTree = rootRoute.addChildren([
     tokensRoute,
     auditorsRoute,
     settingsRoute,
+    inventoryRoute,
+    inventoryImportRoute,
+    systemRoute,
+    scorecardRoute,
+    sectorScorecardsRoute,
   ]),
 ]);
 

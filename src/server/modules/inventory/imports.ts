@@ -15,6 +15,7 @@ import {
   systemFields,
   TO_TYPES,
 } from './registers.js';
+import { sbomImport } from './sbom-import.js';
 
 /**
  * The inventory's registers as imports (docs/inventory.md): `vaern import systems|components|
@@ -183,6 +184,7 @@ export const inventoryImports: readonly ImportDefinition[] = [
     },
     discard: (tx, job) => q.discardPending(tx, job),
   }),
+  sbomImport,
 ];
 
 /** A register's template: the header and one example row, semicolon-separated. */

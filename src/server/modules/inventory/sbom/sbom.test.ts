@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { corpus } from '../../../../../test/corpora.js';
 import { translate } from '../../../lib/messages.js';
 import {
   type ReadCycloneDxOptions,
@@ -19,8 +20,7 @@ import {
 } from './index.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
-/** The shared corpora sit next to the repository (no corpus path helper exists in test/ or src/). */
-const corpus = (name: string) => resolve(repo, '../shared/corpora/sbom', name);
+const sbomCorpus = (name: string) => corpus('sbom', name);
 const fixture = (name: string) => join(repo, 'test/fixtures/sbom', name);
 
 interface Read {
@@ -72,7 +72,7 @@ describe('CycloneDX corpus (../shared/corpora/sbom)', () => {
     // `jq '[paths(objects) | select(.[-2]=="components")] | length'` = 167 (no nested components);
     // `jq '[.. | objects | select(has("bom-ref") and has("name") and has("type"))] | length'` = 168,
     // the one more being metadata.component, the subject. `jq '.dependencies | length'` = 167.
-    const r = await read(corpus('dropwizard-1.3.15.cdx.json'));
+    const r = await read(sbomCorpus('dropwizard-1.3.15.cdx.json'));
     expect(r.components).toHaveLength(167);
     expect(r.dependencies).toHaveLength(167);
     expect(r.end).toMatchObject({ components: 167, dependencies: 167, issues: 0 });
@@ -128,7 +128,7 @@ describe('CycloneDX corpus (../shared/corpora/sbom)', () => {
   it('reads laravel (JSON 1.4): 62 components, 63 dependency entries', async () => {
     // `jq '.components | length'` = 62 (none nested: the paths(objects) count above is also 62;
     // the bom-ref/name/type count is 63 with the subject). `jq '.dependencies | length'` = 63.
-    const r = await read(corpus('laravel-7.12.0.cdx.json'));
+    const r = await read(sbomCorpus('laravel-7.12.0.cdx.json'));
     expect(r.components).toHaveLength(62);
     expect(r.dependencies).toHaveLength(63);
     expect(r.bom).toMatchObject({ format: 'json', specVersion: '1.4', serialNumber: null });
@@ -160,7 +160,7 @@ describe('CycloneDX corpus (../shared/corpora/sbom)', () => {
     // `grep -c '<component ' cern-lhc-vdm-editor.cdx.xml` = 44, one of them metadata's subject
     // (`sed -n '/<components>/,/<\/components>/p' … | grep -c '<component '` = 43);
     // `grep -c '<dependency'` = 0.
-    const r = await read(corpus('cern-lhc-vdm-editor.cdx.xml'));
+    const r = await read(sbomCorpus('cern-lhc-vdm-editor.cdx.xml'));
     expect(r.components).toHaveLength(43);
     expect(r.dependencies).toHaveLength(0);
     expect(r.bom).toMatchObject({
@@ -403,7 +403,7 @@ describe('CycloneDX 1.5 and 1.6 fixtures (test/fixtures/sbom)', () => {
   });
 
   it('ends the input when the consumer stops early or the file is refused', async () => {
-    const early = createReadStream(corpus('dropwizard-1.3.15.cdx.json'), { highWaterMark: 1024 });
+    const early = createReadStream(sbomCorpus('dropwizard-1.3.15.cdx.json'), { highWaterMark: 1024 });
     for await (const event of readCycloneDx(early)) if (event.kind === 'component') break;
     expect(early.destroyed).toBe(true);
     const refused = createReadStream(fixture('hostile/xxe.cdx.xml'));
@@ -546,12 +546,16 @@ describe('refused files', () => {
   });
 
   it('enforces the limits given in the options', async () => {
-    const many = await refusal(createReadStream(corpus('laravel-7.12.0.cdx.json')), { maxComponents: 10 });
+    const many = await refusal(createReadStream(sbomCorpus('laravel-7.12.0.cdx.json')), {
+      maxComponents: 10,
+    });
     expect(many.code).toBe('sbom.too_many_components');
     expect(many.location.path).toBe('components[10]');
-    const big = await refusal(createReadStream(corpus('laravel-7.12.0.cdx.json')), { maxBytes: 100_000 });
+    const big = await refusal(createReadStream(sbomCorpus('laravel-7.12.0.cdx.json')), { maxBytes: 100_000 });
     expect(big.code).toBe('sbom.too_large');
-    const slow = await refusal(createReadStream(corpus('dropwizard-1.3.15.cdx.json')), { maxMillis: 0.001 });
+    const slow = await refusal(createReadStream(sbomCorpus('dropwizard-1.3.15.cdx.json')), {
+      maxMillis: 0.001,
+    });
     expect(slow.code).toBe('sbom.too_slow');
     const deep = `{"bomFormat":"CycloneDX","specVersion":"1.5","x":${'['.repeat(200)}${']'.repeat(200)}}`;
     const tooDeep = await refusal(Readable.from([deep]));

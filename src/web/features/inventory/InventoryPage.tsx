@@ -1,0 +1,108 @@
+import { Button, Group, Stack, Tabs, Text } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useNavigate, useParams, useSearch } from '@tanstack/react-router';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api';
+import { useOrg } from '../../app/org';
+import { PageTitle } from '../../components/PageTitle';
+import { canReadInventory, canWriteInventory, type System } from './access';
+import { InventoryButton } from './links';
+import { ComponentsList, ProcessesList, SuppliersList } from './RegisterList';
+import { SystemForm } from './SystemForm';
+import { SystemsList } from './SystemsList';
+
+export const INVENTORY_TABS = ['systems', 'processes', 'suppliers', 'components'] as const;
+export type InventoryTab = (typeof INVENTORY_TABS)[number];
+
+/** An organisation's inventory: its systems, processes, suppliers and components. */
+export function InventoryPage() {
+  const { t } = useTranslation();
+  const { org } = useParams({ from: '/shell/orgs/$org/inventory' });
+  const { tab } = useSearch({ from: '/shell/orgs/$org/inventory' });
+  const navigate = useNavigate();
+  const { nameOf, memberships } = useOrg();
+  const membership = memberships.find((m) => m.org === org);
+  const canWrite = canWriteInventory(membership);
+  const queryClient = useQueryClient();
+  const [adding, setAdding] = useState(false);
+  const create = useMutation({
+    mutationFn: (body: Record<string, unknown>) =>
+      api<System>('POST', `/orgs/${encodeURIComponent(org)}/inventory/systems`, body),
+    onSuccess: async (system) => {
+      await queryClient.invalidateQueries({ queryKey: ['inventory', org] });
+      await navigate({ to: '/orgs/$org/inventory/systems/$key', params: { org, key: system.key } });
+    },
+  });
+  if (!canReadInventory(membership)) {
+    return (
+      <Stack maw={720}>
+        <PageTitle>{t('inventory.title')}</PageTitle>
+        <Text data-testid="inventory-no-access">{t('inventory.noAccess')}</Text>
+      </Stack>
+    );
+  }
+  const current = tab ?? 'systems';
+  return (
+    <Stack maw={1280}>
+      <PageTitle>{t('inventory.title')}</PageTitle>
+      <Text>{t('inventory.intro', { org: nameOf(org) })}</Text>
+      {canWrite && !adding && (
+        <Group gap="sm">
+          <Button
+            onClick={() => {
+              create.reset();
+              setAdding(true);
+            }}
+          >
+            {t('inventory.addSystem')}
+          </Button>
+          <InventoryButton org={org} to="import">
+            {t('inventory.import.open')}
+          </InventoryButton>
+        </Group>
+      )}
+      {adding && (
+        <SystemForm
+          pending={create.isPending}
+          error={create.error}
+          onSubmit={(body) => create.mutate(body)}
+          onCancel={() => setAdding(false)}
+        />
+      )}
+      <Tabs
+        value={current}
+        keepMounted={false}
+        onChange={(value) =>
+          void navigate({
+            to: '/orgs/$org/inventory',
+            params: { org },
+            search:
+              value === 'processes' || value === 'suppliers' || value === 'components' ? { tab: value } : {},
+            replace: true,
+          })
+        }
+      >
+        <Tabs.List aria-label={t('inventory.tabs.label')}>
+          {INVENTORY_TABS.map((id) => (
+            <Tabs.Tab key={id} value={id}>
+              {t(`inventory.tabs.${id}`)}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        <Tabs.Panel value="systems" pt="md">
+          <SystemsList org={org} />
+        </Tabs.Panel>
+        <Tabs.Panel value="processes" pt="md">
+          <ProcessesList org={org} />
+        </Tabs.Panel>
+        <Tabs.Panel value="suppliers" pt="md">
+          <SuppliersList org={org} />
+        </Tabs.Panel>
+        <Tabs.Panel value="components" pt="md">
+          <ComponentsList org={org} />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}
