@@ -14,6 +14,7 @@ import { createGrantBody } from '../server/modules/grants/schemas.js';
 import { createGrant } from '../server/modules/grants/service.js';
 import { createInvitation } from '../server/modules/people/service.js';
 import { daysBefore, demoContacts } from './demo-contacts.js';
+import { seedDemoInventory } from './demo-inventory.js';
 import { DEMO_PEOPLE } from './demo-people.js';
 
 /**
@@ -219,7 +220,8 @@ export const DEMO_CONTACTS = demoContacts(DEMO_ORGS);
 /**
  * Loads the demo sector: organisations with their contacts, more people in the hospitals, one
  * user per role, and for the roles that require it a TOTP second factor already enrolled with
- * DEMO_TOTP_SECRET (sealed under VAERN_SECRET as the login flow expects). Each organisation,
+ * DEMO_TOTP_SECRET (sealed under VAERN_SECRET as the login flow expects), and last every
+ * organisation's inventory (demo-inventory.ts, set-based: see there why). Each organisation,
  * contact and user is its own audited transaction; the MFA enrolments are one more. Everything
  * that does not need the sector unit comes before it, since the unit marks the demo as loaded.
  */
@@ -305,6 +307,35 @@ export async function seedDemo(ctx: AppContext): Promise<{ logins: DemoLogin[] }
   for (const invitation of DEMO_INVITATIONS) {
     await createInvitation({ ctx: quiet, actor: SEED_ACTOR, org: hovedstaden, input: invitation });
   }
+  // The inventory (demo-inventory.ts): set-based, one transaction and audit entry per organisation.
+  const orgRows = await withTenant(ctx.db.kysely, OPERATOR_SCOPE, (tx) =>
+    tx.q
+      .selectFrom('organisations')
+      .select(['id', 'slug', 'kind'])
+      .where(
+        'slug',
+        'in',
+        DEMO_ORGS.map((o) => o.slug),
+      )
+      .execute(),
+  );
+  const bySlug = new Map(orgRows.map((o) => [o.slug, o]));
+  await seedDemoInventory(
+    ctx,
+    SEED_ACTOR,
+    DEMO_ORGS.map((o) => {
+      const row = bySlug.get(o.slug);
+      if (!row) throw new Error(`the demo sector has no organisation ${o.slug}`);
+      const contact = DEMO_CONTACTS.find((c) => c.org === o.slug);
+      return {
+        id: row.id,
+        slug: o.slug,
+        kind: o.kind,
+        domain: contact?.email.split('@')[1] ?? `${o.slug}.example`,
+      };
+    }),
+    today,
+  );
   return {
     logins: DEMO_USERS.map((u) => ({
       role: u.membership?.role ?? (u.grant ? 'auditor' : 'platform_admin'),

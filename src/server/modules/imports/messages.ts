@@ -42,6 +42,58 @@ addMessages({
     en: 'The file is not valid CSV from here on: {detail}',
     da: 'Filen er ikke gyldig CSV herfra: {detail}',
   },
+  'imports.xlsx_not_xlsx': {
+    en: 'The file is not an Excel workbook (.xlsx). Save it as "Excel Workbook (.xlsx)" or "CSV UTF-8" and import it again.',
+    da: 'Filen er ikke en Excel-projektmappe (.xlsx). Gem den som "Excel-projektmappe (.xlsx)" eller "CSV UTF-8" og importér den igen.',
+  },
+  'imports.xlsx_old_format': {
+    en: 'The file is an Excel 97-2003 workbook (.xls) or a password-protected workbook. Save it as "Excel Workbook (.xlsx)" without a password and import it again.',
+    da: 'Filen er en Excel 97-2003-projektmappe (.xls) eller en adgangskodebeskyttet projektmappe. Gem den som "Excel-projektmappe (.xlsx)" uden adgangskode og importér den igen.',
+  },
+  'imports.xlsx_encrypted': {
+    en: 'The workbook is protected with a password. Save it without a password and import it again.',
+    da: 'Projektmappen er beskyttet med en adgangskode. Gem den uden adgangskode og importér den igen.',
+  },
+  'imports.xlsx_damaged': {
+    en: 'The workbook is damaged or incomplete and cannot be read ({detail}). Open it in Excel, save it again and import it again.',
+    da: 'Projektmappen er beskadiget eller ufuldstændig og kan ikke læses ({detail}). Åbn den i Excel, gem den igen og importér den igen.',
+  },
+  'imports.xlsx_bomb': {
+    en: 'The workbook unpacks to far more data than its size suggests (more than {ratio} times its size, or more than {limit} MB in all). It is refused as a possible zip bomb; save it as "CSV UTF-8" instead.',
+    da: 'Projektmappen pakkes ud til langt mere data end dens størrelse tilsiger (mere end {ratio} gange størrelsen eller over {limit} MB i alt). Den afvises som en mulig zip-bombe; gem den i stedet som "CSV UTF-8".',
+  },
+  'imports.xlsx_too_many_parts': {
+    en: 'The workbook consists of more than {limit} parts; it is refused.',
+    da: 'Projektmappen består af mere end {limit} dele; den afvises.',
+  },
+  'imports.xlsx_doctype': {
+    en: 'The workbook part {part} contains a document type or entity declaration, which spreadsheet programs never write; it is refused for safety.',
+    da: 'Projektmappens del {part} indeholder en dokumenttype- eller entitetserklæring, som regnearksprogrammer aldrig skriver; den afvises af sikkerhedshensyn.',
+  },
+  'imports.xlsx_too_many_columns': {
+    en: 'Row {row} has values beyond column {limit}; at most {limit} columns are read.',
+    da: 'Række {row} har værdier ud over kolonne {limit}; der læses højst {limit} kolonner.',
+  },
+  'imports.xlsx_too_many_rows': {
+    en: 'The sheet has rows beyond row {limit}.',
+    da: 'Arket har rækker ud over række {limit}.',
+  },
+  'imports.xlsx_too_much_text': {
+    en: 'The workbook holds more than {limit} MB of distinct text. Split it, or save it as "CSV UTF-8", and import it again.',
+    da: 'Projektmappen indeholder mere end {limit} MB forskellig tekst. Del den op, eller gem den som "CSV UTF-8", og importér den igen.',
+  },
+  'imports.xlsx_no_sheet': {
+    en: 'The workbook has no worksheet.',
+    da: 'Projektmappen har intet regneark.',
+  },
+  'imports.xlsx_formula_uncached': {
+    en: 'Cell {cell} holds a formula without a saved result. Open the file in Excel, let it calculate, save it and import it again.',
+    da: 'Celle {cell} indeholder en formel uden gemt resultat. Åbn filen i Excel, lad den beregne, gem den og importér den igen.',
+  },
+  'imports.xlsx_cell_error': {
+    en: 'Cell {cell} holds the error {error}.',
+    da: 'Celle {cell} indeholder fejlen {error}.',
+  },
   'imports.column_unknown': {
     en: 'Unknown column "{column}". Known columns: {known}.',
     da: 'Ukendt kolonne "{column}". Kendte kolonner: {known}.',

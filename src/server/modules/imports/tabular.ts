@@ -10,6 +10,7 @@ import {
   type ReadRow,
   type StagedType,
 } from './framework.js';
+import { looksLikeWorkbook, XLSX_TYPE, type XlsxRecord, xlsxRecords } from './xlsx.js';
 
 /** A problem with one cell, thrown by a column's parse and reported with its row and column. */
 export class CellError extends Error {
@@ -39,12 +40,30 @@ export interface Column {
   parse(value: string, ctx: CellContext): unknown;
 }
 
-/** Reads a table's records; CSV today, XLSX can join by media type. */
+/** Reads a table's records: CSV or XLSX, chosen by media type. */
 export type TableReader = (bytes: AsyncIterable<Buffer>) => AsyncIterable<TableRecord>;
 
 export const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/octet-stream'] as const;
+/** What a register read from a table accepts by default: CSV and XLSX. */
+export const TABLE_TYPES = [...CSV_TYPES, XLSX_TYPE] as const;
 
-const readers: Record<string, TableReader> = Object.fromEntries(CSV_TYPES.map((t) => [t, csvRecords]));
+/** A file sent as `application/octet-stream`: an XLSX when its first bytes say so, else CSV. */
+const sniffedRecords: TableReader = async function* (bytes) {
+  const source = bytes[Symbol.asyncIterator]();
+  const first = await source.next();
+  const head = first.done ? Buffer.alloc(0) : first.value;
+  async function* all(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    for (let n = await source.next(); !n.done; n = await source.next()) yield n.value;
+  }
+  yield* (looksLikeWorkbook(head) ? xlsxRecords : csvRecords)(all());
+};
+
+const readers: Record<string, TableReader> = {
+  ...Object.fromEntries(CSV_TYPES.map((t) => [t, csvRecords])),
+  'application/octet-stream': sniffedRecords,
+  [XLSX_TYPE]: xlsxRecords,
+};
 
 const blank = (cells: string[]) => cells.every((c) => c.trim() === '');
 
@@ -102,7 +121,8 @@ function readRecord(
   keyColumn: string | undefined,
   ctx: CellContext,
 ): ReadRow {
-  const issues: ImportIssue[] = [];
+  // A reader may know problems of its own with the record's cells (XLSX: a formula without a result).
+  const issues: ImportIssue[] = [...((record as XlsxRecord).issues ?? [])];
   if (record.cells.length !== header.length) {
     issues.push({
       row: record.row,
@@ -168,7 +188,7 @@ export function defineTabularImport(
   if (keyColumn !== undefined && !def.columns.some((c) => c.name === keyColumn && c.required)) {
     throw new Error(`import ${def.kind}: the key column must be a required column`);
   }
-  return { ...def, accepts: def.accepts ?? CSV_TYPES, read: tableReader(def.columns, keyColumn) };
+  return { ...def, accepts: def.accepts ?? TABLE_TYPES, read: tableReader(def.columns, keyColumn) };
 }
 
 // Cell parsers that registers share ------------------------------------------------------------
