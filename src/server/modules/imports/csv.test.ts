@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvRecords, sniffDelimiter } from './csv.js';
+import { csvRecords, sniffDelimiter, unguardCell } from './csv.js';
 import { FileRefused } from './framework.js';
 import { utf8Lines } from './text.js';
 
@@ -42,7 +42,7 @@ describe('the CSV reader', () => {
           const text = table.map((row) => row.map(quoted).join(delimiter)).join(eol) + eol;
           const bytes = Buffer.from(`${bom ? '\ufeff' : ''}${text}`, 'utf8');
           const records = await collect(csvRecords(cut(bytes, at)));
-          expect(records).toEqual(table.map((cells, i) => ({ row: i + 1, cells })));
+          expect(records).toEqual(table.map((cells, i) => ({ row: i + 1, cells: cells.map(unguardCell) })));
         },
       ),
     );
@@ -93,5 +93,23 @@ describe('the UTF-8 check', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the formula guard of our own exports', () => {
+  it('drops one apostrophe in front of =, +, -, @, tab and carriage return, nothing else', async () => {
+    const file = Buffer.from(
+      "a;b;c;d;e\r\n'=SUM(A1);'+45 70 20 30 40;'-note;'@x;'plain\r\n''=x;it's;'';';-3\r\n",
+    );
+    const records: string[][] = [];
+    for await (const r of csvRecords(
+      (async function* () {
+        yield file;
+      })(),
+    ))
+      records.push(r.cells);
+    expect(records[1]).toEqual(['=SUM(A1)', '+45 70 20 30 40', '-note', '@x', "'plain"]);
+    expect(records[2]).toEqual(["''=x", "it's", "''", "'", '-3']);
+    expect(unguardCell("'\t1")).toBe('\t1');
   });
 });

@@ -7,6 +7,14 @@ import { utf8Lines } from './text.js';
 /** A cell longer than this refuses the file (an unclosed quote would otherwise swallow the rest). */
 export const MAX_RECORD_CHARS = 1024 * 1024;
 
+/**
+ * Undoes the formula guard of Værn's own CSV exports (audit/csv.ts csvField): a cell a spreadsheet
+ * would run (=, +, -, @, tab, carriage return first) is written with a leading apostrophe, the
+ * convention spreadsheets themselves use for "this is text". Reading drops that one apostrophe, so
+ * an export imports back unchanged ("'+45 70 20 30 40" → "+45 70 20 30 40").
+ */
+export const unguardCell = (cell: string): string => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+
 /** One record of a table: its row number (1 is the first line of the file) and its cells. */
 export interface TableRecord {
   row: number;
@@ -62,7 +70,7 @@ export async function* csvRecords(bytes: AsyncIterable<Buffer>): AsyncGenerator<
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
       row++;
-      yield { row, cells };
+      yield { row, cells: cells.map(unguardCell) };
     }
     await feeding;
   } catch (error) {

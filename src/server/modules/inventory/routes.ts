@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor, pageOf } from '../../http/paging.js';
 import { actorOf, orgOf } from '../../http/request.js';
 import { badRequest } from '../../lib/errors.js';
 import { orgParams } from '../directory/schemas.js';
+import { exportParams, exportRegister, registerTemplateXlsx, xlsxTemplateParams } from './export.js';
 import { presentDependency } from './present.js';
 import { type ListFilters, type RegisterName, type RegisterRow, sortColumns } from './queries.js';
 import {
@@ -404,6 +405,62 @@ export function inventoryRoutes(fastify: FastifyInstance, ctx: AppContext) {
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${request.params.register}.csv"`)
         .send(csv);
+    },
+  );
+
+  app.get(
+    `${base}/templates/:register.xlsx`,
+    {
+      schema: {
+        tags,
+        summary: "A register's XLSX template: the header and one example row (docs/inventory.md)",
+        description: 'register: systems, components, processes, suppliers or dependencies',
+        params: xlsxTemplateParams,
+        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      },
+    },
+    async (request, reply) => {
+      const file = registerTemplateXlsx({
+        actor: actorOf(request),
+        org: orgOf(request),
+        register: request.params.register,
+      });
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', `attachment; filename="${file.fileName}"`)
+        .send(file.stream);
+    },
+  );
+
+  // Export ----------------------------------------------------------------------------------------
+
+  app.get(
+    `${base}/export/:register.:format`,
+    {
+      schema: {
+        tags,
+        summary: "A register as CSV or XLSX, in its template's columns, as the importer reads it back",
+        description:
+          'register: systems, components, processes, suppliers or dependencies; format: csv or xlsx. ' +
+          'Every row of the register, streamed; importing the file again changes nothing (docs/inventory.md, ' +
+          '"Export"). The export is recorded in the audit trail (inventory.export).',
+        params: exportParams,
+        produces: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      },
+    },
+    async (request, reply) => {
+      const file = await exportRegister({
+        ctx,
+        actor: actorOf(request),
+        org: orgOf(request),
+        register: request.params.register,
+        format: request.params.format,
+      });
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', `attachment; filename="${file.fileName}"`)
+        .header('cache-control', 'no-store')
+        .send(file.stream);
     },
   );
 }

@@ -1,6 +1,5 @@
 import {
   Alert,
-  Anchor,
   Button,
   Group,
   Input,
@@ -23,13 +22,24 @@ import { useFullSession } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageTitle } from '../../components/PageTitle';
 import { canWriteInventory, type ImportStatus, REGISTERS, type Register } from './access';
+import { TemplateLinks } from './ExportLinks';
 import { InventoryButton, InventoryLink } from './links';
 
 const FINISHED = new Set(['succeeded', 'refused', 'failed']);
 
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 /**
- * Streams the file to the import framework as it is (the body is the file, not JSON), with the
- * session's CSRF token; answers the new import's id.
+ * The media type the import framework reads the file by: XLSX for a workbook (by its name or the
+ * type the browser gives it), CSV otherwise.
+ */
+function uploadType(file: File): string {
+  return file.type === XLSX_TYPE || /\.xlsx$/i.test(file.name) ? XLSX_TYPE : 'text/csv';
+}
+
+/**
+ * Streams the file to the import framework as it is (the body is the file, not JSON), with its
+ * media type and the session's CSRF token; answers the new import's id.
  */
 async function upload(org: string, register: Register, file: File, csrf: string): Promise<string> {
   const response = await fetch(
@@ -40,7 +50,7 @@ async function upload(org: string, register: Register, file: File, csrf: string)
       headers: {
         accept: 'application/json',
         'accept-language': currentLanguage(),
-        'content-type': 'text/csv',
+        'content-type': uploadType(file),
         'x-csrf-token': csrf,
       },
       body: file,
@@ -184,7 +194,6 @@ export function ImportPage() {
     if (fileInput.current) fileInput.current.value = '';
   };
   const running = start.isPending || (importId !== undefined && !finished);
-  const templateHref = `/api/v1/orgs/${encodeURIComponent(org)}/inventory/templates/${register}.csv`;
   return (
     <Stack maw={960}>
       <InventoryLink org={org}>{t('inventory.backToList')}</InventoryLink>
@@ -210,9 +219,7 @@ export function ImportPage() {
                 <Text fw={500} size="sm">
                   {t('inventory.import.step2')}
                 </Text>
-                <Anchor href={templateHref} download={`${register}.csv`} data-testid="template-link">
-                  {t('inventory.import.template', { register: t(`inventory.registers.${register}`) })}
-                </Anchor>
+                <TemplateLinks org={org} register={register} />
                 <Text size="sm">{t('inventory.import.conventions')}</Text>
               </Stack>
               <Input.Wrapper
@@ -226,7 +233,7 @@ export function ImportPage() {
                   id={fileId}
                   ref={fileInput}
                   type="file"
-                  accept=".csv,text/csv"
+                  accept=".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                   aria-invalid={fileError ? true : undefined}
                   aria-describedby={`${fileId}-description${fileError ? ` ${fileId}-error` : ''}`}
                   onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}

@@ -7,6 +7,7 @@ import { api } from '../../app/api';
 import { useOrg } from '../../app/org';
 import { PageTitle } from '../../components/PageTitle';
 import { canReadInventory, canWriteInventory, type System } from './access';
+import { ExportButtons } from './ExportLinks';
 import { InventoryButton } from './links';
 import { ComponentsList, ProcessesList, SuppliersList } from './RegisterList';
 import { SystemForm } from './SystemForm';
@@ -90,17 +91,30 @@ export function InventoryPage() {
             </Tabs.Tab>
           ))}
         </Tabs.List>
+        {/* Each list with its export: the register as CSV or XLSX (the systems' with their dependencies). */}
         <Tabs.Panel value="systems" pt="md">
-          <SystemsList org={org} />
+          <Stack>
+            <ExportButtons org={org} registers={['systems', 'dependencies']} />
+            <SystemsList org={org} />
+          </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="processes" pt="md">
-          <ProcessesList org={org} />
+          <Stack>
+            <ExportButtons org={org} registers={['processes']} />
+            <ProcessesList org={org} />
+          </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="suppliers" pt="md">
-          <SuppliersList org={org} />
+          <Stack>
+            <ExportButtons org={org} registers={['suppliers']} />
+            <SuppliersList org={org} />
+          </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="components" pt="md">
-          <ComponentsList org={org} />
+          <Stack>
+            <ExportButtons org={org} registers={['components']} />
+            <ComponentsList org={org} />
+          </Stack>
         </Tabs.Panel>
       </Tabs>
     </Stack>
