@@ -415,7 +415,7 @@ describe('temporary files', () => {
 
   // /proc/self/fd lists this process's open descriptors (Linux only, like CI).
   it.skipIf(process.platform !== 'linux')(
-    'are removed, descriptors closed, when a file is refused mid-sheet or read',
+    'are removed, descriptors closed, when a file is refused mid-sheet or read (Linux only: reads /proc/self/fd)',
     async () => {
       const fds = () => readdirSync('/proc/self/fd').length;
       // Sheet data that passes the guard for a while, then a bomb: exceljs has begun spooling the sheet.
