@@ -1,17 +1,8 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { buildHttpApp, type VaernApp } from '../src/server/http/app.js';
 import { type Engine, openBenchRuntime } from './lib/engine.js';
-import {
-  BenchError,
-  type Machine,
-  machine,
-  peakRssMib,
-  progress,
-  round,
-  runBench,
-  secondsSince,
-} from './lib/report.js';
+import { expectCounts, timedImport } from './lib/import-run.js';
+import { BenchError, type Machine, machine, peakRssMib, progress, runBench } from './lib/report.js';
 
 /*
  * bench:inventory — a systems register of N rows (default 50,000; every column of the template,
@@ -25,11 +16,7 @@ import {
  *   npm run bench:inventory [-- --rows N] [-- --engine postgres|pglite]
  */
 
-const FINAL = new Set(['succeeded', 'refused', 'failed']);
-const POLL_MS = 50;
 const CRITICALITY = ['critical', 'high', 'medium', 'low', ''];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function args(): { engines: Engine[]; rows: number } {
   let values: Record<string, string | boolean | undefined>;
@@ -108,87 +95,22 @@ function systemsCsv(rows: number, owner: string): Buffer {
   return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
 }
 
-interface ImportState {
-  status: string;
-  phase: string | null;
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  errors: number;
-  error_list: Array<{ row: number | null; column: string | null; message: string }>;
-}
+/** The figures of one run: the shared ones plus the end-to-end seconds. */
+type RunFigures = Awaited<ReturnType<typeof importOnce>>;
 
-interface RunFigures {
-  upload_s: number;
-  /** From the upload's answer until a worker took the job (pg-boss polls every 0.5 s). */
-  queued_s: number;
-  job_s: number;
-  total_s: number;
-  rows_per_s: number;
-  max_stall_ms: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-}
-
-async function importOnce(app: VaernApp, org: string, file: Buffer, label: string): Promise<RunFigures> {
-  const stall = monitorEventLoopDelay({ resolution: 10 });
-  stall.enable();
-  const started = performance.now();
-  const upload = await app.inject({
-    method: 'POST',
-    url: `/api/v1/orgs/${org}/imports/systems?name=bench-systems.csv`,
-    headers: { 'content-type': 'text/csv' },
-    payload: file,
-  });
-  if (upload.statusCode !== 202)
-    throw new BenchError(`${label}: upload answered ${upload.statusCode}: ${upload.body}`);
-  const uploadSeconds = secondsSince(started);
-  const id = (upload.json() as { import_id: string }).import_id;
-  progress(`${label}: uploaded ${file.length} bytes in ${uploadSeconds} s, import ${id}`);
-  const jobStarted = performance.now();
-  let state: ImportState;
-  let phase: string | null = null;
-  let queuedSeconds: number | undefined;
-  for (;;) {
-    const r = await app.inject({ method: 'GET', url: `/api/v1/orgs/${org}/imports/${id}` });
-    if (r.statusCode !== 200) throw new BenchError(`${label}: status answered ${r.statusCode}: ${r.body}`);
-    state = r.json() as ImportState;
-    if (state.phase !== phase) {
-      phase = state.phase;
-      progress(`${label}: ${phase} (${secondsSince(jobStarted)} s)`);
-      if (phase !== 'queued' && queuedSeconds === undefined) queuedSeconds = secondsSince(jobStarted);
-    }
-    if (FINAL.has(state.status)) break;
-    await sleep(POLL_MS);
-  }
-  const jobSeconds = secondsSince(jobStarted);
-  const total = secondsSince(started);
-  stall.disable();
-  if (state.status !== 'succeeded') {
-    const first = state.error_list.slice(0, 5).map((e) => `row ${e.row} ${e.column ?? ''}: ${e.message}`);
-    throw new BenchError(`${label}: import ${state.status} (${state.errors} errors) ${first.join('; ')}`);
-  }
+async function importOnce(app: VaernApp, org: string, file: Buffer, label: string) {
+  const r = await timedImport(app, org, 'systems', file, label);
   return {
-    upload_s: uploadSeconds,
-    queued_s: queuedSeconds ?? 0,
-    job_s: jobSeconds,
-    total_s: total,
-    rows_per_s: Math.round(state.rows / total),
-    max_stall_ms: round(stall.max / 1e6, 1),
-    created: state.created,
-    updated: state.updated,
-    unchanged: state.unchanged,
+    upload_s: r.upload_s,
+    queued_s: r.queued_s,
+    job_s: r.job_s,
+    total_s: r.total_s,
+    rows_per_s: Math.round(r.rows / r.total_s),
+    max_stall_ms: r.max_stall_ms,
+    created: r.created,
+    updated: r.updated,
+    unchanged: r.unchanged,
   };
-}
-
-function expectCounts(label: string, got: RunFigures, want: Pick<RunFigures, 'created' | 'unchanged'>) {
-  if (got.created !== want.created || got.unchanged !== want.unchanged || got.updated !== 0) {
-    throw new BenchError(
-      `${label}: expected created ${want.created}, updated 0, unchanged ${want.unchanged}; got ${got.created}, ${got.updated}, ${got.unchanged}`,
-    );
-  }
 }
 
 async function benchEngine(engine: Engine, rows: number) {
