@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { freshPostgresUrl } from '../databases.js';
 
 /**
  * Runs the BUILT command line (`node dist/cli/main.js`) as its own process, the way an operator
@@ -196,4 +197,54 @@ export async function exerciseDirectoryCommands(env: Env, tag: string) {
   expect(again.stderr).toContain('no active token named "scanner"');
 
   return { region, hospital, email };
+}
+
+/** A suite of tests of the built CLI, given its environment and its scratch directory. */
+export type CliSuite = (env: () => Env, dir: () => string) => void;
+
+/** Runs a CLI suite on a fresh embedded database in a scratch directory; `more` adds tests there. */
+export function describeCliEmbedded(title: string, suite: CliSuite, more?: CliSuite): void {
+  describe(`${title} (built CLI, embedded database)`, () => {
+    let dir: string;
+    let env: Env;
+    beforeAll(() => {
+      assertBuilt();
+      dir = tempDir();
+      env = { VAERN_DATA_DIR: path.join(dir, 'data'), VAERN_SECRET: TEST_SECRET };
+    });
+    afterAll(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+    suite(
+      () => env,
+      () => dir,
+    );
+    more?.(
+      () => env,
+      () => dir,
+    );
+  });
+}
+
+/** The same suite against a fresh PostgreSQL database; it runs where DATABASE_URL names a server. */
+export function describeCliOnPostgres(title: string, suite: CliSuite): void {
+  describe.skipIf(!process.env.DATABASE_URL)(`${title} (built CLI, PostgreSQL; needs DATABASE_URL)`, () => {
+    let dir: string;
+    let env: Env;
+    let db: Awaited<ReturnType<typeof freshPostgresUrl>>;
+    beforeAll(async () => {
+      assertBuilt();
+      dir = tempDir();
+      db = await freshPostgresUrl();
+      env = { DATABASE_URL: db.url, VAERN_SECRET: TEST_SECRET, VAERN_DATA_DIR: dir };
+    });
+    afterAll(async () => {
+      await db?.drop();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+    suite(
+      () => env,
+      () => dir,
+    );
+  });
 }

@@ -1,8 +1,15 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, type Env, runCli, startServe, TEST_SECRET, tempDir } from '../../../test/cli/cli.js';
-import { freshPostgresUrl } from '../../../test/databases.js';
+import {
+  assertBuilt,
+  describeCliOnPostgres,
+  type Env,
+  runCli,
+  startServe,
+  TEST_SECRET,
+  tempDir,
+} from '../../../test/cli/cli.js';
 
 /**
  * `vaern import` as an operator runs it: the built CLI, in its own process, on an embedded data
@@ -106,25 +113,4 @@ describe('vaern import (built CLI, embedded database)', () => {
   });
 });
 
-const hasPostgres = Boolean(process.env.DATABASE_URL);
-
-describe.skipIf(!hasPostgres)('vaern import (built CLI, PostgreSQL)', () => {
-  let dir: string;
-  let env: Env;
-  let db: Awaited<ReturnType<typeof freshPostgresUrl>>;
-  beforeAll(async () => {
-    assertBuilt();
-    dir = tempDir();
-    db = await freshPostgresUrl();
-    env = { DATABASE_URL: db.url, VAERN_SECRET: TEST_SECRET, VAERN_DATA_DIR: dir };
-  });
-  afterAll(async () => {
-    await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  suite(
-    () => env,
-    () => dir,
-  );
-});
+describeCliOnPostgres('vaern import', suite);

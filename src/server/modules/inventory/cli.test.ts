@@ -1,8 +1,7 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, type Env, runCli, TEST_SECRET, tempDir } from '../../../../test/cli/cli.js';
-import { freshPostgresUrl } from '../../../../test/databases.js';
+import { expect, it } from 'vitest';
+import { describeCliEmbedded, describeCliOnPostgres, type Env, runCli } from '../../../../test/cli/cli.js';
 
 /** `vaern import <register>` for the inventory's registers: the built CLI as an operator runs it. */
 
@@ -76,42 +75,5 @@ function suite(env: () => Env, dir: () => string) {
   });
 }
 
-describe('vaern import <register> (built CLI, embedded database)', () => {
-  let dir: string;
-  let env: Env;
-  beforeAll(() => {
-    assertBuilt();
-    dir = tempDir();
-    env = { VAERN_DATA_DIR: path.join(dir, 'data'), VAERN_SECRET: TEST_SECRET };
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-  suite(
-    () => env,
-    () => dir,
-  );
-});
-
-/** The PostgreSQL suite runs where DATABASE_URL names a server (always in CI). */
-const noPostgres = !process.env.DATABASE_URL;
-
-describe.skipIf(noPostgres)('vaern import <register> (built CLI, PostgreSQL; needs DATABASE_URL)', () => {
-  let dir: string;
-  let env: Env;
-  let db: Awaited<ReturnType<typeof freshPostgresUrl>>;
-  beforeAll(async () => {
-    assertBuilt();
-    dir = tempDir();
-    db = await freshPostgresUrl();
-    env = { DATABASE_URL: db.url, VAERN_SECRET: TEST_SECRET, VAERN_DATA_DIR: dir };
-  });
-  afterAll(async () => {
-    await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-  suite(
-    () => env,
-    () => dir,
-  );
-});
+describeCliEmbedded('vaern import <register>', suite);
+describeCliOnPostgres('vaern import <register>', suite);

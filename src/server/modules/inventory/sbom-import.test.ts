@@ -1,11 +1,11 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, type Env, runCli, TEST_SECRET, tempDir } from '../../../../test/cli/cli.js';
+import { describeCliEmbedded, describeCliOnPostgres, type Env, runCli } from '../../../../test/cli/cli.js';
 import { corpus } from '../../../../test/corpora.js';
-import { engines, freshPostgresUrl } from '../../../../test/databases.js';
+import { engines } from '../../../../test/databases.js';
 import { createOrg, createToken, type OrgFixture } from '../../../../test/factories.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { withTenant } from '../../db/tenant.js';
@@ -489,42 +489,5 @@ function cliSuite(env: () => Env, dir: () => string) {
   });
 }
 
-describe('vaern import sbom (built CLI, embedded database)', () => {
-  let dir: string;
-  let env: Env;
-  beforeAll(() => {
-    assertBuilt();
-    dir = tempDir();
-    env = { VAERN_DATA_DIR: path.join(dir, 'data'), VAERN_SECRET: TEST_SECRET };
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-  cliSuite(
-    () => env,
-    () => dir,
-  );
-});
-
-/** The PostgreSQL suite runs where DATABASE_URL names a server (always in CI). */
-const noPostgres = !process.env.DATABASE_URL;
-
-describe.skipIf(noPostgres)('vaern import sbom (built CLI, PostgreSQL; needs DATABASE_URL)', () => {
-  let dir: string;
-  let env: Env;
-  let db: Awaited<ReturnType<typeof freshPostgresUrl>>;
-  beforeAll(async () => {
-    assertBuilt();
-    dir = tempDir();
-    db = await freshPostgresUrl();
-    env = { DATABASE_URL: db.url, VAERN_SECRET: TEST_SECRET, VAERN_DATA_DIR: dir };
-  });
-  afterAll(async () => {
-    await db?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-  cliSuite(
-    () => env,
-    () => dir,
-  );
-});
+describeCliEmbedded('vaern import sbom', cliSuite);
+describeCliOnPostgres('vaern import sbom', cliSuite);
