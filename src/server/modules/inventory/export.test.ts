@@ -3,7 +3,13 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../../test/databases.js';
-import { createOrg, createToken, createUser, type OrgFixture } from '../../../../test/factories.js';
+import {
+  clientAddress,
+  createOrg,
+  createToken,
+  createUser,
+  type OrgFixture,
+} from '../../../../test/factories.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { XLSX_TYPE, xlsxRecords } from '../imports/xlsx.js';
 import { EXPORT_BATCH } from './export.js';
@@ -80,6 +86,8 @@ describe.each(engines())('inventory export on %s', (engine) => {
       const s = await t.inject({
         method: 'GET',
         url: `/api/v1/orgs/${slug}/imports/${id}`,
+        // Polls come from addresses of their own: the per-address rate limit is not the subject here.
+        remoteAddress: clientAddress(),
         headers: { authorization: auth, 'accept-language': 'en' },
       });
       const state = s.json() as Summary;
@@ -429,6 +437,8 @@ describe.each(engines())('inventory export on %s', (engine) => {
           await t.inject({
             method: 'GET',
             url: `/api/v1/orgs/${f.slug}/imports/${id}`,
+            // Polls come from addresses of their own: the per-address rate limit is not the subject here.
+            remoteAddress: clientAddress(),
             headers: { authorization: token },
           })
         ).json() as Summary;

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../../test/databases.js';
-import { createOrg, createToken, createUser, type OrgFixture } from '../../../../test/factories.js';
+import {
+  clientAddress,
+  createOrg,
+  createToken,
+  createUser,
+  type OrgFixture,
+} from '../../../../test/factories.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { withTenant } from '../../db/tenant.js';
 import { TEMPLATES, templateCsv } from './imports.js';
@@ -60,6 +66,8 @@ describe.each(engines())('inventory imports on %s', (engine) => {
       const s = await t.inject({
         method: 'GET',
         url: `/api/v1/orgs/${slug}/imports/${id}`,
+        // Polls come from addresses of their own: the per-address rate limit is not the subject here.
+        remoteAddress: clientAddress(),
         headers: { authorization: auth, 'accept-language': 'en' },
       });
       const state = s.json();

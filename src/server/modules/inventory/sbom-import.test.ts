@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeCliEmbedded, describeCliOnPostgres, type Env, runCli } from '../../../../test/cli/cli.js';
 import { corpus } from '../../../../test/corpora.js';
 import { engines } from '../../../../test/databases.js';
-import { createOrg, createToken, type OrgFixture } from '../../../../test/factories.js';
+import { clientAddress, createOrg, createToken, type OrgFixture } from '../../../../test/factories.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { withTenant } from '../../db/tenant.js';
 import { componentIdentity, componentKey } from './sbom-import.js';
@@ -87,6 +87,8 @@ describe.each(engines())('sbom import on %s', (engine) => {
       const s = await t.inject({
         method: 'GET',
         url: `/api/v1/orgs/${org.slug}/imports/${id}`,
+        // Polls come from addresses of their own: the per-address rate limit is not the subject here.
+        remoteAddress: clientAddress(),
         headers: { authorization: officer, 'accept-language': 'en' },
       });
       const state = s.json();
