@@ -77,7 +77,19 @@ describe.each(engines())('inventory imports on %s', (engine) => {
   }
 
   /** Rows of every inventory table of the organisation, pending ones included (as the operator). */
+  /**
+   * Rows per table of the organisation, and its staged rows. The framework deletes an applied
+   * import's staged rows just after the switch, so this waits up to two seconds for them to go.
+   */
   async function counts(o: OrgFixture = org) {
+    for (let i = 0; ; i++) {
+      const found = await countsNow(o);
+      if (found.staged === 0 || i >= 80) return found;
+      await sleep(25);
+    }
+  }
+
+  async function countsNow(o: OrgFixture) {
     return withTenant(t.runtime.ctx.db.kysely, { orgIds: [], operator: true }, async (tx) => {
       const out: Record<string, number> = {};
       for (const table of ['systems', 'components', 'processes', 'suppliers', 'dependencies']) {
