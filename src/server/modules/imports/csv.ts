@@ -1,8 +1,6 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { CsvError, parse } from 'csv-parse';
+import { type CsvError, parse } from 'csv-parse';
 import { FileRefused } from './framework.js';
-import { utf8Lines } from './text.js';
+import { utf8Chunks } from './text.js';
 
 /** A cell longer than this refuses the file (an unclosed quote would otherwise swallow the rest). */
 export const MAX_RECORD_CHARS = 1024 * 1024;
@@ -13,7 +11,8 @@ export const MAX_RECORD_CHARS = 1024 * 1024;
  * convention spreadsheets themselves use for "this is text". Reading drops that one apostrophe, so
  * an export imports back unchanged ("'+45 70 20 30 40" → "+45 70 20 30 40").
  */
-export const unguardCell = (cell: string): string => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+export const unguardCell = (cell: string): string =>
+  cell.charCodeAt(0) === 39 && /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
 
 /** One record of a table: its row number (1 is the first line of the file) and its cells. */
 export interface TableRecord {
@@ -38,51 +37,64 @@ export function sniffDelimiter(head: string): ',' | ';' | '\t' {
   return ',';
 }
 
+/** csv-parse's incremental parser: what its stream and sync front ends both drive. */
+interface ParserCore {
+  parse(
+    chunk: Buffer | undefined,
+    end: boolean,
+    push: (record: string[]) => void,
+    close: () => void,
+  ): CsvError | undefined;
+}
+
 /**
  * Streams the records of a CSV file (UTF-8; comma, semicolon or tab separated; any line ending),
  * blank lines included, numbered from 1. The file is refused (FileRefused) when it is not UTF-8
  * text or stops being valid CSV, naming the line.
+ *
+ * csv-parse's parser is driven directly, chunk by chunk (its Node stream wrapper cost as much as
+ * the parsing itself): the records of one chunk of the file are parsed at once and handed on.
  */
 export async function* csvRecords(bytes: AsyncIterable<Buffer>): AsyncGenerator<TableRecord> {
-  const text = utf8Lines(bytes)[Symbol.asyncIterator]();
-  let head = '';
-  while (!head.includes('\n')) {
-    const next = await text.next();
-    if (next.done) break;
-    head += next.value;
-  }
-  const parser = parse({
-    delimiter: sniffDelimiter(head),
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: false,
-    max_record_size: MAX_RECORD_CHARS,
-  });
-  async function* source() {
-    if (head) yield head;
-    for (let next = await text.next(); !next.done; next = await text.next()) yield next.value;
-  }
-  // One text chunk ahead at most, so that the bytes read measure progress.
-  const feeding = pipeline(Readable.from(source(), { highWaterMark: 1 }), parser);
-  // The pipeline's own failure reaches the loop below through the parser; this keeps it handled.
-  feeding.catch(() => {});
+  const chunks = utf8Chunks(bytes)[Symbol.asyncIterator]();
+  let parser: ParserCore | undefined;
   let row = 0;
-  try {
-    for await (const cells of parser as AsyncIterable<string[]>) {
+  let records: string[][] = [];
+  const push = (cells: string[]) => {
+    records.push(cells);
+  };
+  const close = () => {};
+  const refuse = (error: CsvError): FileRefused => {
+    const line = typeof error.lines === 'number' ? error.lines : row + 1;
+    return new FileRefused([
+      { row: line, column: null, code: 'imports.csv_invalid', params: { detail: error.message } },
+    ]);
+  };
+  const feed = (chunk: Buffer | undefined, end: boolean) => {
+    if (!parser) {
+      const head = chunk ? chunk.subarray(0, 64 * 1024).toString('utf8') : '';
+      const stream = parse({
+        delimiter: sniffDelimiter(head),
+        relax_column_count: true,
+        relax_quotes: true,
+        skip_empty_lines: false,
+        max_record_size: MAX_RECORD_CHARS,
+      });
+      parser = (stream as unknown as { api: ParserCore }).api;
+    }
+    const error = parser.parse(chunk, end, push, close);
+    if (error) throw refuse(error);
+  };
+  for (let next = await chunks.next(); ; next = await chunks.next()) {
+    if (next.done) feed(undefined, true);
+    else feed(next.value, false);
+    const ready = records;
+    records = [];
+    for (const cells of ready) {
       row++;
-      yield { row, cells: cells.map(unguardCell) };
+      for (let i = 0; i < cells.length; i++) cells[i] = unguardCell(cells[i] as string);
+      yield { row, cells };
     }
-    await feeding;
-  } catch (error) {
-    if (error instanceof FileRefused) throw error;
-    if (error instanceof CsvError) {
-      const line = typeof error.lines === 'number' ? error.lines : row + 1;
-      throw new FileRefused([
-        { row: line, column: null, code: 'imports.csv_invalid', params: { detail: error.message } },
-      ]);
-    }
-    throw error;
-  } finally {
-    parser.destroy();
+    if (next.done) return;
   }
 }

@@ -88,15 +88,22 @@ async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Pr
   let batch: string[] = [];
   let batchBytes = 0;
   let lastWrite = Date.now();
+  // One chunk is written while the reader goes on with the next: the file is parsed and the
+  // database stages at the same time. Never more than one write in flight (bounded memory).
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     const json = batch.length > 0 ? `[${batch.join(',')}]` : undefined;
+    const at = progress(run, 'reading');
     batch = [];
     batchBytes = 0;
-    await tenant(run, async (tx) => {
-      if (json) await q.stageRows(tx, run.orgId, run.importId, json);
-      await q.setProgress(tx, run.orgId, run.importId, progress(run, 'reading'));
-    });
     lastWrite = Date.now();
+    await writing;
+    writing = tenant(run, async (tx) => {
+      if (json) await q.stageRows(tx, run.orgId, run.importId, json);
+      await q.setProgress(tx, run.orgId, run.importId, at);
+    });
+    // Handled here so that a failed write never goes unobserved; the next flush awaits it.
+    writing.catch(() => {});
   };
   async function* counted(): AsyncGenerator<Buffer> {
     for await (const chunk of file.stream) {
@@ -124,8 +131,11 @@ async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Pr
       }
     }
     await flush();
+    await writing;
     return true;
   } catch (error) {
+    // A write still in flight ends before the staged rows are discarded.
+    await writing.catch(() => {});
     if (!(error instanceof FileRefused)) throw error;
     for (const issue of error.issues) run.issues.add(issue);
     return false;

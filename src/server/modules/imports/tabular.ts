@@ -117,7 +117,6 @@ function mapHeader(record: TableRecord, columns: readonly Column[]): Array<Colum
 function readRecord(
   record: TableRecord,
   header: Array<Column | undefined>,
-  columns: readonly Column[],
   keyColumn: string | undefined,
   ctx: CellContext,
 ): ReadRow {
@@ -132,8 +131,9 @@ function readRecord(
     });
     return { row: record.row, key: null, data: null, issues };
   }
+  // Empty cells are left out: a staged column without a value reads back as null (stagedRows), and
+  // the staged JSON stays about a third smaller.
   const data: Record<string, unknown> = {};
-  for (const c of columns) data[c.name] = null;
   header.forEach((column, i) => {
     if (!column) return;
     const value = (record.cells[i] ?? '').trim();
@@ -171,7 +171,7 @@ export function tableReader(columns: readonly Column[], keyColumn?: string) {
         header = mapHeader(record, columns);
         continue;
       }
-      yield readRecord(record, header, columns, keyColumn, ctx);
+      yield readRecord(record, header, keyColumn, ctx);
     }
     if (!header) throw new FileRefused([{ row: 1, column: null, code: 'imports.file_empty' }]);
   };

@@ -31,11 +31,12 @@ function refusal(buf: Buffer, line: number): FileRefused {
 }
 
 /**
- * Decodes a file's bytes as UTF-8 text, whole lines at a time, refusing (FileRefused) a file that
- * is UTF-16, contains NUL bytes or is not valid UTF-8, and naming the line. A UTF-8 byte-order mark
- * is dropped. Memory is bounded by the chunk size and MAX_LINE_BYTES.
+ * Checks a file's bytes as UTF-8 text and passes them on in whole lines (each chunk ends with a
+ * line break, but the last), refusing (FileRefused) a file that is UTF-16, contains NUL bytes or
+ * is not valid UTF-8, and naming the line. A UTF-8 byte-order mark is dropped. Memory is bounded
+ * by the chunk size and MAX_LINE_BYTES.
  */
-export async function* utf8Lines(bytes: AsyncIterable<Buffer>): AsyncGenerator<string> {
+export async function* utf8Chunks(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   let carry: Buffer = Buffer.alloc(0);
   let line = 1;
   let first = true;
@@ -73,11 +74,16 @@ export async function* utf8Lines(bytes: AsyncIterable<Buffer>): AsyncGenerator<s
     carry = Buffer.from(buf.subarray(last + 1));
     check(whole);
     line += countNewlines(whole);
-    yield whole.toString('utf8');
+    yield whole;
   }
   if (first) carry = start(carry);
   if (carry.length > 0) {
     check(carry);
-    yield carry.toString('utf8');
+    yield carry;
   }
+}
+
+/** utf8Chunks, decoded: the file's text, whole lines at a time. */
+export async function* utf8Lines(bytes: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  for await (const chunk of utf8Chunks(bytes)) yield chunk.toString('utf8');
 }
