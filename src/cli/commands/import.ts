@@ -39,6 +39,8 @@ const MEDIA_TYPES: Record<string, string> = {
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   '.json': 'application/json',
   '.xml': 'application/xml',
+  '.nessus': 'application/xml',
+  '.sarif': 'application/json',
 };
 
 const mediaTypeOf = (file: string): string =>
@@ -71,6 +73,21 @@ function progressReporter(io: Io) {
   };
 }
 
+/** Kinds imported into the sector unit's organisation: `--org` may be left out for them. */
+const SECTOR_KINDS = new Set(['kev', 'epss']);
+
+/** The slug of the one organisation of kind sector_unit, or a clear refusal. */
+async function sectorUnitSlug(client: Client): Promise<string> {
+  const found = expectOk<{ items: Array<{ slug: string }> }>(
+    await client.request('GET', '/api/v1/orgs?kind=sector_unit&limit=2'),
+  );
+  const [only, second] = found.items;
+  if (!only)
+    throw new CliError('there is no sector unit organisation (kind sector_unit): create it or give --org');
+  if (second) throw new CliError('there is more than one sector unit organisation: give --org <slug>');
+  return only.slug;
+}
+
 async function follow(client: Client, url: string, io: Io): Promise<ImportState> {
   const progress = progressReporter(io);
   try {
@@ -85,9 +102,17 @@ async function follow(client: Client, url: string, io: Io): Promise<ImportState>
   }
 }
 
+/** A scan's figures: what is new, still open, back, gone, and what the inventory lacks. */
+const scanCounts = (state: ImportState) =>
+  `${state.new} new, ${state.still_open} still open, ${state.reopened} reopened, ${state.closed} closed, ` +
+  `${state.informational} informational, ${state.unmapped_hosts} unmapped host(s)`;
+
 function report(io: Io, file: string, org: string, state: ImportState) {
   const removed = typeof state.removed === 'number' ? `, ${state.removed} removed` : '';
-  const counts = `${state.rows} row(s): ${state.created} created, ${state.updated} updated, ${state.unchanged} unchanged${removed}`;
+  const counts =
+    state.kind === 'scan'
+      ? scanCounts(state)
+      : `${state.rows} row(s): ${state.created} created, ${state.updated} updated, ${state.unchanged} unchanged${removed}`;
   if (state.status === 'succeeded') {
     io.say(`Imported ${file} into ${org}: ${counts}.`);
     return;
@@ -110,7 +135,7 @@ function report(io: Io, file: string, org: string, state: ImportState) {
 export const importCommand: Command = {
   name: 'import',
   summary: 'Import a register file into an organisation (validated whole, applied in one step)',
-  usage: '<kind> --org <slug> [--system <key>] FILE',
+  usage: '<kind> --org <slug> [--system <key>] [--format <format>] [--include-info] FILE',
   help: [
     'Kinds:',
     ...importDefinitions.map((d) => `  ${d.kind.padEnd(14)} ${d.title}`),
@@ -118,14 +143,25 @@ export const importCommand: Command = {
     'listed with its row (1 is the header line) and column. Progress goes to stderr.',
     '--system <key>: the system an SBOM describes (kind sbom; its components become the',
     "system's components, and those an earlier SBOM of it brought and this one lacks are removed).",
+    '--format nessus|openvas|sarif|csv: the scanner format of a scan (kind scan); --system then',
+    'names the system code findings (SARIF) belong to; --include-info imports informational items',
+    '(Nessus severity 0, OpenVAS Log) as findings of severity info instead of counting them.',
+    'kev, epss: imported into the sector unit; without --org, the one organisation of kind sector_unit.',
     'Exit code 0 when imported, 1 when refused or failed; --json prints the summary either way.',
   ],
-  options: { org: { type: 'string' }, system: { type: 'string' } },
+  options: {
+    org: { type: 'string' },
+    system: { type: 'string' },
+    format: { type: 'string' },
+    'include-info': { type: 'boolean' },
+  },
   positionals: [2, 2],
   async run({ values, positionals, io }) {
     const [kind = '', file = ''] = positionals;
-    const org = requireString(values, 'org');
+    const givenOrg = SECTOR_KINDS.has(kind) ? optionalString(values, 'org') : requireString(values, 'org');
     const system = optionalString(values, 'system');
+    const format = optionalString(values, 'format');
+    const includeInfo = values['include-info'] === true;
     try {
       if (!statSync(file).isFile()) throw new Error('not a file');
     } catch (error) {
@@ -133,11 +169,16 @@ export const importCommand: Command = {
     }
     const client = await connect();
     try {
+      const org = givenOrg ?? (await sectorUnitSlug(client));
       // In this process nobody else runs the job: work the queue here until the import ends.
       if (client.mode === 'in-process') await client.runtime?.ctx.jobs.work();
       const base = `/api/v1/orgs/${encodeURIComponent(org)}/imports`;
       const name = encodeURIComponent(path.basename(file));
-      const query = system === undefined ? '' : `&system=${encodeURIComponent(system)}`;
+      const query = [
+        system === undefined ? '' : `&system=${encodeURIComponent(system)}`,
+        format === undefined ? '' : `&format=${encodeURIComponent(format)}`,
+        includeInfo ? '&include_info=true' : '',
+      ].join('');
       const started = expectOk<{ import_id: string }>(
         await client.upload(
           `${base}/${encodeURIComponent(kind)}?name=${name}${query}`,

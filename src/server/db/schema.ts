@@ -189,6 +189,55 @@ export interface ScorecardSnapshotsTable {
   computed_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** Sector-wide vulnerability reference data (0016); dates as 'YYYY-MM-DD', numerics as text. */
+export interface VulnerabilitiesTable {
+  id: Generated<string>;
+  canonical_id: string;
+  title: string | null;
+  description: string | null;
+  published: Timestamp | null;
+  modified: Timestamp | null;
+  cvss_score: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  cvss_vector: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface VulnerabilityAliasesTable {
+  alias: string;
+  vulnerability_id: string;
+  created_at: CreatedAt;
+}
+
+export interface KevEntriesTable {
+  cve: string;
+  vulnerability_id: string;
+  vendor_project: string;
+  product: string;
+  vulnerability_name: string;
+  date_added: ColumnType<string, string, string>;
+  short_description: string;
+  required_action: string;
+  due_date: ColumnType<string, string, string>;
+  known_ransomware_campaign_use: string | null;
+  notes: string | null;
+  cwes: ColumnType<string[], string[] | undefined, string[]>;
+  catalog_version: string;
+  catalog_released: Timestamp;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface EpssScoresTable {
+  cve: string;
+  vulnerability_id: string;
+  epss: ColumnType<string, string | number, string | number>;
+  percentile: ColumnType<string, string | number, string | number>;
+  model_version: string;
+  score_date: Timestamp;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -206,4 +255,8 @@ export interface DB {
   invitations: InvitationsTable;
   inventory_confirmations: InventoryConfirmationsTable;
   scorecard_snapshots: ScorecardSnapshotsTable;
+  vulnerabilities: VulnerabilitiesTable;
+  vulnerability_aliases: VulnerabilityAliasesTable;
+  kev_entries: KevEntriesTable;
+  epss_scores: EpssScoresTable;
 }

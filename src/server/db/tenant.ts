@@ -37,6 +37,27 @@ export async function withTenant<T>(
   scope: Scope,
   fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
+  const [orgIds, userId, platformAdmin, operator, dataPeriods] = tenantSettings(scope);
+  const callbacks: Array<() => void | Promise<void>> = [];
+  const result = await kysely.transaction().execute(async (q) => {
+    await sql`select set_config('app.org_ids', ${orgIds}, true),
+                     set_config('app.user_id', ${userId}, true),
+                     set_config('app.platform_admin', ${platformAdmin}, true),
+                     set_config('app.operator', ${operator}, true),
+                     set_config('app.data_periods', ${dataPeriods}, true)`.execute(q);
+    await sql`set local role vaern_app`.execute(q);
+    return fn({ q, scope, onCommit: (cb) => callbacks.push(cb) });
+  });
+  for (const cb of callbacks) await cb();
+  return result;
+}
+
+/**
+ * The values of a scope's transaction settings, validated: app.org_ids, app.user_id,
+ * app.platform_admin, app.operator, app.data_periods, in that order. withTenant sets them; so does
+ * the one path that cannot go through Kysely (copyRows, COPY on a server), with TENANT_SETTINGS_SQL.
+ */
+export function tenantSettings(scope: Scope): [string, string, string, string, string] {
   for (const id of scope.orgIds)
     if (!UUID.test(id)) throw new Error(`invalid organisation id in scope: ${id}`);
   if (scope.userId && !UUID.test(scope.userId)) throw new Error('invalid user id in scope');
@@ -46,20 +67,19 @@ export async function withTenant<T>(
     if (period.length !== 2 || !period.every((d) => d === null || ISO_DATE.test(d)))
       throw new Error(`invalid data period in scope for ${id}`);
   }
-  const dataPeriods = Object.keys(periods).length > 0 ? JSON.stringify(periods) : '';
-  const callbacks: Array<() => void | Promise<void>> = [];
-  const result = await kysely.transaction().execute(async (q) => {
-    await sql`select set_config('app.org_ids', ${`{${scope.orgIds.join(',')}}`}, true),
-                     set_config('app.user_id', ${scope.userId ?? ''}, true),
-                     set_config('app.platform_admin', ${scope.platformAdmin ? 'true' : 'false'}, true),
-                     set_config('app.operator', ${scope.operator ? 'true' : 'false'}, true),
-                     set_config('app.data_periods', ${dataPeriods}, true)`.execute(q);
-    await sql`set local role vaern_app`.execute(q);
-    return fn({ q, scope, onCommit: (cb) => callbacks.push(cb) });
-  });
-  for (const cb of callbacks) await cb();
-  return result;
+  return [
+    `{${scope.orgIds.join(',')}}`,
+    scope.userId ?? '',
+    scope.platformAdmin ? 'true' : 'false',
+    scope.operator ? 'true' : 'false',
+    Object.keys(periods).length > 0 ? JSON.stringify(periods) : '',
+  ];
 }
+
+/** withTenant's settings as one parameterised statement ($1–$5: tenantSettings), for raw sessions. */
+export const TENANT_SETTINGS_SQL = `select set_config('app.org_ids', $1, true), set_config('app.user_id', $2, true),
+  set_config('app.platform_admin', $3, true), set_config('app.operator', $4, true),
+  set_config('app.data_periods', $5, true)`;
 
 /** The scope of an actor's request: its own organisations (or one of them), never more. */
 export function scopeOf(actor: Actor, onlyOrgId?: string): Scope {

@@ -15,6 +15,10 @@ import { peopleRoutes } from './people/routes.js';
 import { scorecardJobs } from './scorecard/jobs.js';
 import { scorecardRoutes } from './scorecard/routes.js';
 import { settingsRoutes } from './settings/routes.js';
+import { findingsJobs } from './vulnerabilities/findings-jobs.js';
+import { findingsRoutes } from './vulnerabilities/findings-routes.js';
+import { referenceJobs } from './vulnerabilities/reference-refresh.js';
+import { referenceRoutes } from './vulnerabilities/reference-routes.js';
 
 /** A module: its routes and its background jobs. main.ts composes them; nothing else wires. */
 export interface ModuleDef {
@@ -35,4 +39,6 @@ export const modules: ModuleDef[] = [
   { name: 'settings', routes: settingsRoutes },
   { name: 'grants', routes: grantsRoutes },
   { name: 'scorecard', routes: scorecardRoutes, jobs: scorecardJobs },
+  { name: 'vulnerability-reference', routes: referenceRoutes, jobs: referenceJobs },
+  { name: 'findings', routes: findingsRoutes, jobs: findingsJobs },
 ];

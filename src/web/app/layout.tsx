@@ -7,6 +7,7 @@ import { canReadAudit } from '../features/audit/access';
 import { canManageGrants } from '../features/auditors/access';
 import { useSignOut } from '../features/auth/useSignOut';
 import { isSectorCoordinator } from '../features/contacts/access';
+import { canReadFindings } from '../features/findings/access';
 import { canReadInventory } from '../features/inventory/access';
 import { canManagePeople } from '../features/people/access';
 import { canReadScorecard, isSectorCoordinator as seesSectorScorecards } from '../features/scorecard/access';
@@ -23,6 +24,7 @@ const ORG_PAGES: Record<string, (m: Membership | undefined) => boolean> = {
   tokens: canManageTokens,
   auditors: canManageGrants,
   inventory: canReadInventory,
+  findings: canReadFindings,
   scorecard: canReadScorecard,
 };
 
@@ -148,7 +150,7 @@ function ContactsNavLinks() {
   );
 }
 
-/** The current organisation's inventory and scorecard, and the sector's scorecards for coordinators. */
+/** The current organisation's inventory, findings and scorecard, and the sector's scorecards for coordinators. */
 function InventoryNavLinks() {
   const { t } = useTranslation();
   const { current, memberships } = useOrg();
@@ -159,6 +161,11 @@ function InventoryNavLinks() {
       {base && canReadInventory(current) && (
         <Anchor component={Link} to={`${base}/inventory`} activeProps={active} c="inherit">
           {t('inventory.nav')}
+        </Anchor>
+      )}
+      {base && canReadFindings(current) && (
+        <Anchor component={Link} to={`${base}/findings`} activeProps={active} c="inherit">
+          {t('findings.nav')}
         </Anchor>
       )}
       {base && canReadScorecard(current) && (

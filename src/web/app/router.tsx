@@ -210,6 +210,35 @@ const systemRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/inventory/SystemPage'), 'SystemPage'),
 });
 
+const findingsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/findings',
+  // `?host=` / `?system=` open the list filtered to one host or system (from the unmapped hosts).
+  validateSearch: (search: Record<string, unknown>): { host?: string; system?: string } => ({
+    ...(typeof search.host === 'string' && search.host.length <= 300 ? { host: search.host } : {}),
+    ...(typeof search.system === 'string' && search.system.length <= 100 ? { system: search.system } : {}),
+  }),
+  component: lazyRouteComponent(() => import('../features/findings/FindingsPage'), 'FindingsPage'),
+});
+
+const scanImportRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/findings/import',
+  component: lazyRouteComponent(() => import('../features/findings/ScanImportPage'), 'ScanImportPage'),
+});
+
+const unmappedHostsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/findings/unmapped-hosts',
+  component: lazyRouteComponent(() => import('../features/findings/UnmappedHostsPage'), 'UnmappedHostsPage'),
+});
+
+const findingRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/findings/$id',
+  component: lazyRouteComponent(() => import('../features/findings/FindingPage'), 'FindingPage'),
+});
+
 const scorecardRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/orgs/$org/scorecard',
@@ -246,6 +275,10 @@ const routeTree = rootRoute.addChildren([
     inventoryRoute,
     inventoryImportRoute,
     systemRoute,
+    findingsRoute,
+    scanImportRoute,
+    unmappedHostsRoute,
+    findingRoute,
     scorecardRoute,
     sectorScorecardsRoute,
   ]),

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../context.js';
+import { copyField, copyRows } from '../../db/copy.js';
 import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
 import { recordAudit } from '../audit/record.js';
 import { deleteStoredFile, openFile } from '../files/service.js';
@@ -85,23 +86,24 @@ const progress = (run: Run, phase: string): q.Progress => ({
  */
 async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Promise<boolean> {
   const file = await openFile({ ctx: run.ctx, actor: run.job.actor, orgId: run.orgId, fileId });
-  let batch: string[] = [];
+  /** Staged rows waiting for the next write: row number, key, data as JSON. */
+  let batch: Array<[number, string | null, string | null]> = [];
   let batchBytes = 0;
   let lastWrite = Date.now();
   // One chunk is written while the reader goes on with the next: the file is parsed and the
   // database stages at the same time. Never more than one write in flight (bounded memory).
   let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
-    const json = batch.length > 0 ? `[${batch.join(',')}]` : undefined;
+    const rows = batch;
     const at = progress(run, 'reading');
     batch = [];
     batchBytes = 0;
     lastWrite = Date.now();
     await writing;
-    writing = tenant(run, async (tx) => {
-      if (json) await q.stageRows(tx, run.orgId, run.importId, json);
-      await q.setProgress(tx, run.orgId, run.importId, at);
-    });
+    writing = (async () => {
+      if (rows.length > 0) await stage(run, rows);
+      await tenant(run, (tx) => q.setProgress(tx, run.orgId, run.importId, at));
+    })();
     // Handled here so that a failed write never goes unobserved; the next flush awaits it.
     writing.catch(() => {});
   };
@@ -122,9 +124,9 @@ async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Pr
       run.rows++;
       for (const issue of r.issues) run.issues.add(issue);
       if (r.data !== null || r.key !== null) {
-        const staged = JSON.stringify({ row_no: r.row, key: r.key, data: r.data });
-        batch.push(staged);
-        batchBytes += staged.length;
+        const data = r.data === null ? null : JSON.stringify(r.data);
+        batch.push([r.row, r.key, data]);
+        batchBytes += (data?.length ?? 0) + (r.key?.length ?? 0) + 16;
       }
       if (batch.length >= STAGE_ROWS || batchBytes >= STAGE_BYTES || Date.now() - lastWrite >= PROGRESS_MS) {
         await flush();
@@ -142,6 +144,27 @@ async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Pr
   } finally {
     file.stream.destroy();
   }
+}
+
+/**
+ * Writes staged rows: with COPY on a server (its own transaction, under the import's scope), as
+ * one INSERT of a JSON array on the embedded database (which has no COPY from a client).
+ */
+async function stage(run: Run, rows: Array<[number, string | null, string | null]>): Promise<void> {
+  if (run.ctx.db.kind === 'postgres') {
+    const prefix = `${run.orgId}\t${run.importId}\t`;
+    const lines = rows.map(([row, key, data]) => `${prefix}${row}\t${copyField(key)}\t${copyField(data)}\n`);
+    await copyRows(
+      run.ctx.db,
+      scopeOf(run.job.actor, run.orgId),
+      'import_rows',
+      ['org_id', 'import_id', 'row_no', 'key', 'data'],
+      Buffer.from(lines.join(''), 'utf8'),
+    );
+    return;
+  }
+  const json = `[${rows.map(([row, key, data]) => `{"row_no":${row},"key":${JSON.stringify(key)},"data":${data ?? 'null'}}`).join(',')}]`;
+  await tenant(run, (tx) => q.stageRows(tx, run.orgId, run.importId, json));
 }
 
 /** Checks across the staged rows: duplicate keys, then the definition's own checks. */

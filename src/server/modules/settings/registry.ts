@@ -21,6 +21,12 @@ export const SETTINGS = {
   scorecard_patch_days: { schema: z.number().int().min(1).max(365), default: 30 },
   /** The scorecard's criteria 8 and 10: contingency plan and restore tested within this many months. */
   scorecard_test_months: { schema: z.number().int().min(1).max(36), default: 12 },
+  /** The longest a risk acceptance of a finding may last before it must be decided again. */
+  risk_acceptance_max_days: { schema: z.number().int().min(1).max(1_095), default: 365 },
+  /** The daily refresh of the CISA KEV catalogue downloads it from here (http/https); empty: off. */
+  kev_url: { schema: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(2000)]), default: '' },
+  /** The daily refresh of FIRST's EPSS scores (CSV, plain or gzipped) downloads them from here; empty: off. */
+  epss_url: { schema: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(2000)]), default: '' },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -1,31 +1,17 @@
-import {
-  Alert,
-  Button,
-  Group,
-  Input,
-  Paper,
-  Progress,
-  Radio,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Group, Input, Paper, Radio, Stack, Table, Text } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../../app/api';
-import { currentLanguage } from '../../app/i18n';
 import { useOrg } from '../../app/org';
 import { useFullSession } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ImportFailed, ImportProgress, ImportRefused, OutcomeHeading } from '../../components/ImportReport';
+import { type ImportStatus, importFinished, uploadImport, useImportStatus } from '../../components/imports';
 import { PageTitle } from '../../components/PageTitle';
-import { canWriteInventory, type ImportStatus, REGISTERS, type Register } from './access';
+import { canWriteInventory, REGISTERS, type Register } from './access';
 import { TemplateLinks } from './ExportLinks';
 import { InventoryButton, InventoryLink } from './links';
-
-const FINISHED = new Set(['succeeded', 'refused', 'failed']);
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -37,48 +23,13 @@ function uploadType(file: File): string {
   return file.type === XLSX_TYPE || /\.xlsx$/i.test(file.name) ? XLSX_TYPE : 'text/csv';
 }
 
-/**
- * Streams the file to the import framework as it is (the body is the file, not JSON), with its
- * media type and the session's CSRF token; answers the new import's id.
- */
-async function upload(org: string, register: Register, file: File, csrf: string): Promise<string> {
-  const response = await fetch(
-    `/api/v1/orgs/${encodeURIComponent(org)}/imports/${register}?name=${encodeURIComponent(file.name)}`,
-    {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: {
-        accept: 'application/json',
-        'accept-language': currentLanguage(),
-        'content-type': uploadType(file),
-        'x-csrf-token': csrf,
-      },
-      body: file,
-    },
-  );
-  const data = (await response.json().catch(() => null)) as {
-    import_id?: string;
-    code?: string;
-    title?: string;
-  } | null;
-  if (!response.ok || !data?.import_id) {
-    throw new ApiError(response.status, data?.code ?? 'error.unknown', data?.title ?? response.statusText);
-  }
-  return data.import_id;
-}
-
 function Summary({ status }: { status: ImportStatus }) {
   const { t, i18n } = useTranslation();
   const number = new Intl.NumberFormat(i18n.language === 'en' ? 'en-GB' : 'da-DK');
-  const heading = useRef<HTMLHeadingElement>(null);
-  // The outcome takes the focus, so that keyboard and screen-reader users land on it.
-  useEffect(() => heading.current?.focus(), []);
   if (status.status === 'succeeded') {
     return (
       <Paper withBorder p="md" data-testid="import-summary">
-        <Title order={2} size="h3" ref={heading} tabIndex={-1} className="vaern-page-title">
-          {t('inventory.import.succeeded')}
-        </Title>
+        <OutcomeHeading>{t('inventory.import.succeeded')}</OutcomeHeading>
         <Table mt="sm" maw={420}>
           <Table.Tbody>
             {(['rows', 'created', 'updated', 'unchanged'] as const).map((k) => (
@@ -92,49 +43,12 @@ function Summary({ status }: { status: ImportStatus }) {
       </Paper>
     );
   }
-  if (status.status === 'failed') {
-    return (
-      <Alert color="red" title={t('inventory.import.failed')} role="alert">
-        <Title order={2} size="h4" ref={heading} tabIndex={-1} className="vaern-page-title">
-          {t('inventory.import.failedText')}
-        </Title>
-      </Alert>
-    );
-  }
+  if (status.status === 'failed') return <ImportFailed />;
   return (
-    <Paper withBorder p="md" data-testid="import-refused">
-      <Title order={2} size="h3" ref={heading} tabIndex={-1} className="vaern-page-title" c="red.9">
-        {t('inventory.import.refused')}
-      </Title>
-      <Text mt="xs">
-        {t('inventory.import.refusedText', { count: status.errors, rows: status.rows })}
-        {status.errors > status.error_list.length &&
-          ` ${t('inventory.import.firstErrors', { count: status.error_list.length })}`}
-      </Text>
-      <Table.ScrollContainer minWidth={600} mt="sm">
-        <Table striped data-testid="import-errors">
-          <caption>{t('inventory.import.errorsCaption')}</caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('inventory.import.row')}</Table.Th>
-              <Table.Th scope="col">{t('inventory.import.column')}</Table.Th>
-              <Table.Th scope="col">{t('inventory.import.message')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {status.error_list.map((e, i) => (
-              // Errors have no id; their order is the server's (by row) and never changes.
-              // biome-ignore lint/suspicious/noArrayIndexKey: see above
-              <Table.Tr key={i} data-testid="import-error">
-                <Table.Td>{e.row ?? '—'}</Table.Td>
-                <Table.Td>{e.column ?? t('inventory.import.wholeRow')}</Table.Td>
-                <Table.Td>{e.message}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </Paper>
+    <ImportRefused
+      status={status}
+      intro={t('inventory.import.refusedText', { count: status.errors, rows: status.rows })}
+    />
   );
 }
 
@@ -153,16 +67,12 @@ export function ImportPage() {
   const [importId, setImportId] = useState<string>();
   const fileInput = useRef<HTMLInputElement>(null);
   const start = useMutation({
-    mutationFn: (f: File) => upload(org, register, f, session.csrf_token),
+    mutationFn: (f: File) =>
+      uploadImport({ org, kind: register, file: f, contentType: uploadType(f), csrf: session.csrf_token }),
     onSuccess: (id) => setImportId(id),
   });
-  const status = useQuery({
-    queryKey: ['imports', org, importId],
-    queryFn: () => api<ImportStatus>('GET', `/orgs/${encodeURIComponent(org)}/imports/${importId}`),
-    enabled: importId !== undefined,
-    refetchInterval: (query) => (query.state.data && FINISHED.has(query.state.data.status) ? false : 400),
-  });
-  const finished = status.data && FINISHED.has(status.data.status);
+  const status = useImportStatus<ImportStatus>(org, importId);
+  const finished = importFinished(status.data);
   useEffect(() => {
     if (status.data?.status === 'succeeded') {
       void queryClient.invalidateQueries({ queryKey: ['inventory', org] });
@@ -239,7 +149,7 @@ export function ImportPage() {
                   onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
                 />
               </Input.Wrapper>
-              <ErrorAlert title={t('inventory.import.uploadFailed')} error={start.error} />
+              <ErrorAlert title={t('imports.uploadFailed')} error={start.error} />
               <Group>
                 <Button type="submit" loading={start.isPending}>
                   {t('inventory.import.start')}
@@ -250,25 +160,12 @@ export function ImportPage() {
         </Paper>
       )}
       {importId && (
-        <Stack gap="xs">
-          <Text role="status" data-testid="import-phase">
-            {finished
-              ? t('inventory.import.done')
-              : t('inventory.import.phase', {
-                  phase: t(`inventory.import.phases.${status.data?.phase ?? 'queued'}`, {
-                    defaultValue: status.data?.phase ?? '',
-                  }),
-                  processed: status.data?.processed ?? 0,
-                })}
-          </Text>
-          {running && (
-            <Progress
-              value={Math.round((status.data?.progress ?? 0) * 100)}
-              aria-label={t('inventory.import.progress')}
-              animated
-            />
-          )}
-        </Stack>
+        <ImportProgress
+          status={status.data}
+          finished={finished}
+          running={running}
+          describe={(phase, processed) => t('inventory.import.phase', { phase, processed })}
+        />
       )}
       <ErrorAlert title={t('app.error')} error={status.error} />
       {status.data && finished && <Summary status={status.data} />}

@@ -143,25 +143,6 @@ export interface SystemDetail extends System {
   dependencies: Dependency[];
 }
 
-/** An import's progress and, at the end, its summary (docs/imports.md). */
-export interface ImportStatus {
-  import_id: string;
-  status: 'queued' | 'running' | 'succeeded' | 'refused' | 'failed';
-  rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  errors: number;
-  error_list: Array<{ row: number | null; column: string | null; message: string }>;
-  kind: string;
-  phase: string | null;
-  processed: number;
-  progress: number;
-  file_name: string | null;
-  created_at: string;
-  finished_at: string | null;
-}
-
 /** Every member of the organisation reads its inventory (the server's inventoryPolicy.read). */
 export const canReadInventory = (membership: Membership | undefined): boolean =>
   (membership?.roles.length ?? 0) > 0;

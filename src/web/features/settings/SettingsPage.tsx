@@ -1,4 +1,4 @@
-import { Badge, Button, Group, NumberInput, Paper, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, NumberInput, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,34 +7,54 @@ import { useFullSession } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageTitle } from '../../components/PageTitle';
 
-/** One platform setting (GET /api/v1/platform/settings). */
+/**
+ * One platform setting (GET /api/v1/platform/settings). The answer does not name a setting's
+ * kind; its default's type does: a whole number, or text (a URL, empty meaning off).
+ */
 interface Setting {
   key: string;
-  value: number;
-  default: number;
+  value: number | string;
+  default: number | string;
   is_default: boolean;
   updated_at: string | null;
 }
 
-/** The settings this screen knows, with the bounds the server enforces (settings/registry.ts). */
-const KNOWN: Record<string, { min: number; max: number }> = {
+/** The bounds the server enforces on the whole-number settings (settings/registry.ts). */
+const BOUNDS: Record<string, { min: number; max: number }> = {
   invitation_ttl_hours: { min: 1, max: 720 },
   password_reset_ttl_minutes: { min: 10, max: 10_080 },
   auditor_grant_max_days: { min: 1, max: 1_095 },
+  scorecard_pass_percent: { min: 1, max: 100 },
+  scorecard_confirmation_months: { min: 1, max: 36 },
+  scorecard_patch_days: { min: 1, max: 365 },
+  scorecard_test_months: { min: 1, max: 36 },
+  risk_acceptance_max_days: { min: 1, max: 1_095 },
 };
 
 const SETTINGS_KEY = ['platform', 'settings'] as const;
 
+/** A text setting: a web address (http or https), or empty to turn what it feeds off. */
+function isWebAddress(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 function SettingForm({ setting }: { setting: Setting }) {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
+  const textual = typeof setting.default === 'string';
   const [value, setValue] = useState<number | string>(setting.value);
   const [error, setError] = useState<string>();
   const [announcement, setAnnouncement] = useState('');
-  const bounds = KNOWN[setting.key];
+  const bounds = BOUNDS[setting.key];
   const label = t(`settings.keys.${setting.key}.label`, { defaultValue: setting.key });
+  const unit = t(`settings.keys.${setting.key}.unit`, { defaultValue: setting.key });
   const save = useMutation({
-    mutationFn: (next: number) =>
+    mutationFn: (next: number | string) =>
       api<Setting>('PUT', `/platform/settings/${encodeURIComponent(setting.key)}`, { value: next }),
     onMutate: () => setAnnouncement(''),
     onSuccess: async () => {
@@ -44,6 +64,12 @@ function SettingForm({ setting }: { setting: Setting }) {
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (textual) {
+      const next = String(value).trim();
+      if (next !== '' && !isWebAddress(next)) return setError(t('settings.url'));
+      setError(undefined);
+      return save.mutate(next);
+    }
     const next = typeof value === 'number' ? value : Number.parseInt(value, 10);
     if (!Number.isInteger(next)) return setError(t('settings.whole'));
     if (bounds && (next < bounds.min || next > bounds.max))
@@ -53,6 +79,12 @@ function SettingForm({ setting }: { setting: Setting }) {
   };
   const number = new Intl.NumberFormat(i18n.language === 'en' ? 'en-GB' : 'da-DK');
   const serverField = save.error instanceof ApiError && save.error.fields.length > 0;
+  const fieldError = error ?? (serverField && save.error instanceof ApiError ? save.error.title : undefined);
+  const defaultText = textual
+    ? setting.default === ''
+      ? t('settings.defaultEmpty')
+      : t('settings.default', { value: setting.default })
+    : t('settings.default', { value: number.format(setting.default as number) });
   return (
     <Paper withBorder p="md" maw={720} data-testid={`setting-${setting.key}`}>
       <form onSubmit={submit} noValidate aria-label={label}>
@@ -70,19 +102,32 @@ function SettingForm({ setting }: { setting: Setting }) {
           <Text size="sm">{t(`settings.keys.${setting.key}.help`, { defaultValue: '' })}</Text>
           {!serverField && <ErrorAlert title={t('settings.failed')} error={save.error} />}
           <Group align="flex-end" gap="sm">
-            <NumberInput
-              label={t(`settings.keys.${setting.key}.unit`, { defaultValue: setting.key })}
-              description={t('settings.default', { value: number.format(setting.default) })}
-              w={260}
-              allowDecimal={false}
-              allowNegative={false}
-              // Out-of-range values are explained, not silently clamped.
-              clampBehavior="none"
-              {...(bounds ? { min: bounds.min, max: bounds.max } : {})}
-              value={value}
-              error={error ?? (serverField && save.error instanceof ApiError ? save.error.title : undefined)}
-              onChange={setValue}
-            />
+            {textual ? (
+              <TextInput
+                type="url"
+                label={unit}
+                description={defaultText}
+                w={420}
+                maxLength={2000}
+                value={String(value)}
+                error={fieldError}
+                onChange={(e) => setValue(e.currentTarget.value)}
+              />
+            ) : (
+              <NumberInput
+                label={unit}
+                description={defaultText}
+                w={260}
+                allowDecimal={false}
+                allowNegative={false}
+                // Out-of-range values are explained, not silently clamped.
+                clampBehavior="none"
+                {...(bounds ? { min: bounds.min, max: bounds.max } : {})}
+                value={value}
+                error={fieldError}
+                onChange={setValue}
+              />
+            )}
             <Button type="submit" loading={save.isPending}>
               {t('settings.save')}
             </Button>

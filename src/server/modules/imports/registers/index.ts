@@ -1,4 +1,7 @@
 import { inventoryImports } from '../../inventory/imports.js';
+import { epssImport } from '../../vulnerabilities/epss-import.js';
+import { kevImport } from '../../vulnerabilities/kev-import.js';
+import { scanImport } from '../../vulnerabilities/scan-import.js';
 import type { ImportDefinition } from '../framework.js';
 import { usersImport } from './users.js';
 
@@ -6,7 +9,13 @@ import { usersImport } from './users.js';
  * Every import the instance offers, by kind. A register or scanner of another module plugs in by
  * adding its definition here (one line); docs/imports.md describes the contract.
  */
-export const importDefinitions: readonly ImportDefinition[] = [usersImport, ...inventoryImports];
+export const importDefinitions: readonly ImportDefinition[] = [
+  usersImport,
+  ...inventoryImports,
+  kevImport,
+  epssImport,
+  scanImport,
+];
 
 const byKind = new Map<string, ImportDefinition>();
 for (const def of importDefinitions) {

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { withTenant } from '../../db/tenant.js';
+import type { JobDefinition } from '../../jobs/queue.js';
+import { recordAudit } from '../audit/record.js';
+import * as q from './findings-queries.js';
+
+const BATCH = 200;
+const payload = z.strictObject({});
+
+/**
+ * Opens again every finding whose risk acceptance has expired, in every organisation, each change
+ * one entry in that organisation's audit trail (acted by this job). Daily; idempotent (a finding
+ * reopened once is no longer accepted).
+ */
+export async function expireAcceptances(ctx: AppContext): Promise<number> {
+  const db = ctx.db.kysely;
+  const orgIds = await withTenant(db, { orgIds: [] }, (tx) => q.allOrgIds(tx));
+  let reopened = 0;
+  for (let i = 0; i < orgIds.length; i += BATCH) {
+    const batch = orgIds.slice(i, i + BATCH);
+    reopened += await withTenant(db, { orgIds: batch }, async (tx) => {
+      const rows = await q.reopenExpiredAcceptances(tx);
+      for (const row of rows) {
+        await recordAudit(tx, ctx.anchors, {
+          chain: row.org_id,
+          actor: {
+            kind: 'job',
+            job: 'findings.expire_acceptances',
+            orgId: row.org_id,
+            onBehalfOf: { type: 'job', name: 'findings.expire_acceptances' },
+          },
+          action: 'finding.acceptance_expired',
+          targetType: 'finding',
+          targetId: row.id,
+          before: {
+            state: 'risk_accepted',
+            state_reason: row.state_reason,
+            accepted_by: row.accepted_by,
+            accepted_until: row.accepted_until,
+          },
+          after: { state: 'open', state_reason: null, accepted_by: null, accepted_until: null },
+        });
+      }
+      return rows.length;
+    });
+  }
+  return reopened;
+}
+
+export const expireAcceptancesJob = (ctx: AppContext): JobDefinition<typeof payload> => ({
+  name: 'findings.expire_acceptances',
+  payload,
+  retryLimit: 3,
+  expireInSeconds: 3600,
+  // Ten past midnight UTC, every day.
+  schedule: '10 0 * * *',
+  handle: async () => {
+    const reopened = await expireAcceptances(ctx);
+    ctx.log.info({ reopened }, 'expired risk acceptances reopened');
+  },
+});
+
+/**
+ * Recomputes the due dates of every organisation's unfinished findings (vaern_findings_recompute_due),
+ * in batches of organisations: after new KEV or EPSS data, and daily (a system's criticality may
+ * have changed). Idempotent.
+ */
+export async function recomputeAllDue(ctx: AppContext): Promise<number> {
+  const db = ctx.db.kysely;
+  const orgIds = await withTenant(db, { orgIds: [] }, (tx) => q.allOrgIds(tx));
+  let changed = 0;
+  for (let i = 0; i < orgIds.length; i += BATCH) {
+    const batch = orgIds.slice(i, i + BATCH);
+    changed += await withTenant(db, { orgIds: batch }, async (tx) => {
+      let n = 0;
+      for (const orgId of batch) n += await q.recomputeDue(tx, orgId);
+      return n;
+    });
+  }
+  return changed;
+}
+
+export const recomputeDueJob = (ctx: AppContext): JobDefinition<typeof payload> => ({
+  name: 'findings.recompute_due',
+  payload,
+  retryLimit: 3,
+  expireInSeconds: 3600,
+  // Twenty past midnight UTC, every day; also queued after each KEV or EPSS import.
+  schedule: '20 0 * * *',
+  handle: async () => {
+    const changed = await recomputeAllDue(ctx);
+    ctx.log.info({ changed }, 'finding due dates recomputed');
+  },
+});
+
+/** Queues the recomputation; a failure to queue it is logged (the daily run catches up). */
+export function requestDueRecompute(ctx: AppContext): Promise<void> {
+  return ctx.jobs
+    .send(recomputeDueJob(ctx), {})
+    .then(() => undefined)
+    .catch((error: unknown) => ctx.log.warn({ err: error }, 'due date recomputation not queued'));
+}
+
+export const findingsJobs = (ctx: AppContext): JobDefinition[] => [
+  expireAcceptancesJob(ctx),
+  recomputeDueJob(ctx),
+];

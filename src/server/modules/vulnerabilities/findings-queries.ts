@@ -1,0 +1,294 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Tx } from '../../db/tenant.js';
+
+/** All SQL of the findings' reads and state changes (the scan import's is in scan-merge.ts). */
+
+export interface FindingRow {
+  id: string;
+  fingerprint: string;
+  family: string;
+  host: string;
+  port: number | null;
+  protocol: string | null;
+  rule: string;
+  host_ip: string | null;
+  host_fqdn: string | null;
+  host_name: string | null;
+  system_id: string | null;
+  system_key: string | null;
+  system_name: string | null;
+  title: string;
+  severity: string;
+  severity_rank: number;
+  cvss: string | null;
+  cvss_vector: string | null;
+  cves: string[];
+  description: string | null;
+  solution: string | null;
+  evidence: string | null;
+  location_file: string | null;
+  location_line: number | null;
+  state: string;
+  state_reason: string | null;
+  state_changed_at: Date | null;
+  accepted_by: string | null;
+  accepted_until: string | null;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  closed_at: Date | null;
+  closed_by_import_id: string | null;
+  reopened_count: number;
+  reopened_at: Date | null;
+  due_on: string | null;
+  overdue: boolean;
+  in_kev: boolean;
+  epss: string | null;
+  epss_percentile: string | null;
+}
+
+const columns = sql`f.id, f.fingerprint, f.family, f.host, f.port, f.protocol, f.rule, host(f.host_ip) as host_ip,
+  f.host_fqdn, f.host_name, f.system_id, sy.key as system_key, sy.name as system_name, f.title, f.severity,
+  f.severity_rank, f.cvss::text as cvss, f.cvss_vector, f.cves, f.description, f.solution, f.evidence,
+  f.location_file, f.location_line, f.state, f.state_reason, f.state_changed_at, f.accepted_by,
+  f.accepted_until::text as accepted_until, f.first_seen_at, f.last_seen_at, f.closed_at,
+  f.closed_by_import_id, f.reopened_count, f.reopened_at, f.due_on::text as due_on,
+  (f.due_on < current_date and f.state in ('open', 'in_progress')) as overdue, f.in_kev, f.epss::text as epss,
+  f.epss_percentile::text as epss_percentile`;
+
+const from = sql`findings f left join inventory_systems sy on sy.org_id = f.org_id and sy.id = f.system_id`;
+
+export interface FindingFilters {
+  states?: string[] | undefined;
+  severities?: string[] | undefined;
+  system?: string | undefined;
+  host?: string | undefined;
+  cve?: string | undefined;
+  unmapped?: boolean | undefined;
+  overdue?: boolean | undefined;
+  kev?: boolean | undefined;
+  q?: string | undefined;
+}
+
+const like = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** A page in the order severity (worst first), then id; `after` is the last item's [rank, id]. */
+export async function listFindings(
+  tx: Tx,
+  orgId: string,
+  filters: FindingFilters,
+  after: [number, string] | undefined,
+  limit: number,
+): Promise<FindingRow[]> {
+  const where = [sql`f.org_id = ${orgId}`];
+  if (filters.states?.length) where.push(sql`f.state = any(${filters.states}::text[])`);
+  if (filters.severities?.length) where.push(sql`f.severity = any(${filters.severities}::text[])`);
+  if (filters.system !== undefined) where.push(sql`sy.key = ${filters.system}`);
+  if (filters.host !== undefined) where.push(sql`f.host = ${filters.host.toLowerCase()}`);
+  if (filters.cve !== undefined) where.push(sql`f.cves @> array[${filters.cve.toUpperCase()}]::text[]`);
+  if (filters.unmapped === true) where.push(sql`f.system_id is null`);
+  if (filters.unmapped === false) where.push(sql`f.system_id is not null`);
+  if (filters.overdue === true)
+    where.push(sql`f.due_on < current_date and f.state in ('open', 'in_progress')`);
+  if (filters.overdue === false)
+    where.push(sql`(f.due_on is null or f.due_on >= current_date or f.state not in ('open', 'in_progress'))`);
+  if (filters.kev !== undefined) where.push(sql`f.in_kev = ${filters.kev}`);
+  if (filters.q) where.push(sql`(f.title ilike ${like(filters.q)} or f.host ilike ${like(filters.q)})`);
+  const page = (extra: RawBuilder<unknown>[]) =>
+    sql<FindingRow>`select ${columns} from ${from} where ${sql.join([...where, ...extra], sql` and `)}
+        order by f.severity_rank, f.id limit ${limit}`;
+  if (!after) return (await page([]).execute(tx.q)).rows;
+  // The page after (rank, id): the rest of the same severity, then the worse-ranked ones. Two
+  // single-column comparisons each, so that both read along the index under row-level security,
+  // which uses a row comparison `(a, b) > (…)` only as a filter (see inventory/queries.ts).
+  const r = await sql<FindingRow>`
+    select * from ((${page([sql`f.severity_rank = ${after[0]}`, sql`f.id > ${after[1]}::uuid`])})
+                   union all (${page([sql`f.severity_rank > ${after[0]}`])})) p
+    order by p.severity_rank, p.id limit ${limit}`.execute(tx.q);
+  return r.rows;
+}
+
+export async function findFinding(tx: Tx, orgId: string, id: string): Promise<FindingRow | undefined> {
+  const r = await sql<FindingRow>`
+    select ${columns} from ${from} where f.org_id = ${orgId} and f.id = ${id}::uuid`.execute(tx.q);
+  return r.rows[0];
+}
+
+export interface StateChange {
+  state: string;
+  reason: string | null;
+  acceptedBy: string | null;
+  acceptedUntil: string | null;
+}
+
+export async function setState(tx: Tx, orgId: string, id: string, c: StateChange): Promise<void> {
+  await sql`
+    update findings set state = ${c.state}, state_reason = ${c.reason}, accepted_by = ${c.acceptedBy},
+      accepted_until = ${c.acceptedUntil}::date, state_changed_at = now(), updated_at = now()
+    where org_id = ${orgId} and id = ${id}::uuid`.execute(tx.q);
+}
+
+export interface HostRow {
+  host: string;
+  host_ip: string | null;
+  host_fqdn: string | null;
+  open: number;
+  last_seen_at: Date;
+}
+
+/** Hosts with findings that map to no system: what the inventory should be completed with. */
+export async function unmappedHosts(tx: Tx, orgId: string, after: string | undefined, limit: number) {
+  const r = await sql<HostRow>`
+    select f.host, host(min(f.host_ip::text)::inet) as host_ip, min(f.host_fqdn) as host_fqdn,
+           count(*) filter (where f.state not in ('fixed', 'false_positive'))::int as open,
+           max(f.last_seen_at) as last_seen_at
+    from findings f
+    where f.org_id = ${orgId} and f.system_id is null ${after === undefined ? sql`` : sql`and f.host > ${after}`}
+    group by f.host order by f.host limit ${limit}`.execute(tx.q);
+  return r.rows;
+}
+
+export async function allOrgIds(tx: Tx): Promise<string[]> {
+  const r = await sql<{ id: string }>`select id from organisations order by id`.execute(tx.q);
+  return r.rows.map((row) => row.id);
+}
+
+/**
+ * Risk acceptances whose expiry has passed (the day after `accepted_until`), in the organisations
+ * of the transaction's scope: opened again. Returns each reopened finding with what it was.
+ */
+export async function reopenExpiredAcceptances(tx: Tx) {
+  const r = await sql<{
+    org_id: string;
+    id: string;
+    state_reason: string | null;
+    accepted_by: string | null;
+    accepted_until: string;
+  }>`
+    with expired as (
+      select org_id, id, state_reason, accepted_by, accepted_until::text as accepted_until from findings
+      where state = 'risk_accepted' and accepted_until < current_date for update)
+    update findings f set state = 'open', state_reason = null, accepted_by = null, accepted_until = null,
+      state_changed_at = now(), updated_at = now()
+    from expired e where f.org_id = e.org_id and f.id = e.id
+    returning e.org_id, e.id, e.state_reason, e.accepted_by, e.accepted_until`.execute(tx.q);
+  return r.rows;
+}
+
+type SlaSeverity = 'critical' | 'high' | 'medium' | 'low';
+type SlaCriticality = SlaSeverity | 'unassessed';
+
+export interface SlaPolicy {
+  days: Record<SlaSeverity, Record<SlaCriticality, number>>;
+  kev_max_days: number;
+  epss_max_days: number;
+  epss_score_threshold: number;
+  epss_percentile_threshold: number;
+}
+
+/** The organisation's SLA, or the default when it has set none; `custom` says which. */
+export async function readSla(tx: Tx, orgId: string): Promise<{ policy: SlaPolicy; custom: boolean }> {
+  const r = await sql<{ p: SlaPolicy; custom: boolean }>`
+    select coalesce(to_jsonb(v) - 'org_id' - 'updated_at', vaern_findings_default_sla()) as p,
+           v.org_id is not null as custom
+    from (select 1) one left join vulnerability_sla v on v.org_id = ${orgId}`.execute(tx.q);
+  const row = r.rows[0];
+  if (!row) throw new Error('no SLA row');
+  const p = row.p;
+  return {
+    custom: row.custom,
+    policy: {
+      days: p.days,
+      kev_max_days: Number(p.kev_max_days),
+      epss_max_days: Number(p.epss_max_days),
+      epss_score_threshold: Number(p.epss_score_threshold),
+      epss_percentile_threshold: Number(p.epss_percentile_threshold),
+    },
+  };
+}
+
+export async function writeSla(tx: Tx, orgId: string, p: SlaPolicy): Promise<void> {
+  await sql`
+    insert into vulnerability_sla (org_id, days, kev_max_days, epss_max_days, epss_score_threshold,
+      epss_percentile_threshold)
+    values (${orgId}, ${JSON.stringify(p.days)}::jsonb, ${p.kev_max_days}, ${p.epss_max_days},
+      ${p.epss_score_threshold}, ${p.epss_percentile_threshold})
+    on conflict (org_id) do update set days = excluded.days, kev_max_days = excluded.kev_max_days,
+      epss_max_days = excluded.epss_max_days, epss_score_threshold = excluded.epss_score_threshold,
+      epss_percentile_threshold = excluded.epss_percentile_threshold, updated_at = now()`.execute(tx.q);
+}
+
+/** Recomputes the due dates of one organisation's unfinished findings; returns how many changed. */
+export async function recomputeDue(tx: Tx, orgId: string): Promise<number> {
+  const r = await sql<{ n: number }>`select vaern_findings_recompute_due(${orgId}::uuid) as n`.execute(tx.q);
+  return r.rows[0]?.n ?? 0;
+}
+
+/** Rewrites today's open totals of the organisation (after a person changed a finding's state). */
+export async function countDay(tx: Tx, orgId: string): Promise<void> {
+  await sql`select vaern_findings_count_day(${orgId}::uuid, '{}'::jsonb)`.execute(tx.q);
+}
+
+export interface SummaryRow {
+  open_by_severity: Record<string, number>;
+  overdue: number;
+  kev_open: number;
+  trend: Array<{ week: string; open: Record<string, number> }>;
+  last_scan: { import_id: string; finished_at: Date; extra: Record<string, unknown> } | null;
+  top_systems: Array<{ id: string; key: string; name: string; critical: number; high: number }>;
+}
+
+/**
+ * The dashboard's figures, from the daily counts (kept at import time) and indexed counts:
+ * open findings by severity, overdue, open in KEV, the open totals at the end of each of the last
+ * 13 weeks, the last scan and the 10 systems with the most open critical and high findings.
+ */
+export async function summary(tx: Tx, orgId: string): Promise<SummaryRow> {
+  const open = await sql<{ severity: string; open_total: number }>`
+    select distinct on (severity) severity, open_total from finding_daily_counts
+    where org_id = ${orgId} order by severity, day desc`.execute(tx.q);
+  const flags = await sql<{ overdue: number; kev_open: number }>`
+    select count(*) filter (where due_on < current_date)::int as overdue,
+           count(*) filter (where in_kev)::int as kev_open
+    from findings where org_id = ${orgId} and state in ('open', 'in_progress')`.execute(tx.q);
+  const trend = await sql<{ week: string; severity: string; open_total: number }>`
+    with weeks as (
+      select (date_trunc('week', current_date) + (w * interval '1 week') + interval '6 days')::date as week_end
+      from generate_series(-12, 0) as w)
+    select w.week_end::text as week, s.severity,
+           coalesce((select d.open_total from finding_daily_counts d
+                     where d.org_id = ${orgId} and d.severity = s.severity and d.day <= w.week_end
+                     order by d.day desc limit 1), 0)::int as open_total
+    from weeks w cross join unnest(array['info', 'low', 'medium', 'high', 'critical']) as s(severity)
+    order by w.week_end, s.severity`.execute(tx.q);
+  const last = await sql<{ id: string; finished_at: Date; extra: Record<string, unknown> }>`
+    select id, finished_at, extra from imports
+    where org_id = ${orgId} and kind = 'scan' and status = 'succeeded'
+    order by finished_at desc limit 1`.execute(tx.q);
+  const top = await sql<{ id: string; key: string; name: string; critical: number; high: number }>`
+    select sy.id, sy.key, sy.name,
+           count(*) filter (where f.severity = 'critical')::int as critical,
+           count(*) filter (where f.severity = 'high')::int as high
+    from findings f join inventory_systems sy on sy.org_id = f.org_id and sy.id = f.system_id
+    where f.org_id = ${orgId} and f.state in ('open', 'in_progress') and f.severity in ('critical', 'high')
+    group by sy.id, sy.key, sy.name
+    order by count(*) filter (where f.severity = 'critical') desc, count(*) desc, sy.key limit 10`.execute(
+    tx.q,
+  );
+  const weeks = new Map<string, Record<string, number>>();
+  for (const r of trend.rows) {
+    const w = weeks.get(r.week) ?? {};
+    w[r.severity] = r.open_total;
+    weeks.set(r.week, w);
+  }
+  const lastScan = last.rows[0];
+  return {
+    open_by_severity: Object.fromEntries(open.rows.map((r) => [r.severity, r.open_total])),
+    overdue: flags.rows[0]?.overdue ?? 0,
+    kev_open: flags.rows[0]?.kev_open ?? 0,
+    trend: [...weeks].map(([week, open]) => ({ week, open })),
+    last_scan: lastScan
+      ? { import_id: lastScan.id, finished_at: lastScan.finished_at, extra: lastScan.extra }
+      : null,
+    top_systems: top.rows,
+  };
+}

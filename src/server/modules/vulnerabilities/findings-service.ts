@@ -1,0 +1,161 @@
+import type { AppContext } from '../../context.js';
+import { scopeOf, withTenant } from '../../db/tenant.js';
+import type { OrgRef } from '../../http/types.js';
+import type { Actor } from '../../lib/actor.js';
+import { badRequest, forbidden, notFound } from '../../lib/errors.js';
+import { recordAudit } from '../audit/record.js';
+import { readSetting } from '../settings/registry.js';
+import { findingsPolicy } from './findings-policy.js';
+import { presentFinding } from './findings-present.js';
+import * as q from './findings-queries.js';
+import './scan-messages.js';
+
+interface Opts {
+  ctx: AppContext;
+  actor: Actor;
+  org: OrgRef;
+}
+
+const authorise = (allowed: boolean) => {
+  if (!allowed) throw forbidden();
+};
+
+export async function listFindings(
+  opts: Opts & { filters: q.FindingFilters; after: [number, string] | undefined; limit: number },
+) {
+  const { ctx, actor, org } = opts;
+  authorise(findingsPolicy.read(actor, org.id));
+  return withTenant(ctx.db.kysely, scopeOf(actor, org.id), (tx) =>
+    q.listFindings(tx, org.id, opts.filters, opts.after, opts.limit + 1),
+  );
+}
+
+export async function getFinding(opts: Opts & { id: string }) {
+  const { ctx, actor, org } = opts;
+  authorise(findingsPolicy.read(actor, org.id));
+  return withTenant(ctx.db.kysely, scopeOf(actor, org.id), async (tx) => {
+    const row = await q.findFinding(tx, org.id, opts.id);
+    if (!row) throw notFound('findings.not_found');
+    return presentFinding(row);
+  });
+}
+
+export async function listUnmappedHosts(opts: Opts & { after: string | undefined; limit: number }) {
+  const { ctx, actor, org } = opts;
+  authorise(findingsPolicy.read(actor, org.id));
+  return withTenant(ctx.db.kysely, scopeOf(actor, org.id), (tx) =>
+    q.unmappedHosts(tx, org.id, opts.after, opts.limit + 1),
+  );
+}
+
+/** What a person may set by hand; `fixed` and `suppressed` come from scans. */
+export type ManualState = 'open' | 'in_progress' | 'risk_accepted' | 'false_positive';
+
+/** The states a person may move a finding out of, by hand. */
+const FROM: Record<ManualState, readonly string[]> = {
+  open: ['in_progress', 'risk_accepted', 'false_positive'],
+  in_progress: ['open', 'risk_accepted', 'false_positive'],
+  risk_accepted: ['open', 'in_progress', 'false_positive'],
+  false_positive: ['open', 'in_progress', 'risk_accepted'],
+};
+
+/**
+ * Moves a finding along its follow-up, audited with before and after. A false positive needs a
+ * reason; a risk acceptance needs the management role, a reason and an expiry date within the
+ * platform's `risk_acceptance_max_days` (when it passes, the daily job opens the finding again).
+ */
+export async function changeFindingState(
+  opts: Opts & {
+    id: string;
+    state: ManualState;
+    reason: string | undefined;
+    acceptedUntil: string | undefined;
+  },
+) {
+  const { ctx, actor, org } = opts;
+  authorise(findingsPolicy.triage(actor, org.id) || findingsPolicy.acceptRisk(actor, org.id));
+  if (opts.state === 'risk_accepted' && !findingsPolicy.acceptRisk(actor, org.id))
+    throw forbidden('findings.accept_needs_management');
+  if (opts.state !== 'risk_accepted' && !findingsPolicy.triage(actor, org.id)) throw forbidden();
+  const reason = opts.reason?.trim() || null;
+  if ((opts.state === 'false_positive' || opts.state === 'risk_accepted') && !reason)
+    throw badRequest('findings.reason_required');
+  return withTenant(ctx.db.kysely, scopeOf(actor, org.id), async (tx) => {
+    const before = await q.findFinding(tx, org.id, opts.id);
+    if (!before) throw notFound('findings.not_found');
+    if (!FROM[opts.state].includes(before.state))
+      throw badRequest('findings.state_not_allowed', { from: before.state, to: opts.state });
+    let acceptedUntil: string | null = null;
+    if (opts.state === 'risk_accepted') {
+      const maxDays = await readSetting(tx, 'risk_acceptance_max_days');
+      const until = opts.acceptedUntil;
+      const today = new Date().toISOString().slice(0, 10);
+      const last = new Date(Date.now() + maxDays * 86_400_000).toISOString().slice(0, 10);
+      if (!until || until <= today || until > last)
+        throw badRequest('findings.accepted_until_required', { max_days: maxDays });
+      acceptedUntil = until;
+    }
+    await q.setState(tx, org.id, opts.id, {
+      state: opts.state,
+      reason,
+      acceptedBy: opts.state === 'risk_accepted' && actor.kind === 'user' ? actor.userId : null,
+      acceptedUntil,
+    });
+    await q.countDay(tx, org.id);
+    const after = await q.findFinding(tx, org.id, opts.id);
+    if (!after) throw notFound('findings.not_found');
+    const snapshot = (r: q.FindingRow) => ({
+      state: r.state,
+      state_reason: r.state_reason,
+      accepted_by: r.accepted_by,
+      accepted_until: r.accepted_until,
+    });
+    await recordAudit(tx, ctx.anchors, {
+      chain: org.id,
+      actor,
+      action: `finding.${opts.state}`,
+      targetType: 'finding',
+      targetId: opts.id,
+      before: snapshot(before),
+      after: snapshot(after),
+    });
+    return presentFinding(after);
+  });
+}
+
+export async function getSla(opts: Opts) {
+  const { ctx, actor, org } = opts;
+  authorise(findingsPolicy.read(actor, org.id));
+  return withTenant(ctx.db.kysely, scopeOf(actor, org.id), (tx) => q.readSla(tx, org.id));
+}
+
+/**
+ * Sets the organisation's SLA (audited, before and after) and recomputes the due dates of its
+ * unfinished findings in the same transaction.
+ */
+export async function setSla(opts: Opts & { policy: q.SlaPolicy }) {
+  const { ctx, actor, org } = opts;
+  authorise(findingsPolicy.setSla(actor, org.id));
+  return withTenant(ctx.db.kysely, scopeOf(actor, org.id), async (tx) => {
+    const before = await q.readSla(tx, org.id);
+    await q.writeSla(tx, org.id, opts.policy);
+    const recomputed = await q.recomputeDue(tx, org.id);
+    const after = await q.readSla(tx, org.id);
+    await recordAudit(tx, ctx.anchors, {
+      chain: org.id,
+      actor,
+      action: 'findings.sla.update',
+      targetType: 'vulnerability_sla',
+      targetId: org.id,
+      before: before.policy,
+      after: { ...after.policy, recomputed },
+    });
+    return { ...after, recomputed };
+  });
+}
+
+export async function findingsSummary(opts: Opts) {
+  const { ctx, actor, org } = opts;
+  authorise(findingsPolicy.read(actor, org.id));
+  return withTenant(ctx.db.kysely, scopeOf(actor, org.id), (tx) => q.summary(tx, org.id));
+}

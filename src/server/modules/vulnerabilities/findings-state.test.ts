@@ -1,0 +1,211 @@
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { corpus } from '../../../../test/corpora.js';
+import { engines } from '../../../../test/databases.js';
+import {
+  clientAddress,
+  createOrg,
+  createToken,
+  createUser,
+  login,
+  type OrgFixture,
+  type SignedIn,
+} from '../../../../test/factories.js';
+import { startTestApp, type TestApp } from '../../../../test/server.js';
+import { withTenant } from '../../db/tenant.js';
+import { expireAcceptances } from './findings-jobs.js';
+
+/**
+ * The follow-up of findings (docs/vulnerabilities.md): in progress, false positive with a reason,
+ * risk accepted by management with a reason and an expiry (reopened by the daily job when it
+ * passes), each change audited; and how a re-scan treats each state.
+ */
+
+const FINAL = new Set(['succeeded', 'refused', 'failed']);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+describe.each(engines())('finding states on %s', (engine) => {
+  let t: TestApp;
+  let org: OrgFixture;
+  let officer: string;
+  let member: string;
+  let manager: SignedIn;
+  let ids: string[];
+
+  async function scan(body: Buffer): Promise<Record<string, unknown>> {
+    const r = await t.inject({
+      method: 'POST',
+      url: `/api/v1/orgs/${org.slug}/imports/scan?name=r&format=nessus`,
+      headers: { authorization: officer, 'content-type': 'application/xml' },
+      payload: body,
+    });
+    expect(r.statusCode, r.body).toBe(202);
+    for (;;) {
+      const s = await t.inject({
+        method: 'GET',
+        url: `/api/v1/orgs/${org.slug}/imports/${r.json().import_id}`,
+        remoteAddress: clientAddress(),
+        headers: { authorization: officer },
+      });
+      if (FINAL.has(s.json().status)) return s.json();
+      await sleep(25);
+    }
+  }
+
+  const setState = (
+    id: string,
+    body: Record<string, unknown>,
+    headers: Record<string, string>,
+    lang = 'en',
+  ) =>
+    t.inject({
+      method: 'POST',
+      url: `/api/v1/orgs/${org.slug}/findings/${id}/state`,
+      headers: { ...headers, 'accept-language': lang },
+      payload: body,
+    });
+
+  const get = async (id: string) =>
+    (
+      await t.inject({
+        method: 'GET',
+        url: `/api/v1/orgs/${org.slug}/findings/${id}`,
+        headers: { authorization: member },
+      })
+    ).json();
+
+  beforeAll(async () => {
+    t = await startTestApp(engine);
+    await t.runtime.ctx.jobs.work();
+    org = await createOrg(t, { slug: `states-${engine}`, kind: 'hospital' });
+    officer = await createToken(t, org.slug, 'security_officer');
+    member = await createToken(t, org.slug, 'member');
+    manager = await login(t, await createUser(t, { org: org.slug, role: 'management' }));
+    const summary = await scan(readFileSync(corpus('scans', 'nessus/nessus_v_unknown.xml')));
+    expect(summary).toMatchObject({ status: 'succeeded', new: 30 });
+    const list = await t.inject({
+      method: 'GET',
+      url: `/api/v1/orgs/${org.slug}/findings?host=qa3app01`,
+      headers: { authorization: member },
+    });
+    ids = list.json().items.map((f: { id: string }) => f.id);
+    expect(ids).toHaveLength(5);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('moves a finding in progress and to false positive (with a reason), each change audited', async () => {
+    const id = ids[0] as string;
+    const started = await setState(id, { state: 'in_progress' }, { authorization: officer });
+    expect(started.statusCode, started.body).toBe(200);
+    expect(started.json()).toMatchObject({ state: 'in_progress' });
+    const noReason = await setState(id, { state: 'false_positive' }, { authorization: officer }, 'da');
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().detail ?? noReason.json().title).toMatch(/begrundelse/);
+    const fp = await setState(
+      id,
+      { state: 'false_positive', reason: 'The service is not reachable from outside' },
+      { authorization: officer },
+    );
+    expect(fp.json()).toMatchObject({
+      state: 'false_positive',
+      state_reason: 'The service is not reachable from outside',
+    });
+    const audit = await withTenant(t.runtime.ctx.db.kysely, { orgIds: [org.id] }, (tx) =>
+      sql<{ action: string }>`select action from audit_log where org_id = ${org.id} and target_id = ${id}
+                              order by seq`.execute(tx.q),
+    );
+    expect(audit.rows.map((r) => r.action)).toEqual(['finding.in_progress', 'finding.false_positive']);
+  });
+
+  it('lets only management accept a risk, with a reason and an expiry within the limit', async () => {
+    const id = ids[1] as string;
+    const byOfficer = await setState(
+      id,
+      { state: 'risk_accepted', reason: 'Legacy device, replaced in March', accepted_until: day(30) },
+      { authorization: officer },
+    );
+    expect(byOfficer.statusCode).toBe(403);
+    const byMember = await setState(id, { state: 'in_progress' }, { authorization: member });
+    expect(byMember.statusCode).toBe(403);
+    for (const accepted_until of [undefined, day(0), day(-3), day(400)]) {
+      const bad = await setState(
+        id,
+        { state: 'risk_accepted', reason: 'Legacy device', ...(accepted_until ? { accepted_until } : {}) },
+        manager.headers(),
+      );
+      expect(bad.statusCode, String(accepted_until)).toBe(400);
+    }
+    const ok = await setState(
+      id,
+      { state: 'risk_accepted', reason: 'Legacy device, replaced in March', accepted_until: day(30) },
+      manager.headers(),
+    );
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({
+      state: 'risk_accepted',
+      accepted_by: manager.userId,
+      accepted_until: day(30),
+    });
+  });
+
+  it('reopens an acceptance once its expiry has passed (the daily job), audited', async () => {
+    const id = ids[2] as string;
+    const accepted = await setState(
+      id,
+      { state: 'risk_accepted', reason: 'Until the vendor patch', accepted_until: day(1) },
+      manager.headers(),
+    );
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(await expireAcceptances(t.runtime.ctx)).toBe(0);
+    // The expiry passes: set it back in the database, as time would.
+    await withTenant(t.runtime.ctx.db.kysely, { orgIds: [org.id] }, (tx) =>
+      sql`update findings set accepted_until = current_date - 1 where org_id = ${org.id} and id = ${id}`.execute(
+        tx.q,
+      ),
+    );
+    expect(await expireAcceptances(t.runtime.ctx)).toBe(1);
+    expect(await get(id)).toMatchObject({ state: 'open', accepted_until: null, accepted_by: null });
+    expect(await expireAcceptances(t.runtime.ctx)).toBe(0);
+    const audit = await withTenant(t.runtime.ctx.db.kysely, { orgIds: [org.id] }, (tx) =>
+      sql<{ action: string }>`select action from audit_log where org_id = ${org.id} and target_id = ${id}
+                              order by seq`.execute(tx.q),
+    );
+    expect(audit.rows.map((r) => r.action)).toEqual(['finding.risk_accepted', 'finding.acceptance_expired']);
+  });
+
+  it("keeps a person's decision across a re-scan, and closes an accepted risk that is gone", async () => {
+    // ids[0] is a false positive, ids[1] an accepted risk: the same report again keeps both.
+    await scan(readFileSync(corpus('scans', 'nessus/nessus_v_unknown.xml')));
+    expect((await get(ids[0] as string)).state).toBe('false_positive');
+    expect((await get(ids[1] as string)).state).toBe('risk_accepted');
+    // The host's findings gone: the accepted risk is fixed, the false positive stays one.
+    const xml = readFileSync(corpus('scans', 'nessus/nessus_v_unknown.xml'), 'utf8');
+    const start = xml.indexOf('<ReportHost name="qa3app01"');
+    const end = xml.indexOf('</ReportHost>', start);
+    const without =
+      xml.slice(0, start) +
+      xml.slice(start, end).replace(/<ReportItem [^>]*severity="[1-4]"[^>]*>[\s\S]*?<\/ReportItem>/g, '') +
+      xml.slice(end);
+    const summary = await scan(Buffer.from(without));
+    expect(summary).toMatchObject({ closed: 4 });
+    expect((await get(ids[0] as string)).state).toBe('false_positive');
+    expect(await get(ids[1] as string)).toMatchObject({ state: 'fixed' });
+  });
+
+  it('refuses unknown findings and states a person cannot set', async () => {
+    const unknown = await setState(
+      '00000000-0000-4000-8000-000000000000',
+      { state: 'in_progress' },
+      {
+        authorization: officer,
+      },
+    );
+    expect(unknown.statusCode).toBe(404);
+    const fixed = await setState(ids[0] as string, { state: 'fixed' }, { authorization: officer });
+    expect(fixed.statusCode).toBe(400);
+  });
+});

@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Tx } from '../../db/tenant.js';
+import type { Actor } from '../../lib/actor.js';
+import { FileRefused, type ImportDefinition, type ImportJob, type ReadRow } from '../imports/framework.js';
+import { findingsPolicy } from './findings-policy.js';
+import { readers, type ScanFormat, ScanFormatError, type ScanItem } from './formats/index.js';
+import * as merge from './scan-merge.js';
+import './scan-messages.js';
+
+/**
+ * `vaern import scan --org <slug> --format nessus|openvas|sarif|csv [--system <key>] FILE`
+ * (docs/vulnerabilities.md). The format's reader streams the file; each item becomes a staged
+ * row with its finding identity (fingerprint); the switch merges them into the organisation's
+ * findings in one transaction: new ones created, known ones seen again (reopened when they had
+ * been fixed), and the findings of the scan's scope that the file no longer has closed.
+ */
+
+const FORMATS = ['nessus', 'openvas', 'sarif', 'csv'] as const satisfies readonly ScanFormat[];
+const SYSTEM_KEY = /^[^/\p{Cc}]{1,100}$/u;
+
+const options = z
+  .strictObject({
+    format: z.enum(FORMATS),
+    system: z
+      .string()
+      .trim()
+      .regex(SYSTEM_KEY, 'a system key: 1–100 characters, without "/" or control characters')
+      .optional(),
+    include_info: z
+      .enum(['true', 'false'])
+      .optional()
+      .transform((v) => v === 'true'),
+  })
+  .refine((o) => o.format !== 'sarif' || o.system !== undefined, {
+    message: 'a SARIF file holds code findings: give the system they belong to (system=<key>)',
+    path: ['system'],
+  });
+
+/** The staged record of one item (the import's rows; `kind` tells findings from host facts). */
+export interface StagedItem {
+  kind: 'finding' | 'fact';
+  fingerprint: string;
+  family: string;
+  host: string;
+  port: number | null;
+  protocol: string | null;
+  rule: string;
+  host_ip: string | null;
+  host_fqdn: string | null;
+  host_name: string | null;
+  title: string;
+  severity: string;
+  cvss: number | null;
+  cvss_vector: string | null;
+  cves: string[];
+  description: string | null;
+  solution: string | null;
+  evidence: string | null;
+  location_file: string | null;
+  location_line: number | null;
+  suppressed: boolean;
+}
+
+/**
+ * The finding identity: SHA-256 of scanner family, normalised host, rule, port and protocol, one
+ * per line. The organisation completes it (findings are unique per organisation and fingerprint).
+ */
+export function fingerprintOf(p: {
+  family: string;
+  host: string;
+  rule: string;
+  port: number | null;
+  protocol: string | null;
+}): string {
+  const parts = [p.family, p.host, p.rule, p.port === null ? '' : String(p.port), p.protocol ?? ''];
+  return createHash('sha256').update(parts.join('\n'), 'utf8').digest('hex');
+}
+
+/** Text for a column that holds at most `max` characters (longer scanner text is cut). */
+const cut = (value: string | null, max: number): string | null =>
+  value === null ? null : value.length > max ? value.slice(0, max) : value;
+
+function stage(item: ScanItem, host: string, asFinding: boolean): StagedItem {
+  const protocol = item.protocol === null ? null : item.protocol.slice(0, 20);
+  const rule = item.rule.slice(0, 2000);
+  const family = item.family.slice(0, 100);
+  return {
+    kind: asFinding ? 'finding' : 'fact',
+    fingerprint: fingerprintOf({ family, host, rule, port: item.port, protocol }),
+    family,
+    host,
+    port: item.port,
+    protocol,
+    rule,
+    host_ip: item.host.ip,
+    host_fqdn: cut(item.host.fqdn, 300),
+    host_name: cut(item.host.hostname, 300),
+    title: cut(item.title, 1000) || rule,
+    severity: item.severity,
+    cvss: item.cvss,
+    cvss_vector: cut(item.cvssVector, 200),
+    cves: item.cves,
+    description: cut(item.description, 20000),
+    solution: cut(item.solution, 20000),
+    evidence: cut(item.evidence, 20000),
+    location_file: cut(item.location?.file ?? null, 2000),
+    location_line: item.location?.line ?? null,
+    suppressed: item.suppressed,
+  };
+}
+
+async function* readScan(job: ImportJob, bytes: AsyncIterable<Buffer>): AsyncGenerator<ReadRow> {
+  const format = job.options.format as ScanFormat;
+  const system = typeof job.options.system === 'string' ? job.options.system : null;
+  const includeInfo = job.options.include_info === true;
+  let informational = 0;
+  try {
+    for await (const item of readers[format](bytes)) {
+      // Code findings (SARIF) have no host: the system they belong to stands for it.
+      const host = item.host.name ?? (format === 'sarif' ? system : null);
+      if (host === null || host.length > 300) {
+        yield {
+          row: item.line,
+          key: null,
+          data: null,
+          issues: [
+            { row: item.line, column: 'host', code: 'scans.host_missing', params: { line: item.line } },
+          ],
+        };
+        continue;
+      }
+      const asFinding = !item.informational || includeInfo;
+      if (!asFinding) informational++;
+      const staged = stage(item, host, asFinding);
+      yield { row: item.line, key: null, data: staged as unknown as Record<string, unknown>, issues: [] };
+    }
+  } catch (error) {
+    if (!(error instanceof ScanFormatError)) throw error;
+    throw new FileRefused([
+      {
+        row: error.line,
+        column: null,
+        code: error.code,
+        params: { line: error.line ?? '', ...error.params },
+      },
+    ]);
+  } finally {
+    job.extra.informational = informational;
+  }
+}
+
+/** The system given with the import must be one of the organisation's. */
+async function checkScan(tx: Tx, job: ImportJob) {
+  const system = job.options.system;
+  if (typeof system !== 'string') return { issues: [], total: 0 };
+  if (await merge.systemExists(tx, job.org.id, system)) return { issues: [], total: 0 };
+  return {
+    issues: [{ row: null, column: 'system', code: 'scans.system_unknown', params: { system } }],
+    total: 1,
+  };
+}
+
+export const scanImport: ImportDefinition = {
+  kind: 'scan',
+  title: 'Vulnerabilities: a scanner report (Nessus, OpenVAS/Greenbone, SARIF or CSV) as findings',
+  accepts: [
+    'application/xml',
+    'text/xml',
+    'application/json',
+    'application/sarif+json',
+    'text/csv',
+    'application/csv',
+    'text/plain',
+    'application/octet-stream',
+  ],
+  options: options as unknown as z.ZodType<Record<string, unknown>>,
+  mayStart: (actor: Actor, org: { id: string }) => findingsPolicy.importScan(actor, org.id),
+  read: ({ job, bytes }) => readScan(job, bytes),
+  check: checkScan,
+  async apply(tx, job) {
+    const result = await merge.mergeScan(tx, job);
+    Object.assign(job.extra, {
+      new: result.new,
+      still_open: result.stillOpen,
+      reopened: result.reopened,
+      closed: result.closed,
+      informational: Number(job.extra.informational ?? 0),
+      unmapped_hosts: result.unmappedHosts,
+      unmapped_host_names: result.unmappedHostNames,
+    });
+    return { created: result.new, updated: result.reopened, unchanged: result.stillOpen };
+  },
+};

@@ -1,0 +1,77 @@
+import type { z } from 'zod';
+import type { finding, unmappedHost } from '../../../server/modules/vulnerabilities/findings-schemas';
+import type { Membership } from '../../app/api-types';
+import type { ImportStatus } from '../../components/imports';
+
+/** The findings API's shapes, from the server's zod schemas (types only). */
+export type Finding = z.infer<typeof finding>;
+export type UnmappedHost = z.infer<typeof unmappedHost>;
+export type Severity = Finding['severity'];
+export type FindingState = Finding['state'];
+
+/** Worst first, as the list is ordered. */
+export const SEVERITIES = [
+  'critical',
+  'high',
+  'medium',
+  'low',
+  'info',
+] as const satisfies readonly Severity[];
+export const STATES = [
+  'open',
+  'in_progress',
+  'risk_accepted',
+  'false_positive',
+  'fixed',
+  'suppressed',
+] as const satisfies readonly FindingState[];
+/** The states a person sets by hand (fixed and suppressed come from scans). */
+export type ManualState = 'open' | 'in_progress' | 'risk_accepted' | 'false_positive';
+/** The list's filter when the person has chosen none: what still needs work. */
+export const DEFAULT_STATES: FindingState[] = ['open', 'in_progress'];
+
+export const SCAN_FORMATS = ['nessus', 'openvas', 'sarif', 'csv'] as const;
+export type ScanFormat = (typeof SCAN_FORMATS)[number];
+
+/** The media type the server reads each format by. */
+export const SCAN_MEDIA_TYPE: Record<ScanFormat, string> = {
+  nessus: 'application/xml',
+  openvas: 'application/xml',
+  sarif: 'application/json',
+  csv: 'text/csv',
+};
+
+/** A scan import's summary: the framework's keys and the scan's figures (scan-import.ts). */
+export interface ScanImportStatus extends ImportStatus {
+  new?: number;
+  still_open?: number;
+  reopened?: number;
+  closed?: number;
+  informational?: number;
+  unmapped_hosts?: number;
+  unmapped_host_names?: string[];
+}
+
+const has = (m: Membership | undefined, roles: readonly string[]) =>
+  m?.roles.some((r) => roles.includes(r)) ?? false;
+
+/** Every member of the organisation reads its findings (findingsPolicy.read). */
+export const canReadFindings = (m: Membership | undefined): boolean => (m?.roles.length ?? 0) > 0;
+
+/** Those who run the scans import them (findingsPolicy.importScan). */
+export const canImportScans = (m: Membership | undefined): boolean =>
+  has(m, ['admin', 'security_officer', 'system_owner']);
+
+/** Those who follow findings up move them along (findingsPolicy.triage). */
+export const canTriage = (m: Membership | undefined): boolean =>
+  has(m, ['admin', 'security_officer', 'system_owner']);
+
+/** Accepting a risk is management's decision (findingsPolicy.acceptRisk). */
+export const canAcceptRisk = (m: Membership | undefined): boolean => has(m, ['management']);
+
+/** The states this person may move a finding in `from` to, by hand (findings-service.ts FROM). */
+export function nextStates(m: Membership | undefined, from: FindingState): ManualState[] {
+  const manual: ManualState[] = ['open', 'in_progress', 'risk_accepted', 'false_positive'];
+  if (!manual.includes(from as ManualState)) return [];
+  return manual.filter((to) => to !== from && (to === 'risk_accepted' ? canAcceptRisk(m) : canTriage(m)));
+}

@@ -1,0 +1,81 @@
+import { Anchor, Button } from '@mantine/core';
+import { Link } from '@tanstack/react-router';
+import type { ReactNode } from 'react';
+
+/** A link to a system's page in the inventory. */
+export function SystemLink({
+  org,
+  systemKey,
+  children,
+}: {
+  org: string;
+  systemKey: string;
+  children: ReactNode;
+}) {
+  return (
+    <Anchor
+      inherit
+      renderRoot={(props) => (
+        <Link {...props} to="/orgs/$org/inventory/systems/$key" params={{ org, key: systemKey }} />
+      )}
+    >
+      {children}
+    </Anchor>
+  );
+}
+
+/** A link to one finding's page. */
+export function FindingLink({ org, id, children }: { org: string; id: string; children: ReactNode }) {
+  return (
+    <Anchor
+      inherit
+      renderRoot={(props) => <Link {...props} to="/orgs/$org/findings/$id" params={{ org, id }} />}
+    >
+      {children}
+    </Anchor>
+  );
+}
+
+/** A link back to the organisation's findings. */
+export function FindingsLink({ org, children }: { org: string; children: ReactNode }) {
+  return (
+    <Anchor size="sm" renderRoot={(props) => <Link {...props} to="/orgs/$org/findings" params={{ org }} />}>
+      {children}
+    </Anchor>
+  );
+}
+
+/** A link to the inventory, where a host is added to a system. */
+export function InventoryLink({ org, children }: { org: string; children: ReactNode }) {
+  return (
+    <Anchor inherit renderRoot={(props) => <Link {...props} to="/orgs/$org/inventory" params={{ org }} />}>
+      {children}
+    </Anchor>
+  );
+}
+
+/** A button that opens another page of the findings: the list, the scan upload, the unmapped hosts. */
+export function FindingsButton(props: {
+  org: string;
+  to: 'list' | 'import' | 'unmapped';
+  variant?: string;
+  children: ReactNode;
+}) {
+  const params = { org: props.org };
+  return (
+    <Button
+      variant={props.variant ?? 'default'}
+      renderRoot={(p) =>
+        props.to === 'import' ? (
+          <Link {...p} to="/orgs/$org/findings/import" params={params} />
+        ) : props.to === 'unmapped' ? (
+          <Link {...p} to="/orgs/$org/findings/unmapped-hosts" params={params} />
+        ) : (
+          <Link {...p} to="/orgs/$org/findings" params={params} />
+        )
+      }
+    >
+      {props.children}
+    </Button>
+  );
+}
