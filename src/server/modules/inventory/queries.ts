@@ -3,7 +3,7 @@ import type { DB } from '../../db/schema.js';
 import type { Tx } from '../../db/tenant.js';
 import type { ImportJob, StagedSlice, StagedType } from '../imports/framework.js';
 import { type Field, selectColumn, stagedType, stagedValue, valueSql } from './fields.js';
-import { componentFields, processFields, supplierFields, systemFields } from './registers.js';
+import { CRITICALITY, componentFields, processFields, supplierFields, systemFields } from './registers.js';
 
 /**
  * All SQL of the inventory module. Every function runs inside withTenant. The registers share
@@ -12,7 +12,10 @@ import { componentFields, processFields, supplierFields, systemFields } from './
  *
  * Keyset paging uses single-column comparisons only: under row-level security PostgreSQL uses
  * an index condition only with leakproof operators, and a row comparison `(a, b) > (…)` is not
- * one (see audit/queries.ts), so `a >= x and (a > x or b > y)` keeps the index in use.
+ * one (see audit/queries.ts). A page after (x, y) of a two-column sort is therefore the union of
+ * `a = x and b > y` and `a > x`, each read along the index (org_id, a, b) with every comparison an
+ * index condition. (`a >= x and (a > x or b > y)` left `b > y` a filter: a page deep into one
+ * criticality level read every system of that level before it, tens of thousands at 100,000.)
  */
 
 export type RegisterName = 'systems' | 'processes' | 'suppliers' | 'components';
@@ -90,17 +93,20 @@ export function sortColumns(sort: string): readonly string[] {
   return SORT_COLUMNS[sort.replace(/^-/, '')] ?? ['key'];
 }
 
-/** The keyset condition after `after` (one value per sort column), with single-column comparisons. */
-function keysetAfter(sort: string, after: readonly (string | number)[] | undefined): RawBuilder<unknown> {
-  if (after === undefined) return sql`true`;
-  const desc = sort.startsWith('-');
-  const cols = sortColumns(sort);
-  const strict = desc ? sql`<` : sql`>`;
-  const loose = desc ? sql`<=` : sql`>=`;
-  const [first = '', second] = cols;
-  if (second === undefined) return sql`${sql.ref(`r.${first}`)} ${strict} ${after[0]}`;
-  return sql`${sql.ref(`r.${first}`)} ${loose} ${after[0]}
-    and (${sql.ref(`r.${first}`)} ${strict} ${after[0]} or ${sql.ref(`r.${second}`)} ${strict} ${after[1]})`;
+/**
+ * The rows after `after` (one value per sort column) as one or two conditions, each of
+ * single-column comparisons; a page is the first rows of their union.
+ */
+function keysetAfter(sort: string, after: readonly (string | number)[] | undefined): RawBuilder<unknown>[] {
+  if (after === undefined) return [sql`true`];
+  const strict = sort.startsWith('-') ? sql`<` : sql`>`;
+  const [first = '', second] = sortColumns(sort);
+  const a = sql.ref(`r.${first}`);
+  if (second === undefined) return [sql`${a} ${strict} ${after[0]}`];
+  return [
+    sql`${a} = ${after[0]} and ${sql.ref(`r.${second}`)} ${strict} ${after[1]}`,
+    sql`${a} ${strict} ${after[0]}`,
+  ];
 }
 
 function orderBy(sort: string): RawBuilder<unknown> {
@@ -167,6 +173,12 @@ function filterSql(name: RegisterName, f: ListFilters): RawBuilder<unknown>[] {
       out.push(
         sql`(${values.length > 0 ? sql`r.criticality in (${sql.join(values)})` : sql`false`} or ${none ? sql`r.criticality is null` : sql`false`})`,
       );
+      // The same systems' range of criticality_rank (0013: 1 critical … 4 low, 5 not assessed),
+      // a leakproof comparison the criticality index can read as an index condition.
+      const ranks = f.criticality.map((c) =>
+        c === 'none' ? 5 : (CRITICALITY as readonly string[]).indexOf(c) + 1,
+      );
+      out.push(sql`r.criticality_rank between ${Math.min(...ranks)} and ${Math.max(...ranks)}`);
     }
     if (f.healthData !== undefined) out.push(sql`r.health_data = ${f.healthData}`);
     if (f.legacy !== undefined) out.push(sql`r.legacy = ${f.legacy}`);
@@ -190,16 +202,23 @@ export async function listRecords(
   },
 ) {
   const reg = REGISTERS[name];
-  const conditions = [
-    sql`r.org_id = ${o.orgId}`,
-    keysetAfter(o.sort, o.after),
-    ...filterSql(name, o.filters),
-  ];
-  const r = await sql<RegisterRow>`select ${columnsOf(reg)}
-    from ${reg.from}
-    where ${sql.join(conditions, sql` and `)}
-    order by ${orderBy(o.sort)} limit ${o.limit}`.execute(tx.q);
-  return r.rows;
+  const filters = filterSql(name, o.filters);
+  const pages = keysetAfter(o.sort, o.after).map(
+    (after) => sql`select ${columnsOf(reg)}
+      from ${reg.from}
+      where ${sql.join([sql`r.org_id = ${o.orgId}`, after, ...filters], sql` and `)}
+      order by ${orderBy(o.sort)} limit ${o.limit}`,
+  );
+  const [first] = pages;
+  const statement =
+    pages.length === 1 && first
+      ? first
+      : sql`select * from (${sql.join(
+          pages.map((p) => sql`(${p})`),
+          sql` union all `,
+        )}) r order by ${orderBy(o.sort)} limit ${o.limit}`;
+  const r = await statement.execute(tx.q);
+  return r.rows as RegisterRow[];
 }
 
 export async function findRecord(
