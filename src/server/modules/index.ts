@@ -19,6 +19,7 @@ import { findingsJobs } from './vulnerabilities/findings-jobs.js';
 import { findingsRoutes } from './vulnerabilities/findings-routes.js';
 import { referenceJobs } from './vulnerabilities/reference-refresh.js';
 import { referenceRoutes } from './vulnerabilities/reference-routes.js';
+import { reportRoutes } from './vulnerabilities/report-routes.js';
 
 /** A module: its routes and its background jobs. main.ts composes them; nothing else wires. */
 export interface ModuleDef {
@@ -41,4 +42,5 @@ export const modules: ModuleDef[] = [
   { name: 'scorecard', routes: scorecardRoutes, jobs: scorecardJobs },
   { name: 'vulnerability-reference', routes: referenceRoutes, jobs: referenceJobs },
   { name: 'findings', routes: findingsRoutes, jobs: findingsJobs },
+  { name: 'vulnerability-reports', routes: reportRoutes },
 ];

@@ -24,6 +24,8 @@ export interface Figures {
   c9: number;
   c10: number;
   confirmedAt: Date | null;
+  /** The latest signed vulnerability management report (criterion 3). */
+  report: { quarter: string; signedAt: Date } | null;
 }
 
 export function figuresOf(row: CountsRow | undefined): Figures {
@@ -40,6 +42,10 @@ export function figuresOf(row: CountsRow | undefined): Figures {
     c9: n(row?.c9),
     c10: n(row?.c10),
     confirmedAt: row?.confirmed_at ? new Date(row.confirmed_at) : null,
+    report:
+      row?.report_signed_at && row.report_quarter
+        ? { quarter: row.report_quarter, signedAt: new Date(row.report_signed_at) }
+        : null,
   };
 }
 
@@ -54,6 +60,19 @@ export function monthsBefore(at: Date, months: number): Date {
   return d;
 }
 
+/** Criterion 3's window: a quarter (docs/scorecard.md). */
+export const REPORT_MONTHS = 3;
+
+/** The calendar quarter of a moment (UTC), as `2026-Q4`. */
+export function quarterOf(at: Date): string {
+  return `${at.getUTCFullYear()}-Q${Math.floor(at.getUTCMonth() / 3) + 1}`;
+}
+
+/** The quarter before `at`'s quarter. */
+export function previousQuarterOf(at: Date): string {
+  return quarterOf(monthsBefore(new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1)), 3));
+}
+
 type Measured = Omit<Criterion, 'n' | 'key' | 'detail'> & { params: Record<string, string | number> };
 
 const base = (n: number) => {
@@ -65,7 +84,7 @@ const base = (n: number) => {
 /**
  * The ten criteria from an organisation's figures (docs/scorecard.md). A share passes when
  * numerator / denominator ≥ the pass percent (compared in integers); a share with nothing to
- * measure (denominator 0) is not measured; criteria 3 and 4 are never measured here.
+ * measure (denominator 0) is not measured; criterion 4 is never measured here.
  */
 export function buildCriteria(f: Figures, s: ScorecardSettings, now: Date, locale: Locale): Criterion[] {
   const threshold = s.passPercent / 100;
@@ -127,6 +146,30 @@ export function buildCriteria(f: Figures, s: ScorecardSettings, now: Date, local
             : 'scorecard.c1.confirmation_old',
     params: { health: f.healthData, date, months: s.confirmationMonths },
   };
+  // 3: the latest signed report was signed within the last quarter (3 months) and is the report
+  // of the current or the previous calendar quarter.
+  const report = f.report;
+  const reportRecent =
+    report !== null &&
+    report.signedAt >= monthsBefore(now, REPORT_MONTHS) &&
+    (report.quarter === quarterOf(now) || report.quarter === previousQuarterOf(now));
+  const c3: Measured = {
+    status: reportRecent ? 'passed' : 'failed',
+    value: null,
+    numerator: null,
+    denominator: null,
+    threshold: null,
+    period: { unit: 'months', length: REPORT_MONTHS },
+    detail_code:
+      report === null
+        ? 'scorecard.c3.never_signed'
+        : reportRecent
+          ? 'scorecard.c3.passed'
+          : 'scorecard.c3.report_old',
+    params: report
+      ? { quarter: report.quarter, date: report.signedAt.toISOString().slice(0, 10), months: REPORT_MONTHS }
+      : { months: REPORT_MONTHS },
+  };
   const notMeasured = (code: string): Measured => ({
     status: 'not_measured',
     value: null,
@@ -140,7 +183,7 @@ export function buildCriteria(f: Figures, s: ScorecardSettings, now: Date, local
   const measured: Measured[] = [
     c1,
     share(f.healthDataAssessed, f.healthData, 'scorecard.c2.share', 'scorecard.no_health_data_systems', null),
-    notMeasured('scorecard.c3.missing_module'),
+    c3,
     notMeasured('scorecard.c4.missing_module'),
     share(f.c5, f.critical, 'scorecard.c5.share', 'scorecard.no_critical_systems', null),
     share(f.c6, f.critical, 'scorecard.c6.share', 'scorecard.no_critical_systems', null),

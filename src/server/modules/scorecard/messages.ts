@@ -61,9 +61,18 @@ addMessages({
     en: 'Not measured: the inventory lists no systems.',
     da: 'Ikke målt: fortegnelsen omfatter ingen systemer.',
   },
-  'scorecard.c3.missing_module': {
-    en: 'Not yet measured: this needs the vulnerabilities module (signed quarterly management reports on vulnerability scans), which Værn does not have yet.',
-    da: 'Endnu ikke målt: det kræver sårbarhedsmodulet (underskrevne kvartalsvise ledelsesrapporter om sårbarhedsscanninger), som Værn endnu ikke har.',
+  // Criterion 3
+  'scorecard.c3.passed': {
+    en: 'Management signed the vulnerability management report for {quarter} on {date}, within the last quarter.',
+    da: 'Ledelsen underskrev ledelsesrapporten om sårbarheder for {quarter} den {date}, inden for det seneste kvartal.',
+  },
+  'scorecard.c3.never_signed': {
+    en: 'Management has never signed a vulnerability management report.',
+    da: 'Ledelsen har aldrig underskrevet en ledelsesrapport om sårbarheder.',
+  },
+  'scorecard.c3.report_old': {
+    en: 'The latest signed vulnerability management report is for {quarter}, signed on {date}: not within the last quarter ({months} months) or not for the current or previous quarter.',
+    da: 'Den senest underskrevne ledelsesrapport om sårbarheder gælder {quarter}, underskrevet den {date}: ikke inden for det seneste kvartal ({months} måneder) eller ikke for indeværende eller forrige kvartal.',
   },
   'scorecard.c4.missing_module': {
     en: 'Not yet measured: this needs the risk module (current, approved risk assessments and action plans), which Værn does not have yet.',

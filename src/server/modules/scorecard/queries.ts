@@ -27,6 +27,13 @@ export interface CountsRow {
   c9: string | number;
   c10: string | number;
   confirmed_at: Date | null;
+  /** The latest signed vulnerability management report (criterion 3); null when none. */
+  report_quarter: string | null;
+  report_signed_at: Date | null;
+  /** Only in the organisation's own figures, never in the sector view. */
+  report_id?: string | null;
+  report_signer_name?: string | null;
+  report_sha256?: string | null;
 }
 
 /** The figures of every organisation in orgIds (all of them must be in the transaction's scope). */
@@ -79,7 +86,10 @@ const EVIDENCE: Record<
     among: sql`true`,
     passes: sql`f.c7`,
     fields: sql`json_build_object('patch_status', s.patch_status,
-      'patch_confirmed_on', to_char(s.patch_confirmed_on, 'YYYY-MM-DD'))`,
+      'patch_confirmed_on', to_char(s.patch_confirmed_on, 'YYYY-MM-DD'),
+      'overdue_high_findings', (select count(*) from findings x
+        where x.org_id = s.org_id and x.system_id = s.id and x.state in ('open', 'in_progress')
+          and x.severity in ('critical', 'high') and x.due_on < current_date)::integer)`,
   },
   8: {
     among: sql`f.critical`,
@@ -109,7 +119,7 @@ export interface EvidenceRow {
   criticality: string | null;
   health_data: boolean;
   passing: boolean;
-  fields: Record<string, string | boolean | null>;
+  fields: Record<string, string | number | boolean | null>;
 }
 
 /** The systems behind criterion n's figure, by key (unique in the organisation), after `afterKey`. */

@@ -53,6 +53,16 @@ export const scorecard = z.object({
     critical_systems: z.number().int().describe('criticality critical or high'),
     last_confirmed_at: z.string().nullable(),
   }),
+  vulnerability_report: z
+    .object({
+      id: z.uuid(),
+      quarter: z.string(),
+      signed_at: z.string(),
+      signer_name: z.string(),
+      sha256: z.string(),
+    })
+    .nullable()
+    .describe("criterion 3's evidence: the latest signed vulnerability management report"),
   criteria: z.array(criterion),
 });
 
@@ -103,7 +113,7 @@ export const evidenceItem = z.object({
   health_data: z.boolean(),
   passing: z.boolean(),
   fields: z
-    .record(z.string(), z.union([z.string(), z.boolean(), z.null()]))
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
     .describe('the fields of the system that decide this criterion'),
 });
 

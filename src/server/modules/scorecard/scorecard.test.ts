@@ -238,9 +238,16 @@ describe.each(engines())('scorecard on %s', (engine) => {
     expect(c[2]?.detail).toBe(
       '3 of 4 systems with health data have an assessed criticality (75 %; 95 % needed).',
     );
-    // 3 and 4: never passed, name the module they wait for.
-    expect(c[3]).toMatchObject({ status: 'not_measured', value: null, numerator: null, denominator: null });
-    expect(c[3]?.detail).toContain('vulnerabilities module');
+    // 3: no vulnerability management report was ever signed.
+    expect(c[3]).toMatchObject({
+      status: 'failed',
+      value: null,
+      numerator: null,
+      denominator: null,
+      period: { unit: 'months', length: 3 },
+      detail_code: 'scorecard.c3.never_signed',
+    });
+    // 4: never passed, names the module it waits for.
     expect(c[4]).toMatchObject({ status: 'not_measured', value: null });
     expect(c[4]?.detail).toContain('risk module');
     // Critical systems: S01, S02, S03.
@@ -257,7 +264,9 @@ describe.each(engines())('scorecard on %s', (engine) => {
     const token = await createToken(t, empty.slug, 'auditor');
     const c = byN((await call(token, 'GET', card(empty))).json().criteria);
     expect(c[1]).toMatchObject({ status: 'failed', detail_code: 'scorecard.c1.no_health_data' });
-    for (const n of [2, 3, 4, 5, 6, 7, 8, 9, 10]) expect(c[n]?.status).toBe('not_measured');
+    for (const n of [2, 4, 5, 6, 7, 8, 9, 10]) expect(c[n]?.status).toBe('not_measured');
+    // 3 needs a signed report, whatever the inventory: failed, never not_measured.
+    expect(c[3]).toMatchObject({ status: 'failed', detail_code: 'scorecard.c3.never_signed' });
     expect(c[5]?.detail_code).toBe('scorecard.no_critical_systems');
     expect(c[7]?.detail_code).toBe('scorecard.no_systems');
   });
@@ -575,6 +584,116 @@ describe.each(engines())('scorecard on %s', (engine) => {
       expect((await call(token, 'GET', url)).statusCode).toBe(403);
       expect((await t.inject({ method: 'GET', url })).statusCode).toBe(401);
     }
+  });
+
+  it('measures criterion 3 from the latest signed report: within the last quarter and of the current or previous quarter', async () => {
+    // Reports are inserted directly (their signing is tested in vulnerabilities/report.test.ts);
+    // the bytes are a stand-in, what matters here is quarter and signed_at.
+    const org = await createOrg(t, { kind: 'municipality' });
+    const signer = await createUser(t, { org: org.slug, role: 'management', name: 'Rita Rapport' });
+    const token = await createToken(t, org.slug, 'auditor');
+    const quarterOf = (d: Date) => `${d.getUTCFullYear()}-Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
+    const { today } = (await withTenant(
+      t.runtime.ctx.db.kysely,
+      { orgIds: [org.id] },
+      async (tx) =>
+        (
+          await sql<{ today: string }>`select to_char(current_date, 'YYYY-MM-DD') as today`.execute(tx.q)
+        ).rows[0],
+    )) as { today: string };
+    const current = quarterOf(new Date(`${today}T12:00:00Z`));
+    async function sign(quarter: string, daysAgo: number) {
+      await withTenant(t.runtime.ctx.db.kysely, { orgIds: [org.id] }, (tx) =>
+        sql`insert into vulnerability_reports (org_id, quarter, lang, signer_id, signer_name, signer_email,
+              signed_at, sha256, size, pdf)
+            values (${org.id}, ${quarter}, 'en', ${signer.id}, 'Rita Rapport', ${signer.email},
+              now() - make_interval(days => ${daysAgo}), ${'a'.repeat(64)}, 5, ${Buffer.from('%PDF-')})`.execute(
+          tx.q,
+        ),
+      );
+    }
+    const c3 = async () => {
+      const r = (await call(token, 'GET', card(org))).json();
+      return { c: byN(r.criteria)[3] as Crit, report: r.vulnerability_report as Json | null };
+    };
+    expect((await c3()).c).toMatchObject({ status: 'failed', detail_code: 'scorecard.c3.never_signed' });
+    // The current quarter's report, signed 100 days ago (> 3 months): too old.
+    await sign(current, 100);
+    expect((await c3()).c).toMatchObject({ status: 'failed', detail_code: 'scorecard.c3.report_old' });
+    // A report of an old quarter, signed yesterday: not a report of the current or previous quarter.
+    await sign('2020-Q1', 1);
+    const stale = await c3();
+    expect(stale.c).toMatchObject({ status: 'failed', detail_code: 'scorecard.c3.report_old' });
+    expect(stale.c.detail).toContain('2020-Q1');
+    // The current quarter's report, signed today: passed, with the report as evidence.
+    await sign(current, 0);
+    const passed = await c3();
+    expect(passed.c).toMatchObject({ status: 'passed', detail_code: 'scorecard.c3.passed' });
+    expect(passed.c.detail).toBe(
+      `Management signed the vulnerability management report for ${current} on ${today}, within the last quarter.`,
+    );
+    expect(passed.report).toMatchObject({
+      quarter: current,
+      signer_name: 'Rita Rapport',
+      sha256: 'a'.repeat(64),
+    });
+    // The same in today's snapshot and in the sector view.
+    const snap = (await call(officerA, 'POST', `${card(a)}/snapshots`)).json();
+    expect(byN(snap.criteria)[3]?.status).toBe('failed'); // A has signed nothing
+    await snapshotAllOrganisations(t.runtime.ctx);
+    const trend = (await call(token, 'GET', `${card(org)}/trend?days=1`)).json();
+    expect(trend.criteria.find((c: Json) => c.n === 3).points).toEqual([
+      { day: today, status: 'passed', value: null },
+    ]);
+    const coordinator = await login(t, await createUser(t, { org: sector.slug, role: 'sector_coordinator' }));
+    const all = (await as(coordinator, 'GET', '/api/v1/sector/scorecards?limit=500')).json();
+    const mine = all.items.find((i: Json) => (i.org as Json).slug === org.slug);
+    expect(byN(mine.criteria)[3]).toMatchObject({ status: 'passed', detail: passed.c.detail });
+    expect(JSON.stringify(mine)).not.toContain('Rita Rapport');
+  });
+
+  it('does not count a system as patched while it has an overdue high or critical finding (criterion 7)', async () => {
+    const org = await createOrg(t, { kind: 'practice' });
+    const token = await createToken(t, org.slug, 'auditor');
+    await insertSystems(org, [
+      { key: 'P1', patch: 'current', patchAgo: 1 },
+      { key: 'P2', patch: 'current', patchAgo: 1 },
+      { key: 'P3', patch: 'current', patchAgo: 1 },
+    ]);
+    const c7 = async () => figure(byN((await call(token, 'GET', card(org))).json().criteria)[7]);
+    expect(await c7()).toEqual({ status: 'passed', numerator: 3, denominator: 3 });
+    let n = 0;
+    async function finding(system: string, severity: string, state: string, dueAgo: number) {
+      n += 1;
+      await withTenant(t.runtime.ctx.db.kysely, { orgIds: [org.id] }, (tx) =>
+        sql`insert into findings (org_id, fingerprint, family, host, rule, title, severity, state, system_id,
+              due_on, state_reason, accepted_until)
+            values (${org.id}, ${n.toString(16).padStart(64, '0')}, 'nessus', ${`host${n}`}, ${`rule${n}`},
+              ${`Finding ${n}`}, ${severity}, ${state}, ${ids.get(`${org.slug}/${system}`) ?? null},
+              current_date - ${dueAgo}::integer, ${state === 'risk_accepted' ? 'accepted' : null},
+              ${state === 'risk_accepted' ? sql`current_date + 30` : sql`null`})`.execute(tx.q),
+      );
+    }
+    // Not counted against patching: a medium overdue, a high not yet due (due today), a fixed
+    // high past due, an accepted critical past due.
+    await finding('P1', 'medium', 'open', 10);
+    await finding('P1', 'high', 'open', 0);
+    await finding('P2', 'high', 'fixed', 10);
+    await finding('P2', 'critical', 'risk_accepted', 10);
+    expect(await c7()).toEqual({ status: 'passed', numerator: 3, denominator: 3 });
+    // An open high finding one day past its due date: P3 is no longer patched.
+    await finding('P3', 'high', 'open', 1);
+    // An in-progress critical one past due: P1 neither.
+    await finding('P1', 'critical', 'in_progress', 5);
+    expect(await c7()).toEqual({ status: 'failed', numerator: 1, denominator: 3 });
+    const evidence = (await call(token, 'GET', `${card(org)}/criteria/7/evidence`)).json();
+    expect(
+      evidence.items.map((i: Json) => [i.key, i.passing, (i.fields as Json).overdue_high_findings]),
+    ).toEqual([
+      ['P1', false, 1],
+      ['P2', true, 0],
+      ['P3', false, 1],
+    ]);
   });
 
   it("refuses another organisation's actors on the scorecard routes", async () => {

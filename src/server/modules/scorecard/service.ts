@@ -54,6 +54,20 @@ async function computeScorecard(tx: Tx, org: OrgRef, locale: Locale) {
       org: { id: org.id, slug: org.slug, name: org.name },
       computed_at: now.toISOString(),
       inventory: inventoryOf(figures),
+      vulnerability_report:
+        row?.report_id &&
+        row.report_quarter &&
+        row.report_signed_at &&
+        row.report_signer_name &&
+        row.report_sha256
+          ? {
+              id: row.report_id,
+              quarter: row.report_quarter,
+              signed_at: new Date(row.report_signed_at).toISOString(),
+              signer_name: row.report_signer_name,
+              sha256: row.report_sha256,
+            }
+          : null,
       criteria: buildCriteria(figures, settings, now, locale),
     } satisfies z.infer<typeof scorecard>,
   };

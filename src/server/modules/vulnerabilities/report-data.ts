@@ -1,0 +1,111 @@
+import type { Tx } from '../../db/tenant.js';
+import type { OrgRef } from '../../http/types.js';
+import * as q from './report-queries.js';
+
+/** A calendar quarter, `2026-Q4`: its first day and the first day after it (UTC). */
+export interface Quarter {
+  label: string;
+  start: string;
+  /** Exclusive: the first day of the next quarter. */
+  end: string;
+}
+
+export const QUARTER_PATTERN = /^(\d{4})-Q([1-4])$/;
+
+export function parseQuarter(label: string): Quarter | undefined {
+  const m = QUARTER_PATTERN.exec(label);
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  const n = Number(m[2]);
+  const day = (y: number, month: number) => new Date(Date.UTC(y, month, 1)).toISOString().slice(0, 10);
+  return { label, start: day(year, (n - 1) * 3), end: day(year, n * 3) };
+}
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export const CRITICALITIES = ['critical', 'high', 'medium', 'low', 'unassessed'] as const;
+export const TREND_WEEKS = 13;
+export const TOP_SYSTEMS = 10;
+/** How many rows the report's lists print at most (the totals are always printed). */
+export const OVERDUE_LIST = 15;
+export const ACCEPTED_LIST = 100;
+export const KEV_LIST = 50;
+
+const num = (v: string | number | undefined | null) => Number(v ?? 0);
+
+/** Everything the report prints, gathered in one transaction. */
+export interface ReportData {
+  org: { id: string; slug: string; name: string };
+  quarter: Quarter;
+  /** When the figures were read (the database's clock). */
+  generatedAt: string;
+  today: string;
+  /** matrix[severity][criticality] = unfinished findings. */
+  matrix: Record<(typeof SEVERITIES)[number], Record<(typeof CRITICALITIES)[number], number>>;
+  openTotal: number;
+  overdue: { total: number; top: Array<Omit<q.OverdueRow, 'total'>> };
+  /** Open findings at the end of each week, oldest first. */
+  trend: Array<{ weekEnd: string; findings: number }>;
+  topSystems: Array<{
+    key: string;
+    name: string;
+    criticality: string | null;
+    critical: number;
+    high: number;
+  }>;
+  accepted: { total: number; items: Array<Omit<q.AcceptedRow, 'total'>> };
+  kev: { total: number; items: Array<Omit<q.KevRow, 'total'>> };
+}
+
+/**
+ * Reads the report's figures. They describe the live data at the moment of reading; the trend
+ * ends with the earlier of today and the quarter's last day.
+ */
+export async function gatherReport(tx: Tx, org: OrgRef, quarter: Quarter): Promise<ReportData> {
+  const time = await q.clock(tx);
+  const tomorrow = new Date(Date.parse(`${time.today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const trendEnd = quarter.end < tomorrow ? quarter.end : tomorrow;
+
+  const matrix = Object.fromEntries(
+    SEVERITIES.map((s) => [s, Object.fromEntries(CRITICALITIES.map((c) => [c, 0]))]),
+  ) as ReportData['matrix'];
+  let openTotal = 0;
+  for (const row of await q.openMatrix(tx, org.id)) {
+    const line = matrix[row.severity as keyof ReportData['matrix']];
+    const criticality = row.criticality as (typeof CRITICALITIES)[number];
+    if (!line || !(criticality in line)) continue;
+    line[criticality] = num(row.findings);
+    openTotal += num(row.findings);
+  }
+
+  const overdueRows = await q.overdue(tx, org.id, OVERDUE_LIST);
+  const overdueTotal = overdueRows.length > 0 ? num(overdueRows[0]?.total) : await q.overdueCount(tx, org.id);
+  const accepted = await q.acceptedRisks(tx, org.id, ACCEPTED_LIST);
+  const kev = await q.kevOpen(tx, org.id, KEV_LIST);
+  const strip = <T extends { total: string | number }>({ total: _total, ...rest }: T) => rest;
+
+  return {
+    org: { id: org.id, slug: org.slug, name: org.name },
+    quarter,
+    generatedAt: new Date(time.now).toISOString(),
+    today: time.today,
+    matrix,
+    openTotal,
+    overdue: {
+      total: overdueTotal,
+      top: overdueRows.map((r) => ({ ...strip(r), days_overdue: num(r.days_overdue) })),
+    },
+    trend: (await q.trend(tx, org.id, `${trendEnd}T00:00:00Z`, TREND_WEEKS)).map((r) => ({
+      weekEnd: r.week_end,
+      findings: num(r.findings),
+    })),
+    topSystems: (await q.topSystems(tx, org.id, TOP_SYSTEMS)).map((r) => ({
+      key: r.key,
+      name: r.name,
+      criticality: r.criticality,
+      critical: num(r.critical),
+      high: num(r.high),
+    })),
+    accepted: { total: num(accepted[0]?.total), items: accepted.map(strip) },
+    kev: { total: num(kev[0]?.total), items: kev.map(strip) },
+  };
+}
