@@ -1,74 +1,206 @@
-import { buildHttpApp, type VaernApp } from '../src/server/http/app.js';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyField } from '../src/server/db/copy.js';
+import { withRawSession } from '../src/server/db/session.js';
+import { buildHttpApp } from '../src/server/http/app.js';
+import { readers } from '../src/server/modules/vulnerabilities/formats/index.js';
+import { fingerprintOf } from '../src/server/modules/vulnerabilities/scan-import.js';
 import { benchArgs } from './lib/args.js';
 import { openBenchRuntime } from './lib/engine.js';
-import { expectCounts, timedImport } from './lib/import-run.js';
-import { BenchError, machine, peakRssMib, progress, runBench } from './lib/report.js';
+import { timedImport } from './lib/import-run.js';
+import { BenchError, machine, peakRssMib, progress, round, runBench, secondsSince } from './lib/report.js';
 
 /*
- * bench:import — a users CSV of N rows (default 50,000) uploaded through the operator's HTTP app
- * (what `vaern import users` does), read, checked, merged and applied by the import job, then the
- * same file again (every row unchanged). Reports upload and job seconds per run, rows per second
- * end to end, the longest event-loop stall while each run was under way, and the peak RSS.
+ * bench:import — a Nessus v2 report of N findings (default 100,000, none informational) over N/20
+ * hosts, each item about 1.7 kB like the corpus' reports, uploaded through the operator's HTTP app
+ * (what `vaern import scan --format nessus` does) and imported; then a re-scan of the same hosts
+ * in which 10% of the findings changed (a tenth of each host's items carry another plugin: that
+ * many closed and that many new). Also measured in the same run, for comparison: the Nessus reader
+ * alone over the file, and a plain COPY of the same number of rows (the staged columns) into a
+ * scratch table. Requires DATABASE_URL (PostgreSQL) unless --engine pglite.
  *
- *   npm run bench:import [-- --rows N] [-- --engine pglite]
+ *   npm run bench:import [-- --findings N] [-- --engine pglite]
  */
 
-const ROLES = ['admin', 'security_officer', 'system_owner', 'management', 'auditor', 'member'] as const;
+const PER_HOST = 20;
+const FILLER =
+  'The remote host is affected by a vulnerability that allows an attacker to execute code or read data ' +
+  'without authorisation. Apply the vendor update or the documented workaround. ';
 
-/** N people, semicolon-separated as Danish spreadsheets save it, with and without a locale. */
-function usersCsv(rows: number): Buffer {
-  const lines = ['email;name;role;locale'];
-  for (let i = 1; i <= rows; i++) {
-    const n = String(i).padStart(7, '0');
-    const locale = i % 3 === 0 ? 'en' : i % 3 === 1 ? 'da' : '';
-    lines.push(`person.${n}@bench.example.dk;Bench Person ${n};${ROLES[i % ROLES.length]};${locale}`);
-  }
-  return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+function item(host: number, n: number, variant: number): string {
+  const plugin = 100_000 + n + variant * 1_000;
+  const severity = 1 + ((host + n) % 4);
+  const port = [443, 22, 3389, 445, 80][n % 5];
+  const cve = `CVE-20${10 + (n % 15)}-${String(1000 + ((host * 7 + n) % 9000)).padStart(4, '0')}`;
+  const text = FILLER.repeat(3);
+  return `<ReportItem port="${port}" svc_name="www" protocol="tcp" severity="${severity}" pluginID="${plugin}" pluginName="Bench finding ${plugin}" pluginFamily="General">
+<cvss3_base_score>${(4 + (n % 6)).toFixed(1)}</cvss3_base_score>
+<cvss3_vector>CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H</cvss3_vector>
+<cve>${cve}</cve>
+<description>${text}</description>
+<solution>Upgrade to the latest version of the product (${plugin}).</solution>
+<synopsis>Bench synopsis for plugin ${plugin}.</synopsis>
+<plugin_output>Installed version : 1.${n}.${host % 10}
+Fixed version     : 1.${n + 1}.0</plugin_output>
+</ReportItem>
+`;
 }
 
-/** The figures of one run, as this benchmark has always printed them. */
-async function importOnce(app: VaernApp, org: string, file: Buffer, label: string) {
-  const r = await timedImport(app, org, 'users', file, label);
-  return {
-    upload_s: r.upload_s,
-    queued_s: r.queued_s,
-    job_s: r.job_s,
-    rows_per_s: Math.round(r.rows / (r.upload_s + r.job_s)),
-    max_stall_ms: r.max_stall_ms,
-    created: r.created,
-    updated: r.updated,
-    unchanged: r.unchanged,
-  };
+/** The report as a stream of text; `changed` items per host (the first ones) carry another plugin. */
+function* report(hosts: number, changed: number): Generator<string> {
+  yield '<?xml version="1.0" ?>\n<NessusClientData_v2>\n<Report name="bench" xmlns:cm="http://www.nessus.org/cm">\n';
+  for (let h = 0; h < hosts; h++) {
+    const a = (h >> 8) & 255;
+    const b = h & 255;
+    const name = `host-${String(h).padStart(5, '0')}.bench.example.dk`;
+    const parts = [
+      `<ReportHost name="${name}"><HostProperties>`,
+      `<tag name="host-ip">10.${a}.${b}.10</tag><tag name="host-fqdn">${name}</tag>`,
+      '<tag name="operating-system">Linux</tag></HostProperties>\n',
+    ];
+    for (let n = 0; n < PER_HOST; n++) parts.push(item(h, n, n < changed ? 1 : 0));
+    parts.push('</ReportHost>\n');
+    yield parts.join('');
+  }
+  yield '</Report>\n</NessusClientData_v2>\n';
+}
+
+async function writeReport(file: string, hosts: number, changed: number): Promise<number> {
+  await pipeline(Readable.from(report(hosts, changed)), createWriteStream(file));
+  return statSync(file).size;
+}
+
+/** The Nessus reader alone over the file: items per second. */
+async function parseOnly(file: string): Promise<{ items: number; per_s: number }> {
+  const started = performance.now();
+  let items = 0;
+  for await (const i of readers.nessus(createReadStream(file, { highWaterMark: 1 << 20 }))) {
+    fingerprintOf({
+      family: i.family,
+      host: i.host.name ?? '',
+      rule: i.rule,
+      port: i.port,
+      protocol: i.protocol,
+    });
+    items++;
+  }
+  const seconds = secondsSince(started);
+  return { items, per_s: Math.round(items / seconds) };
+}
+
+/** A plain COPY of `rows` rows shaped like the staged ones (~1.7 kB of JSON each): rows per second. */
+async function copyOnly(bench: Awaited<ReturnType<typeof openBenchRuntime>>, rows: number): Promise<number> {
+  const db = bench.runtime.ctx.db;
+  if (!db.pool) return 0;
+  const data = JSON.stringify({
+    description: FILLER.repeat(3),
+    solution: 'Upgrade',
+    evidence: 'x'.repeat(200),
+  });
+  const lines: string[] = [];
+  for (let i = 1; i <= rows; i++) lines.push(`${i}\t\\N\t${copyField(data)}\n`);
+  const body = Buffer.from(lines.join(''), 'utf8');
+  return withRawSession(db, async () => {
+    const client = await db.pool?.connect();
+    if (!client) throw new BenchError('no connection');
+    try {
+      await client.query('create unlogged table bench_copy (row_no integer, key text, data jsonb)');
+      const started = performance.now();
+      await pipeline(
+        Readable.from([body]),
+        client.query(copyFrom('copy bench_copy (row_no, key, data) from stdin')),
+      );
+      const seconds = secondsSince(started);
+      await client.query('drop table bench_copy');
+      return Math.round(rows / seconds);
+    } finally {
+      client.release();
+    }
+  });
 }
 
 await runBench('import', async () => {
-  const { engine, count: rows } = benchArgs('rows', 50_000);
+  const { engine, count: findings } = benchArgs('findings', 100_000);
+  if (findings % PER_HOST !== 0) throw new BenchError(`--findings must be a multiple of ${PER_HOST}`);
+  const hosts = findings / PER_HOST;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vaern-bench-scan-'));
   const bench = await openBenchRuntime(engine);
   try {
+    const first = path.join(dir, 'first.nessus');
+    const second = path.join(dir, 'rescan.nessus');
+    const changed = PER_HOST / 10;
+    const size = await writeReport(first, hosts, 0);
+    await writeReport(second, hosts, changed);
+    progress(
+      `${engine}: ${findings} findings on ${hosts} hosts, ${(size / 2 ** 20).toFixed(1)} MiB of Nessus XML`,
+    );
+    const parse = await parseOnly(first);
+    if (parse.items !== findings)
+      throw new BenchError(`the reader found ${parse.items} items, not ${findings}`);
+    progress(`parse only: ${parse.per_s} findings/s`);
+    const copyRate = await copyOnly(bench, findings);
+    progress(`copy only: ${copyRate} rows/s`);
+
     const ctx = bench.runtime.ctx;
     const app = await buildHttpApp(ctx, { operator: true });
     try {
       const created = await app.inject({
         method: 'POST',
         url: '/api/v1/orgs',
-        payload: { slug: 'bench-hospital', name: 'Bench Hospital', kind: 'hospital' },
+        payload: { slug: 'bench-region', name: 'Bench Region', kind: 'region' },
       });
-      if (created.statusCode !== 201 && created.statusCode !== 200) {
-        throw new BenchError(`creating the organisation answered ${created.statusCode}: ${created.body}`);
-      }
-      const file = usersCsv(rows);
-      progress(`${engine}: ${rows} rows, ${(file.length / 2 ** 20).toFixed(1)} MiB of CSV`);
+      if (created.statusCode !== 201) throw new BenchError(`creating the organisation: ${created.body}`);
       await ctx.jobs.work();
-      const first = await importOnce(app, 'bench-hospital', file, 'first run');
-      expectCounts('first run', first, { created: rows, unchanged: 0 });
-      const second = await importOnce(app, 'bench-hospital', file, 'second run (unchanged)');
-      expectCounts('second run', second, { created: 0, unchanged: rows });
+      const upload = (file: string) => ({
+        stream: () => createReadStream(file),
+        length: statSync(file).size,
+      });
+      const options = { query: '.nessus&format=nessus', contentType: 'application/xml' };
+      const one = await timedImport(app, 'bench-region', 'scan', upload(first), 'first import', options);
+      if (one.summary.new !== findings)
+        throw new BenchError(`first import: ${one.summary.new} new, not ${findings}`);
+      const two = await timedImport(
+        app,
+        'bench-region',
+        'scan',
+        upload(second),
+        're-scan (10% changed)',
+        options,
+      );
+      const moved = hosts * changed;
+      const s = two.summary;
+      if (s.new !== moved || s.closed !== moved || s.still_open !== findings - moved)
+        throw new BenchError(`re-scan: ${JSON.stringify(s)}; expected ${moved} new and closed`);
+      const slower = copyRate > 0 ? Math.min(parse.per_s, copyRate) : parse.per_s;
+      const rate = findings / one.total_s;
       return {
         engine,
-        rows,
-        first,
-        second,
-        peak_rss_mib: peakRssMib(),
+        findings,
+        hosts,
+        file_mib: round(size / 2 ** 20, 1),
+        first_import_s: one.total_s,
+        reimport_s: two.total_s,
+        first: {
+          upload_s: one.upload_s,
+          queued_s: one.queued_s,
+          job_s: one.job_s,
+          max_stall_ms: one.max_stall_ms,
+        },
+        reimport: {
+          upload_s: two.upload_s,
+          queued_s: two.queued_s,
+          job_s: two.job_s,
+          max_stall_ms: two.max_stall_ms,
+        },
+        import_findings_per_s: Math.round(rate),
+        parse_only_findings_per_s: parse.per_s,
+        copy_only_rows_per_s: copyRate,
+        import_share_of_slower_raw_rate: round(rate / slower, 3),
+        peak_rss_mb: peakRssMib(),
         machine: machine(ctx.db.serverVersion),
       };
     } finally {
@@ -76,5 +208,6 @@ await runBench('import', async () => {
     }
   } finally {
     await bench.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

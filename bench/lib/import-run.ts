@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
 import type { VaernApp } from '../../src/server/http/app.js';
 import { BenchError, progress, round, secondsSince } from './report.js';
 
@@ -16,6 +17,7 @@ interface ImportState {
   unchanged: number;
   errors: number;
   error_list: Array<{ row: number | null; column: string | null; message: string }>;
+  [key: string]: unknown;
 }
 
 /** One import through the operator's HTTP app, timed phase by phase. */
@@ -31,6 +33,8 @@ export interface ImportRun {
   created: number;
   updated: number;
   unchanged: number;
+  /** The import's whole summary, the kind's own keys included. */
+  summary: Record<string, unknown>;
 }
 
 /**
@@ -42,17 +46,18 @@ export async function timedImport(
   app: VaernApp,
   org: string,
   kind: string,
-  file: Buffer,
+  file: Buffer | { stream: () => Readable; length: number },
   label: string,
+  options: { query?: string; contentType?: string } = {},
 ): Promise<ImportRun> {
   const stall = monitorEventLoopDelay({ resolution: 10 });
   stall.enable();
   const started = performance.now();
   const upload = await app.inject({
     method: 'POST',
-    url: `/api/v1/orgs/${org}/imports/${kind}?name=bench-${kind}.csv`,
-    headers: { 'content-type': 'text/csv' },
-    payload: file,
+    url: `/api/v1/orgs/${org}/imports/${kind}?name=bench-${kind}${options.query ?? ''}`,
+    headers: { 'content-type': options.contentType ?? 'text/csv' },
+    payload: Buffer.isBuffer(file) ? file : file.stream(),
   });
   if (upload.statusCode !== 202) {
     throw new BenchError(`${label}: upload answered ${upload.statusCode}: ${upload.body}`);
@@ -93,6 +98,7 @@ export async function timedImport(
     created: state.created,
     updated: state.updated,
     unchanged: state.unchanged,
+    summary: state,
   };
 }
 

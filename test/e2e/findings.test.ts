@@ -38,6 +38,13 @@ const cell = (page: Page, group: string, label: string) =>
     .locator('tr', { has: page.getByRole('rowheader', { name: label, exact: true }) })
     .locator('td');
 
+/** From any page of the vulnerabilities: the list of findings, through the sub-navigation. */
+async function openList(page: Page) {
+  await page.getByTestId('findings-nav').getByRole('link', { name: 'Fund', exact: true }).click();
+  await expectHeading(page, 'Sårbarheder');
+  await page.getByTestId('findings-status').waitFor();
+}
+
 async function findingIds(t: TestApp, org: OrgFixture, query: string): Promise<string[]> {
   const r = await t.asOperator('GET', `/api/v1/orgs/${org.slug}/findings?${query}`);
   return (r.json() as { items: Array<{ id: string }> }).items.map((f) => f.id);
@@ -66,10 +73,13 @@ describeInChromium('the vulnerabilities screens in Chromium', 'test/e2e/findings
     const problems = await watch(page, { allow: [SESSION_PROBE] });
     await signInThroughUi(page, base, officer);
 
-    // The menu leads to an empty list.
+    // The menu leads to the overview, and its sub-navigation to an empty list.
     await page.getByRole('navigation').getByRole('link', { name: 'Sårbarheder' }).click();
-    await expectHeading(page, 'Sårbarheder');
+    await expectHeading(page, 'Sårbarheder: overblik');
     expect(new URL(page.url()).pathname).toBe(`/orgs/${org.slug}/findings`);
+    await page.getByTestId('no-scan').waitFor();
+    await openList(page);
+    expect(new URL(page.url()).pathname).toBe(`/orgs/${org.slug}/findings/list`);
     await page.getByText('Ingen åbne fund. Upload en scanning for at se sårbarhederne.').waitFor();
 
     // The wizard: Nessus is the default format; a missing file is explained, not sent.
@@ -211,7 +221,7 @@ describeInChromium('the vulnerabilities screens in Chromium', 'test/e2e/findings
     const problems = await watch(page, { allow: [SESSION_PROBE, tooFar] });
     await signInThroughUi(page, base, director);
     await page.getByRole('navigation').getByRole('link', { name: 'Sårbarheder' }).click();
-    await expectHeading(page, 'Sårbarheder');
+    await openList(page);
     // Management reads the list but uploads no scans.
     await expect.poll(() => page.getByTestId('finding-row').count()).toBeGreaterThan(0);
     expect(await page.getByRole('link', { name: 'Upload en scanning' }).count()).toBe(0);
@@ -258,7 +268,7 @@ describeInChromium('the vulnerabilities screens in Chromium', 'test/e2e/findings
     const problems = await watch(page, { allow: [SESSION_PROBE] });
     await signInThroughUi(page, base, member);
     await page.getByRole('navigation').getByRole('link', { name: 'Sårbarheder' }).click();
-    await expectHeading(page, 'Sårbarheder');
+    await openList(page);
     await expect.poll(() => page.getByTestId('finding-row').count()).toBeGreaterThan(0);
     expect(await page.getByRole('link', { name: 'Upload en scanning' }).count()).toBe(0);
     await page.goto(`${base}/orgs/${org.slug}/findings/${id}`);

@@ -213,12 +213,43 @@ const systemRoute = createRoute({
 const findingsRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/orgs/$org/findings',
-  // `?host=` / `?system=` open the list filtered to one host or system (from the unmapped hosts).
-  validateSearch: (search: Record<string, unknown>): { host?: string; system?: string } => ({
+  component: lazyRouteComponent(
+    () => import('../features/findings/FindingsOverviewPage'),
+    'FindingsOverviewPage',
+  ),
+});
+
+const FINDING_SEVERITIES = new Set(['critical', 'high', 'medium', 'low', 'info']);
+
+const findingsListRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/findings/list',
+  // `?host=` / `?system=` / `?severity=` / `?overdue=true` / `?kev=true` open the list filtered
+  // (from the unmapped hosts and the overview's figures).
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { host?: string; system?: string; severity?: string; overdue?: boolean; kev?: boolean } => ({
     ...(typeof search.host === 'string' && search.host.length <= 300 ? { host: search.host } : {}),
     ...(typeof search.system === 'string' && search.system.length <= 100 ? { system: search.system } : {}),
+    ...(typeof search.severity === 'string' && FINDING_SEVERITIES.has(search.severity)
+      ? { severity: search.severity }
+      : {}),
+    ...(search.overdue === true || search.overdue === 'true' ? { overdue: true } : {}),
+    ...(search.kev === true || search.kev === 'true' ? { kev: true } : {}),
   }),
   component: lazyRouteComponent(() => import('../features/findings/FindingsPage'), 'FindingsPage'),
+});
+
+const findingsSlaRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/findings/sla',
+  component: lazyRouteComponent(() => import('../features/findings/SlaPage'), 'SlaPage'),
+});
+
+const findingsReportsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/findings/reports',
+  component: lazyRouteComponent(() => import('../features/findings/ReportsPage'), 'ReportsPage'),
 });
 
 const scanImportRoute = createRoute({
@@ -276,6 +307,9 @@ const routeTree = rootRoute.addChildren([
     inventoryImportRoute,
     systemRoute,
     findingsRoute,
+    findingsListRoute,
+    findingsSlaRoute,
+    findingsReportsRoute,
     scanImportRoute,
     unmappedHostsRoute,
     findingRoute,

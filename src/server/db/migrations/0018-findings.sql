@@ -26,6 +26,8 @@ create table findings (
   host_fqdn text check (length(host_fqdn) <= 300),
   host_name text check (length(host_name) <= 300),
   system_id uuid,
+  -- The system was given with the import (SARIF's --system): it stays, whatever the inventory says.
+  system_pinned boolean not null default false,
   title text not null check (length(title) between 1 and 1000),
   severity text not null check (severity in ('info', 'low', 'medium', 'high', 'critical')),
   severity_rank smallint generated always as (
@@ -108,9 +110,10 @@ create function vaern_findings_default_sla() returns jsonb
   $$;
 
 -- Recomputes the exploitation flags and due dates of one organisation's unfinished findings
--- (set-based; after a scan, an SLA change, new KEV or EPSS data, a change of criticality).
--- Runs as the caller (row-level security applies); returns how many due dates changed.
-create function vaern_findings_recompute_due(p_org uuid) returns integer
+-- (set-based; after an SLA change, new KEV or EPSS data, a change of criticality), or only of those
+-- one scan import saw (p_import). Runs as the caller (row-level security applies); returns how
+-- many changed.
+create function vaern_findings_recompute_due(p_org uuid, p_import uuid default null) returns integer
   language plpgsql
   as $$
   declare
@@ -128,7 +131,8 @@ create function vaern_findings_recompute_due(p_org uuid) returns integer
              sla.p
       from findings f cross join sla
       left join inventory_systems sy on sy.org_id = f.org_id and sy.id = f.system_id
-      where f.org_id = p_org and f.state in ('open', 'in_progress', 'risk_accepted', 'suppressed')),
+      where f.org_id = p_org and f.state in ('open', 'in_progress', 'risk_accepted', 'suppressed')
+        and (p_import is null or f.last_import_id = p_import)),
     due as (
       select x.org_id, x.id, x.in_kev, x.epss, x.pct,
              case when x.base_days is null then null else least(
@@ -150,7 +154,7 @@ create function vaern_findings_recompute_due(p_org uuid) returns integer
     return changed;
   end
   $$;
-grant execute on function vaern_findings_recompute_due(uuid) to vaern_app;
+grant execute on function vaern_findings_recompute_due(uuid, uuid) to vaern_app;
 grant execute on function vaern_findings_default_sla() to vaern_app;
 
 -- Daily figures per organisation and severity, kept as findings change (scans and people) so
@@ -183,6 +187,59 @@ create function vaern_findings_count_day(p_org uuid, p_delta jsonb) returns void
       opened = d.opened + excluded.opened, closed = d.closed + excluded.closed
   $$;
 grant execute on function vaern_findings_count_day(uuid, jsonb) to vaern_app;
+
+-- The system a host maps to (docs/vulnerabilities.md, "Mapping hosts to systems"): exact FQDN,
+-- then host name, then IP address, then the most specific IP range; ties to the smallest key.
+-- COALESCE evaluates its lookups in order and stops at the first match, so the range scan runs
+-- only for hosts nothing else matched. Runs as the caller: row-level security applies.
+create function vaern_findings_system_for(p_org uuid, p_host text, p_ip inet, p_fqdn text, p_name text)
+  returns uuid
+  language sql stable
+  as $$
+    select coalesce(
+      (select sy.id from inventory_systems sy
+        where sy.org_id = p_org and sy.fqdns && array_remove(array[p_fqdn, p_host], null)
+        order by sy.key limit 1),
+      (select sy.id from inventory_systems sy
+        where sy.org_id = p_org
+          and sy.hostnames && array_remove(array[p_name, p_host, split_part(p_fqdn, '.', 1)], null)
+        order by sy.key limit 1),
+      (select sy.id from inventory_systems sy
+        where sy.org_id = p_org and p_ip is not null and sy.ip_addresses @> array[p_ip::cidr]
+        order by sy.key limit 1),
+      (select sy.id from inventory_systems sy
+         cross join lateral (select max(masklen(a)) as len from unnest(sy.ip_addresses) a
+                             where p_ip is not null and a >>= p_ip) r
+        where sy.org_id = p_org and p_ip is not null and r.len is not null
+        order by r.len desc, sy.key limit 1))
+  $$;
+grant execute on function vaern_findings_system_for(uuid, text, inet, text, text) to vaern_app;
+
+-- Maps an organisation's findings to systems again after its inventory changed (the system is an
+-- attribute that follows the inventory; pinned ones stay). One lookup per distinct host.
+-- Returns how many findings changed system.
+create function vaern_findings_remap(p_org uuid) returns integer
+  language plpgsql
+  as $$
+  declare
+    changed integer;
+  begin
+    with hosts as (
+      select host, min(host_ip::text)::inet as ip, min(host_fqdn) as fqdn, min(host_name) as hname
+      from findings where org_id = p_org and not system_pinned group by host),
+    mapped as (select h.host, vaern_findings_system_for(p_org, h.host, h.ip, h.fqdn, h.hname) as system_id
+               from hosts h),
+    upd as (
+      update findings f set system_id = m.system_id, updated_at = now()
+      from mapped m
+      where f.org_id = p_org and not f.system_pinned and f.host = m.host
+        and f.system_id is distinct from m.system_id
+      returning 1)
+    select count(*) into changed from upd;
+    return changed;
+  end
+  $$;
+grant execute on function vaern_findings_remap(uuid) to vaern_app;
 
 -- Informational items (Nessus severity 0, OpenVAS "Log") are facts about a host, not findings:
 -- kept here, per identity, with what the scanner last said.

@@ -4,6 +4,7 @@ import type { ImportDefinition, ImportIssue, ImportJob } from '../imports/framew
 import { type Column, defineTabularImport, emailCell, oneOfCell } from '../imports/tabular.js';
 import { checkKey, checkSharedRef, csvColumn, type Field } from './fields.js';
 import './messages.js';
+import { requestRemap } from '../vulnerabilities/findings-jobs.js';
 import { requestAnalyze } from './jobs.js';
 import { inventoryPolicy } from './policy.js';
 import * as q from './queries.js';
@@ -156,6 +157,8 @@ function registerImport(
     async apply(tx, job, merged) {
       const updated = await q.updateChanged(tx, name, job);
       tx.onCommit(() => requestAnalyze(job.ctx));
+      // Findings follow their hosts to the systems that now carry them.
+      if (name === 'systems') tx.onCommit(() => requestRemap(job.ctx, job.org.id));
       return {
         created: merged.created,
         updated,

@@ -4,6 +4,7 @@ import type { OrgRef } from '../../http/types.js';
 import type { Actor } from '../../lib/actor.js';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/record.js';
+import { requestRemap } from '../vulnerabilities/findings-jobs.js';
 import { type Field, inputValue } from './fields.js';
 import { TEMPLATES, type TemplateName, templateCsv } from './imports.js';
 import './messages.js';
@@ -175,6 +176,7 @@ export async function createRecord(opts: Opts & { name: q.RegisterName; input: R
       targetId: id,
       after: audited(item),
     });
+    if (name === 'systems') tx.onCommit(() => requestRemap(ctx, org.id));
     return item;
   });
 }
@@ -207,6 +209,7 @@ export async function updateRecord(
       before: audited(before),
       after: audited(after),
     });
+    if (name === 'systems') tx.onCommit(() => requestRemap(ctx, org.id));
     return after;
   });
 }
@@ -234,6 +237,7 @@ export async function deleteRecord(opts: Opts & { name: q.RegisterName; key: str
       targetId: row.id,
       before: removed ? { ...audited(before), removed } : audited(before),
     });
+    if (name === 'systems') tx.onCommit(() => requestRemap(ctx, org.id));
   });
 }
 

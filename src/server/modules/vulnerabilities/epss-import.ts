@@ -10,6 +10,7 @@ import {
   type ReadRow,
   stagedRows,
 } from '../imports/framework.js';
+import { requestDueRecompute } from './findings-jobs.js';
 import { referencePolicy } from './reference-policy.js';
 import * as q from './reference-queries.js';
 import './reference-messages.js';
@@ -154,6 +155,8 @@ export const epssImport: ImportDefinition = {
   /** The switch: every score of the file in one statement. */
   async apply(tx, job) {
     await q.openReferenceWrites(tx, job.importId);
+    // Findings with these CVEs get their due dates again (KEV and EPSS tighten them).
+    tx.onCommit(() => requestDueRecompute(job.ctx));
     const staged = stagedRows(job, { cve: 'text', epss: 'numeric', percentile: 'numeric' });
     const best = sql`(select distinct on (s.cve) s.cve, s.epss, s.percentile from ${staged} s
                       order by s.cve, s.epss desc, s.percentile desc)`;

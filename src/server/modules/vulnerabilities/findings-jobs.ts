@@ -102,7 +102,38 @@ export function requestDueRecompute(ctx: AppContext): Promise<void> {
     .catch((error: unknown) => ctx.log.warn({ err: error }, 'due date recomputation not queued'));
 }
 
+const remapPayload = z.strictObject({ org_id: z.uuid() });
+
+/**
+ * After an organisation's inventory changed (systems created, edited, deleted, imported): its
+ * findings follow their hosts to the systems that now carry them, and their due dates follow the
+ * systems' criticality. Idempotent; a burst of changes may queue it several times.
+ */
+export const remapJob = (ctx: AppContext): JobDefinition<typeof remapPayload> => ({
+  name: 'findings.remap',
+  payload: remapPayload,
+  retryLimit: 3,
+  expireInSeconds: 600,
+  handle: async ({ org_id }) => {
+    const moved = await withTenant(ctx.db.kysely, { orgIds: [org_id] }, async (tx) => {
+      const n = await q.remap(tx, org_id);
+      await q.recomputeDue(tx, org_id);
+      return n;
+    });
+    if (moved > 0) ctx.log.info({ org: org_id, moved }, 'findings mapped to systems again');
+  },
+});
+
+/** Queues the re-mapping of one organisation's findings; a failure to queue it is logged. */
+export function requestRemap(ctx: AppContext, orgId: string): Promise<void> {
+  return ctx.jobs
+    .send(remapJob(ctx), { org_id: orgId })
+    .then(() => undefined)
+    .catch((error: unknown) => ctx.log.warn({ err: error }, 'finding re-mapping not queued'));
+}
+
 export const findingsJobs = (ctx: AppContext): JobDefinition[] => [
   expireAcceptancesJob(ctx),
   recomputeDueJob(ctx),
+  remapJob(ctx),
 ];

@@ -292,3 +292,9 @@ export async function summary(tx: Tx, orgId: string): Promise<SummaryRow> {
     top_systems: top.rows,
   };
 }
+
+/** Maps the organisation's findings to systems again (vaern_findings_remap); returns how many moved. */
+export async function remap(tx: Tx, orgId: string): Promise<number> {
+  const r = await sql<{ n: number }>`select vaern_findings_remap(${orgId}::uuid) as n`.execute(tx.q);
+  return r.rows[0]?.n ?? 0;
+}

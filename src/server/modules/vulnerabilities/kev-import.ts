@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { ImportDefinition, ImportJob } from '../imports/framework.js';
 import { stagedRows } from '../imports/framework.js';
+import { requestDueRecompute } from './findings-jobs.js';
 import { type KevCatalog, readKev } from './kev-read.js';
 import { referencePolicy } from './reference-policy.js';
 import * as q from './reference-queries.js';
@@ -80,6 +81,8 @@ export const kevImport: ImportDefinition = {
   /** The switch: the KEV set becomes this catalogue's in one transaction. */
   async apply(tx, job) {
     await q.openReferenceWrites(tx, job.importId);
+    // Findings with these CVEs get their due dates again (KEV and EPSS tighten them).
+    tx.onCommit(() => requestDueRecompute(job.ctx));
     const catalog = catalogOf(job);
     const staged = stagedRows(job, ENTRY_COLUMNS);
     const { created, updated } = await q.upsertKevEntries(tx, staged, catalog);

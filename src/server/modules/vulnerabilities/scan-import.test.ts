@@ -316,4 +316,30 @@ describe.each(engines())('scan import on %s', (engine) => {
     // Under row-level security the other organisation's scope sees none of them, even unfiltered.
     expect(await countRows('findings', other)).toBe(0);
   });
+
+  it('moves findings to the systems that carry their hosts when the inventory changes', async () => {
+    // qa3app09 (10.31.112.29) mapped to nothing; a system taking its address takes its findings.
+    expect((await findings('&host=qa3app09')).every((f) => f.system === null)).toBe(true);
+    await createSystem('APP09', { ip_addresses: ['10.31.112.29'] });
+    const moved = async () =>
+      (await findings('&host=qa3app09')).every((f) => (f.system as { key: string } | null)?.key === 'APP09');
+    for (let i = 0; i < 200 && !(await moved()); i++) await sleep(25);
+    expect(await moved()).toBe(true);
+    const unmapped = await t.inject({
+      method: 'GET',
+      url: `/api/v1/orgs/${org.slug}/findings/unmapped-hosts`,
+      headers: { authorization: officer },
+    });
+    expect(unmapped.json().items).toEqual([]);
+    // Deleting it sends them back to no system.
+    const del = await t.inject({
+      method: 'DELETE',
+      url: `/api/v1/orgs/${org.slug}/inventory/systems/APP09`,
+      headers: { authorization: officer },
+    });
+    expect(del.statusCode, del.body).toBe(204);
+    const back = async () => (await findings('&host=qa3app09')).every((f) => f.system === null);
+    for (let i = 0; i < 200 && !(await back()); i++) await sleep(25);
+    expect(await back()).toBe(true);
+  });
 });

@@ -43,49 +43,48 @@ export async function systemExists(tx: Tx, orgId: string, key: string): Promise<
 }
 
 /**
- * `items`: every staged item, typed; `s`: the file's findings, one per identity (a finding listed
- * twice merges into one: the first listing's values, every listing's CVE ids); `scope`: the
- * (family, host) pairs the file covers, informational items included (a host whose findings are
- * all gone still closes them); `hosts`/`mapped`: each host of the file and its system.
+ * The switch reads the staged items once into temporary tables (private to the transaction,
+ * dropped at its end, analysed so that the statements after plan for their real size):
  *
- * Mapping order (docs/vulnerabilities.md): exact FQDN, then host name, then IP address, then the
- * most specific IP range; ties go to the system with the smallest key. COALESCE evaluates its
- * lookups in order and stops at the first match, so the range scan runs only for hosts that
- * nothing else matched. SARIF findings belong to the system given with the import.
+ * - `scan_items`: every staged item, typed;
+ * - `scan_findings`: the file's findings, one per identity (a finding listed twice merges into
+ *   one: the first listing's values, every listing's CVE ids);
+ * - `scan_hosts`: each host of the file (informational items included: a host whose findings are
+ *   all gone was still scanned) with its system: the one given with the import (pinned: SARIF
+ *   findings belong to it), else vaern_findings_system_for (migration 0018: exact FQDN, then host
+ *   name, then IP address, then the most specific IP range). The scope of the scan is the
+ *   (family, host) pairs of scan_items.
  */
-function sources(job: ImportJob) {
+async function prepare(tx: Tx, job: ImportJob): Promise<void> {
   const org = job.org.id;
   const system = typeof job.options.system === 'string' ? job.options.system : null;
-  return sql`items as materialized (select * from ${staged(job)} st),
-    s as materialized (
-      select distinct on (i.fingerprint) i.*,
-             array(select distinct c from items i2, jsonb_array_elements_text(i2.cves) c
-                   where i2.fingerprint = i.fingerprint and i2.kind = 'finding' order by c) as cve_list
-      from items i where i.kind = 'finding' order by i.fingerprint, i.row_no),
-    scope as (select distinct family, host from items),
-    hosts as (
+  await sql`create temporary table scan_items on commit drop as select * from ${staged(job)} st`.execute(
+    tx.q,
+  );
+  await sql`create temporary table scan_findings on commit drop as
+    with cves as (
+      select i.fingerprint, array_agg(distinct c order by c) as cve_list
+      from scan_items i cross join lateral jsonb_array_elements_text(i.cves) c
+      where i.kind = 'finding' group by i.fingerprint)
+    select distinct on (i.fingerprint) i.*, coalesce(c.cve_list, '{}') as cve_list
+    from scan_items i left join cves c on c.fingerprint = i.fingerprint
+    where i.kind = 'finding' order by i.fingerprint, i.row_no`.execute(tx.q);
+  await sql`create temporary table scan_hosts on commit drop as
+    with hosts as (
       select host, min(host_ip)::inet as ip, min(host_fqdn) as fqdn, min(host_name) as hname
-      from items group by host),
-    given as (select id from inventory_systems where org_id = ${org} and key = ${system}),
-    mapped as (
-      select h.host, coalesce(
-        (select id from given),
-        (select sy.id from inventory_systems sy
-          where sy.org_id = ${org} and sy.fqdns && array_remove(array[h.fqdn, h.host], null)
-          order by sy.key limit 1),
-        (select sy.id from inventory_systems sy
-          where sy.org_id = ${org}
-            and sy.hostnames && array_remove(array[h.hname, h.host, split_part(h.fqdn, '.', 1)], null)
-          order by sy.key limit 1),
-        (select sy.id from inventory_systems sy
-          where sy.org_id = ${org} and h.ip is not null and sy.ip_addresses @> array[h.ip::cidr]
-          order by sy.key limit 1),
-        (select sy.id from inventory_systems sy
-           cross join lateral (select max(masklen(a)) as len from unnest(sy.ip_addresses) a
-                               where h.ip is not null and a >>= h.ip) r
-          where sy.org_id = ${org} and h.ip is not null and r.len is not null
-          order by r.len desc, sy.key limit 1)) as system_id
-      from hosts h)`;
+      from scan_items group by host),
+    given as (select id from inventory_systems where org_id = ${org} and key = ${system})
+    select h.host, (select id from given) is not null as pinned,
+           coalesce((select id from given), vaern_findings_system_for(${org}::uuid, h.host, h.ip, h.fqdn, h.hname))
+             as system_id
+    from hosts h`.execute(tx.q);
+  // Lookups by identity and host: whatever the planner guesses for the findings (statistics lag
+  // behind a large import), a probe stays an index probe.
+  await sql`create index on scan_findings (fingerprint)`.execute(tx.q);
+  await sql`create index on scan_hosts (host)`.execute(tx.q);
+  await sql`analyze scan_items`.execute(tx.q);
+  await sql`analyze scan_findings`.execute(tx.q);
+  await sql`analyze scan_hosts`.execute(tx.q);
 }
 
 export interface ScanMergeResult {
@@ -102,22 +101,23 @@ export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult
   const org = job.org.id;
   const importId = job.importId;
   // Classify against the findings as they were (every CTE reads the same snapshot), then merge.
+  await prepare(tx, job);
   const merged = await sql<{ severity: string; new: number; still_open: number; reopened: number }>`
-    with ${sources(job)},
+    with s as (select * from scan_findings),
     prior as (select f.fingerprint, f.state from findings f join s on s.fingerprint = f.fingerprint
               where f.org_id = ${org}),
     upsert as (
       insert into findings as f (org_id, fingerprint, family, host, port, protocol, rule, host_ip, host_fqdn,
-        host_name, system_id, title, severity, cvss, cvss_vector, cves, description, solution, evidence,
+        host_name, system_id, system_pinned, title, severity, cvss, cvss_vector, cves, description, solution, evidence,
         location_file, location_line, state, first_import_id, last_import_id)
       select ${org}, s.fingerprint, s.family, s.host, s.port, s.protocol, s.rule, s.host_ip::inet, s.host_fqdn,
-             s.host_name, m.system_id, s.title, s.severity, s.cvss, s.cvss_vector, s.cve_list, s.description,
+             s.host_name, m.system_id, m.pinned, s.title, s.severity, s.cvss, s.cvss_vector, s.cve_list, s.description,
              s.solution, s.evidence, s.location_file, s.location_line,
              case when s.suppressed then 'suppressed' else 'open' end, ${importId}::uuid, ${importId}::uuid
-      from s left join mapped m on m.host = s.host
+      from s left join scan_hosts m on m.host = s.host
       on conflict (org_id, fingerprint) do update set
         host_ip = excluded.host_ip, host_fqdn = excluded.host_fqdn, host_name = excluded.host_name,
-        system_id = excluded.system_id, title = excluded.title, severity = excluded.severity,
+        system_id = excluded.system_id, system_pinned = excluded.system_pinned, title = excluded.title, severity = excluded.severity,
         cvss = excluded.cvss, cvss_vector = excluded.cvss_vector, cves = excluded.cves,
         description = excluded.description, solution = excluded.solution, evidence = excluded.evidence,
         location_file = excluded.location_file, location_line = excluded.location_line,
@@ -148,20 +148,19 @@ export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult
     group by s.severity`.execute(tx.q);
 
   const closed = await sql<{ severity: string; n: number }>`
-    with ${sources(job)}, closing as (
+    with closing as (
     update findings f set state = 'fixed', state_changed_at = now(), closed_at = now(),
       closed_by_import_id = ${importId}::uuid, updated_at = now(),
       -- A risk accepted for what is now gone ends with it (the audit trail keeps the decision).
       state_reason = null, accepted_by = null, accepted_until = null
-    where f.org_id = ${org} and (f.family, f.host) in (select family, host from scope)
+    where f.org_id = ${org} and (f.family, f.host) in (select distinct family, host from scan_items)
       and f.state in ('open', 'in_progress', 'risk_accepted', 'suppressed')
-      and not exists (select 1 from s where s.fingerprint = f.fingerprint)
+      and not exists (select 1 from scan_findings s where s.fingerprint = f.fingerprint)
     returning f.severity)
     select severity, count(*)::int as n from closing group by severity`.execute(tx.q);
 
   await sql`
-    with ${sources(job)},
-    facts as (select distinct on (fingerprint) * from items where kind = 'fact' order by fingerprint, row_no)
+    with facts as (select distinct on (fingerprint) * from scan_items where kind = 'fact' order by fingerprint, row_no)
     insert into scan_host_facts as h (org_id, fingerprint, family, host, port, protocol, rule, title, evidence,
       last_import_id)
     select ${org}, fingerprint, family, host, port, protocol, rule, title, evidence, ${importId}::uuid from facts
@@ -169,11 +168,11 @@ export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult
       last_seen_at = now(), last_import_id = excluded.last_import_id`.execute(tx.q);
 
   const unmapped = await sql<{ host: string; total: number }>`
-    with ${sources(job)}
-    select host, count(*) over ()::int as total from mapped where system_id is null
+    select host, count(*) over ()::int as total from scan_hosts where system_id is null
     order by host limit ${UNMAPPED_LIST_CAP}`.execute(tx.q);
 
-  await sql`select vaern_findings_recompute_due(${org}::uuid)`.execute(tx.q);
+  // Due dates of the findings this scan saw (new, still open, back).
+  await sql`select vaern_findings_recompute_due(${org}::uuid, ${importId}::uuid)`.execute(tx.q);
 
   // Today's figures: what this scan opened (new and back) and closed, by severity.
   const delta: Record<string, [number, number]> = {};

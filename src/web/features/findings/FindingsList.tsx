@@ -9,7 +9,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { DEFAULT_STATES, type Finding, SEVERITIES, STATES } from './access';
 import { SeverityBadge, StateBadge, useFindingFormats } from './format';
-import { FindingLink, SystemLink } from './links';
+import { FindingLink, type ListSearch, SystemLink } from './links';
 
 interface Filters {
   state: string[];
@@ -19,18 +19,22 @@ interface Filters {
   cve: string;
   q: string;
   unmapped: boolean;
+  overdue: boolean;
+  kev: boolean;
 }
 
 const CVE = /^CVE-\d{4}-\d{4,}$/i;
 
-export const defaultFilters = (initial: { host?: string; system?: string } = {}): Filters => ({
+export const defaultFilters = (initial: ListSearch = {}): Filters => ({
   state: [...DEFAULT_STATES],
-  severity: [],
+  severity: initial.severity ? [initial.severity] : [],
   system: initial.system ?? '',
   host: initial.host ?? '',
   cve: '',
   q: '',
   unmapped: false,
+  overdue: initial.overdue ?? false,
+  kev: initial.kev ?? false,
 });
 
 /** The list's query string: every filter is the server's; a CVE is sent once it is well formed. */
@@ -43,12 +47,14 @@ function listQuery(f: Filters, cursor: string): string {
   if (CVE.test(f.cve.trim())) p.set('cve', f.cve.trim().toUpperCase());
   if (f.q.trim()) p.set('q', f.q.trim());
   if (f.unmapped) p.set('unmapped', 'true');
+  if (f.overdue) p.set('overdue', 'true');
+  if (f.kev) p.set('kev', 'true');
   if (cursor) p.set('cursor', cursor);
   return p.toString();
 }
 
 /** An organisation's findings, worst first: filters and "load more", all on the server. */
-export function FindingsList({ org, initial }: { org: string; initial: { host?: string; system?: string } }) {
+export function FindingsList({ org, initial }: { org: string; initial: ListSearch }) {
   const { t } = useTranslation();
   const f = useFindingFormats();
   const [start] = useState(() => defaultFilters(initial));
@@ -133,6 +139,16 @@ export function FindingsList({ org, initial }: { org: string; initial: { host?: 
             label={t('findings.filter.unmapped')}
             checked={filters.unmapped}
             onChange={(e) => set('unmapped', e.currentTarget.checked)}
+          />
+          <Checkbox
+            label={t('findings.filter.overdue')}
+            checked={filters.overdue}
+            onChange={(e) => set('overdue', e.currentTarget.checked)}
+          />
+          <Checkbox
+            label={t('findings.filter.kev')}
+            checked={filters.kev}
+            onChange={(e) => set('kev', e.currentTarget.checked)}
           />
           {changed && (
             <Group>

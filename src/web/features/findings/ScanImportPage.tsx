@@ -16,6 +16,7 @@ import {
   type ScanFormat,
   type ScanImportStatus,
 } from './access';
+import { FindingsNav } from './FindingsNav';
 import { FindingsButton, FindingsLink } from './links';
 import { ScanSummary } from './ScanSummary';
 
@@ -96,7 +97,7 @@ export function ScanImportPage() {
   const describedBy = `${fileId}-description${errors.file ? ` ${fileId}-error` : ''}`;
   return (
     <Stack maw={960}>
-      <FindingsLink org={org}>{t('findings.backToList')}</FindingsLink>
+      <FindingsNav org={org} />
       <PageTitle>{t('findings.import.title')}</PageTitle>
       <Text>{t('findings.import.intro', { org: nameOf(org) })}</Text>
       {!importId && (

@@ -9,8 +9,9 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageTitle } from '../../components/PageTitle';
 import { canReadFindings, type UnmappedHost } from './access';
+import { FindingsNav } from './FindingsNav';
 import { useFindingFormats } from './format';
-import { FindingsLink, InventoryLink } from './links';
+import { InventoryLink } from './links';
 
 /**
  * The hosts whose findings map to no system: each one is a gap in the inventory. Adding its name
@@ -36,7 +37,7 @@ export function UnmappedHostsPage() {
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <Stack maw={1100}>
-      <FindingsLink org={org}>{t('findings.backToList')}</FindingsLink>
+      <FindingsNav org={org} />
       <PageTitle>{t('findings.hosts.title')}</PageTitle>
       {!allowed ? (
         <Text data-testid="hosts-no-access">{t('findings.noAccess')}</Text>
@@ -85,7 +86,7 @@ export function UnmappedHostsPage() {
                           renderRoot={(props) => (
                             <Link
                               {...props}
-                              to="/orgs/$org/findings"
+                              to="/orgs/$org/findings/list"
                               params={{ org }}
                               search={{ host: h.host }}
                             />

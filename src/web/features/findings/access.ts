@@ -1,11 +1,21 @@
 import type { z } from 'zod';
-import type { finding, unmappedHost } from '../../../server/modules/vulnerabilities/findings-schemas';
+import type {
+  finding,
+  findingsSummary,
+  slaResponse,
+  unmappedHost,
+} from '../../../server/modules/vulnerabilities/findings-schemas';
+import type { signedReport } from '../../../server/modules/vulnerabilities/report-schemas';
 import type { Membership } from '../../app/api-types';
 import type { ImportStatus } from '../../components/imports';
 
 /** The findings API's shapes, from the server's zod schemas (types only). */
 export type Finding = z.infer<typeof finding>;
 export type UnmappedHost = z.infer<typeof unmappedHost>;
+export type FindingsSummary = z.infer<typeof findingsSummary>;
+export type SlaResponse = z.infer<typeof slaResponse>;
+export type SlaPolicy = SlaResponse['policy'];
+export type SignedReport = z.infer<typeof signedReport>;
 export type Severity = Finding['severity'];
 export type FindingState = Finding['state'];
 
@@ -25,6 +35,10 @@ export const STATES = [
   'fixed',
   'suppressed',
 ] as const satisfies readonly FindingState[];
+/** The SLA's rows and columns (findings-schemas.ts slaPolicy): severity × system criticality. */
+export const SLA_SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export const SLA_CRITICALITIES = ['critical', 'high', 'medium', 'low', 'unassessed'] as const;
+
 /** The states a person sets by hand (fixed and suppressed come from scans). */
 export type ManualState = 'open' | 'in_progress' | 'risk_accepted' | 'false_positive';
 /** The list's filter when the person has chosen none: what still needs work. */
@@ -75,3 +89,13 @@ export function nextStates(m: Membership | undefined, from: FindingState): Manua
   if (!manual.includes(from as ManualState)) return [];
   return manual.filter((to) => to !== from && (to === 'risk_accepted' ? canAcceptRisk(m) : canTriage(m)));
 }
+
+/** The SLA is the organisation's policy: its admins and security officers set it (findingsPolicy.setSla). */
+export const canSetSla = (m: Membership | undefined): boolean => has(m, ['admin', 'security_officer']);
+
+/** Who reads the quarterly management reports and their drafts (reportPolicy.read). */
+export const canReadReports = (m: Membership | undefined): boolean =>
+  has(m, ['management', 'security_officer', 'admin', 'auditor']);
+
+/** Management signs the report (reportPolicy.sign; the TOTP code is checked by the server). */
+export const canSignReports = (m: Membership | undefined): boolean => has(m, ['management']);

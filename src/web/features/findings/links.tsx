@@ -36,10 +36,48 @@ export function FindingLink({ org, id, children }: { org: string; id: string; ch
   );
 }
 
-/** A link back to the organisation's findings. */
+/** The list's filters a link may open it with. */
+export interface ListSearch {
+  host?: string;
+  system?: string;
+  severity?: string;
+  overdue?: boolean;
+  kev?: boolean;
+}
+
+/** A link to the list of findings, filtered by `search`. */
+export function ListLink({
+  org,
+  search,
+  children,
+  ...rest
+}: {
+  org: string;
+  search: ListSearch;
+  children: ReactNode;
+  'aria-label'?: string;
+  'data-testid'?: string;
+}) {
+  return (
+    <Anchor
+      inherit
+      {...rest}
+      renderRoot={(props) => (
+        <Link {...props} to="/orgs/$org/findings/list" params={{ org }} search={search} />
+      )}
+    >
+      {children}
+    </Anchor>
+  );
+}
+
+/** A link back to the organisation's list of findings. */
 export function FindingsLink({ org, children }: { org: string; children: ReactNode }) {
   return (
-    <Anchor size="sm" renderRoot={(props) => <Link {...props} to="/orgs/$org/findings" params={{ org }} />}>
+    <Anchor
+      size="sm"
+      renderRoot={(props) => <Link {...props} to="/orgs/$org/findings/list" params={{ org }} />}
+    >
       {children}
     </Anchor>
   );
@@ -71,7 +109,7 @@ export function FindingsButton(props: {
         ) : props.to === 'unmapped' ? (
           <Link {...p} to="/orgs/$org/findings/unmapped-hosts" params={params} />
         ) : (
-          <Link {...p} to="/orgs/$org/findings" params={params} />
+          <Link {...p} to="/orgs/$org/findings/list" params={params} />
         )
       }
     >

@@ -71,9 +71,10 @@ export function StatusBadge({ status }: { status: Criterion['status'] }) {
 function fieldValue(
   t: (k: string, o?: { defaultValue: string }) => string,
   date: (iso: string) => string,
-  v: string | boolean | null,
+  v: string | number | boolean | null,
 ): string {
   if (v === null) return t('scorecard.evidence.notRecorded');
+  if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean') return v ? t('scorecard.evidence.yes') : t('scorecard.evidence.no');
   // Dates in the reader's format, slugs (patch status, restore result, criticality) in words.
   if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return date(v);
