@@ -166,8 +166,8 @@ describe.each(engines())('row-level security on %s', (engine) => {
 
   // PGlite runs as a superuser, which PostgreSQL exempts from row-level security; on a server the
   // login is the tables' owner and FORCE applies to it.
-  it.skipIf(engine === 'pglite')(
-    // skipped on PGlite: its one session is a superuser, which RLS exempts
+  const runsAsSuperuser = engine === 'pglite';
+  it.skipIf(runsAsSuperuser)(
     'sees nothing outside withTenant: the owner login itself is filtered (FORCE; PostgreSQL only, PGlite runs as a superuser)',
     async () => {
       const r = await sql<{ n: number }>`select count(*)::int as n from api_tokens`.execute(
