@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { serialisedPGliteDialect } from './pglite-dialect.js';
@@ -63,7 +64,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     dataPath = path.join(options.dataDir, 'pgdata');
     mkdirSync(dataPath, { recursive: true, mode: 0o700 });
   }
-  const pglite = await PGlite.create(dataPath, { parsers: { 20: (v: string) => Number(v) } });
+  const pglite = await PGlite.create(dataPath, {
+    parsers: { 20: (v: string) => Number(v) },
+    // The inventory's search indexes (migration 0020).
+    extensions: { pg_trgm },
+  });
   await pglite.exec("set timezone = 'UTC'");
   const version = await pglite.query<{ server_version: string }>('show server_version');
   const kysely = new Kysely<DB>({ dialect: serialisedPGliteDialect(pglite) });

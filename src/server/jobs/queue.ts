@@ -21,6 +21,8 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
 export class Jobs {
   readonly #boss: PgBoss;
   readonly #defs = new Map<string, JobDefinition>();
+  /** The worker of each queue this process handles, woken when this process sends to it. */
+  readonly #workers = new Map<string, string>();
   #started = false;
   #working = false;
 
@@ -58,6 +60,9 @@ export class Jobs {
     const data = def.payload.parse(payload) as object;
     const id = await this.#boss.send(def.name, data);
     if (!id) throw new Error(`job ${def.name} was not queued`);
+    // A worker in this process starts on it now rather than at its next poll (up to 0.5 s later).
+    const worker = this.#workers.get(def.name);
+    if (worker) this.#boss.notifyWorker(worker);
     return id;
   }
 
@@ -71,9 +76,14 @@ export class Jobs {
   async work(): Promise<void> {
     if (this.#working) return;
     for (const def of this.#defs.values()) {
-      await this.#boss.work(def.name, { batchSize: 10, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-        for (const job of jobs) await def.handle(def.payload.parse(job.data));
-      });
+      const worker = await this.#boss.work(
+        def.name,
+        { batchSize: 10, pollingIntervalSeconds: 0.5 },
+        async (jobs) => {
+          for (const job of jobs) await def.handle(def.payload.parse(job.data));
+        },
+      );
+      this.#workers.set(def.name, worker);
     }
     this.#working = true;
   }
@@ -83,5 +93,6 @@ export class Jobs {
     await this.#boss.stop({ graceful: true, timeout: 10_000, close: true });
     this.#started = false;
     this.#working = false;
+    this.#workers.clear();
   }
 }

@@ -158,13 +158,17 @@ export interface ListFilters {
   system?: string | undefined;
 }
 
-function filterSql(name: RegisterName, f: ListFilters): RawBuilder<unknown>[] {
+function filterSql(name: RegisterName, orgId: string, f: ListFilters): RawBuilder<unknown>[] {
   const out: RawBuilder<unknown>[] = [];
   if (f.q) {
     const pattern = `%${likeLiteral(f.q)}%`;
-    out.push(
-      sql`(r.key ilike ${pattern} escape '\\' or ${name === 'components' ? sql`r.product` : sql`r.name`} ilike ${pattern} escape '\\')`,
-    );
+    if (name === 'systems' || name === 'components') {
+      // Through the trigram index (0020): ILIKE itself would be checked only after the row policy,
+      // on every row of the organisation. The ids are compared, a leakproof test.
+      out.push(sql`r.id = any (array(select vaern_inventory_search(${name}, ${orgId}::uuid, ${pattern})))`);
+    } else {
+      out.push(sql`(r.key ilike ${pattern} escape '\\' or r.name ilike ${pattern} escape '\\')`);
+    }
   }
   if (name === 'systems') {
     if (f.criticality && f.criticality.length > 0) {
@@ -202,7 +206,7 @@ export async function listRecords(
   },
 ) {
   const reg = REGISTERS[name];
-  const filters = filterSql(name, o.filters);
+  const filters = filterSql(name, o.orgId, o.filters);
   const pages = keysetAfter(o.sort, o.after).map(
     (after) => sql`select ${columnsOf(reg)}
       from ${reg.from}
@@ -575,9 +579,12 @@ function stagedCte(
     ? sql`and ${opts.keys.which === 'new' ? sql`not` : sql``} exists (select 1 from ${sql.table(opts.keys.table)} t
             where t.org_id = r.org_id and t.key = r.key)`
     : sql``;
-  return sql`s0 as materialized (select r.row_no, d.* from import_rows r
-    cross join lateral jsonb_to_record(r.data) as d(${defs})
-    where r.org_id = ${job.org.id} and r.import_id = ${job.importId} and r.data is not null ${range} ${keys})`;
+  // `offset 0` keeps the rows' selection below the JSON decoding: the planner would otherwise
+  // decode every staged row and only then join it against the register's keys.
+  return sql`s0 as materialized (select r.row_no, d.* from (select r.row_no, r.data from import_rows r
+      where r.org_id = ${job.org.id} and r.import_id = ${job.importId} and r.data is not null ${range} ${keys}
+      offset 0) r
+    cross join lateral jsonb_to_record(r.data) as d(${defs}))`;
 }
 
 /** `s0`, the reference CTEs and `x` (the stored values), for a WITH clause. */
