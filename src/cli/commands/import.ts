@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { importDefinitions } from '../../server/modules/imports/registers/index.js';
 import { type Client, connect, expectOk } from '../client.js';
@@ -74,7 +74,7 @@ function progressReporter(io: Io) {
 }
 
 /** Kinds imported into the sector unit's organisation: `--org` may be left out for them. */
-const SECTOR_KINDS = new Set(['kev', 'epss']);
+const SECTOR_KINDS = new Set(['kev', 'epss', 'advisory']);
 
 /** The slug of the one organisation of kind sector_unit, or a clear refusal. */
 async function sectorUnitSlug(client: Client): Promise<string> {
@@ -132,10 +132,70 @@ function report(io: Io, file: string, org: string, state: ImportState) {
   }
 }
 
+/** Uploads one file and follows its import to the end. */
+async function importFile(client: Client, base: string, kind: string, file: string, query: string, io: Io) {
+  const name = encodeURIComponent(path.basename(file));
+  const started = expectOk<{ import_id: string }>(
+    await client.upload(
+      `${base}/${encodeURIComponent(kind)}?name=${name}${query}`,
+      createReadStream(file),
+      mediaTypeOf(file),
+    ),
+  );
+  return follow(client, `${base}/${started.import_id}`, io);
+}
+
+/**
+ * `vaern import advisory DIR`: every `*.json` file of the directory, one import each, in name
+ * order. One summary: totals and each file's status; exit 1 when any was refused or failed.
+ */
+async function importAdvisoryDirectory(client: Client, base: string, dir: string, query: string, io: Io) {
+  const files = readdirSync(dir)
+    .filter((f) => f.toLowerCase().endsWith('.json') && statSync(path.join(dir, f)).isFile())
+    .sort();
+  if (files.length === 0) throw new CliError(`there are no *.json files in ${dir}`);
+  const results = [];
+  for (const f of files) {
+    const state = await importFile(client, base, 'advisory', path.join(dir, f), query, io);
+    const { error_list, errors, status, import_id, created, updated, unchanged } = state;
+    results.push({
+      file: f,
+      status,
+      import_id,
+      advisory_id: state.advisory_id,
+      tracking_id: state.tracking_id,
+      version: state.version,
+      created,
+      updated,
+      unchanged,
+      errors,
+      error_list,
+    });
+    if (status === 'succeeded') io.say(`${f}: ${created ? 'created' : updated ? 'updated' : 'unchanged'}.`);
+    else io.warn(`${f}: ${status}: ${error_list.map((e) => e.message).join(' ')}`);
+  }
+  const ok = results.filter((r) => r.status === 'succeeded');
+  const summary = {
+    files: results.length,
+    imported: ok.filter((r) => r.created + r.updated > 0).length,
+    unchanged: ok.filter((r) => r.unchanged > 0).length,
+    refused: results.filter((r) => r.status === 'refused').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+    results,
+  };
+  io.emit(summary);
+  io.say(
+    `${summary.files} file(s): ${summary.imported} imported, ${summary.unchanged} unchanged, ` +
+      `${summary.refused} refused, ${summary.failed} failed.`,
+  );
+  return summary.refused + summary.failed > 0 ? 1 : 0;
+}
+
 export const importCommand: Command = {
   name: 'import',
   summary: 'Import a register file into an organisation (validated whole, applied in one step)',
-  usage: '<kind> --org <slug> [--system <key>] [--format <format>] [--include-info] FILE',
+  usage:
+    '<kind> --org <slug> [--system <key>] [--format <format>] [--include-info] [--tlp <label>] [--audience <slugs>] FILE|DIR',
   help: [
     'Kinds:',
     ...importDefinitions.map((d) => `  ${d.kind.padEnd(14)} ${d.title}`),
@@ -146,7 +206,10 @@ export const importCommand: Command = {
     '--format nessus|openvas|sarif|csv: the scanner format of a scan (kind scan); --system then',
     'names the system code findings (SARIF) belong to; --include-info imports informational items',
     '(Nessus severity 0, OpenVAS Log) as findings of severity info instead of counting them.',
-    'kev, epss: imported into the sector unit; without --org, the one organisation of kind sector_unit.',
+    'kev, epss, advisory: imported into the sector unit; without --org, the one organisation of kind sector_unit.',
+    'advisory: a CSAF 2.0 file, or a directory (every *.json file in it, one import each: one summary with',
+    "totals and each file's status). --tlp CLEAR|GREEN|AMBER|AMBER+STRICT|RED: the label of a document",
+    'without one (default GREEN); --audience <slug,slug>: who may read it above GREEN (required then).',
     'Exit code 0 when imported, 1 when refused or failed; --json prints the summary either way.',
   ],
   options: {
@@ -154,6 +217,8 @@ export const importCommand: Command = {
     system: { type: 'string' },
     format: { type: 'string' },
     'include-info': { type: 'boolean' },
+    tlp: { type: 'string' },
+    audience: { type: 'string' },
   },
   positionals: [2, 2],
   async run({ values, positionals, io }) {
@@ -162,8 +227,12 @@ export const importCommand: Command = {
     const system = optionalString(values, 'system');
     const format = optionalString(values, 'format');
     const includeInfo = values['include-info'] === true;
+    const tlp = optionalString(values, 'tlp');
+    const audience = optionalString(values, 'audience');
+    let directory = false;
     try {
-      if (!statSync(file).isFile()) throw new Error('not a file');
+      directory = kind === 'advisory' && statSync(file).isDirectory();
+      if (!directory && !statSync(file).isFile()) throw new Error('not a file');
     } catch (error) {
       throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
     }
@@ -173,20 +242,15 @@ export const importCommand: Command = {
       // In this process nobody else runs the job: work the queue here until the import ends.
       if (client.mode === 'in-process') await client.runtime?.ctx.jobs.work();
       const base = `/api/v1/orgs/${encodeURIComponent(org)}/imports`;
-      const name = encodeURIComponent(path.basename(file));
       const query = [
         system === undefined ? '' : `&system=${encodeURIComponent(system)}`,
         format === undefined ? '' : `&format=${encodeURIComponent(format)}`,
         includeInfo ? '&include_info=true' : '',
+        tlp === undefined ? '' : `&tlp=${encodeURIComponent(tlp)}`,
+        audience === undefined ? '' : `&audience=${encodeURIComponent(audience)}`,
       ].join('');
-      const started = expectOk<{ import_id: string }>(
-        await client.upload(
-          `${base}/${encodeURIComponent(kind)}?name=${name}${query}`,
-          createReadStream(file),
-          mediaTypeOf(file),
-        ),
-      );
-      const state = await follow(client, `${base}/${started.import_id}`, io);
+      if (directory) return await importAdvisoryDirectory(client, base, file, query, io);
+      const state = await importFile(client, base, kind, file, query, io);
       io.emit(summaryOf(state));
       report(io, path.basename(file), org, state);
       return state.status === 'succeeded' ? 0 : 1;

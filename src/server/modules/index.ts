@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { JobDefinition } from '../jobs/queue.js';
+import { advisoryRoutes } from './advisories/advisory-routes.js';
+import { matchJobs } from './advisories/match-jobs.js';
+import { matchRoutes } from './advisories/match-routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { backupRoutes } from './backup/routes.js';
@@ -43,4 +46,6 @@ export const modules: ModuleDef[] = [
   { name: 'vulnerability-reference', routes: referenceRoutes, jobs: referenceJobs },
   { name: 'findings', routes: findingsRoutes, jobs: findingsJobs },
   { name: 'vulnerability-reports', routes: reportRoutes },
+  { name: 'advisories', routes: advisoryRoutes },
+  { name: 'advisory-matching', routes: matchRoutes, jobs: matchJobs },
 ];

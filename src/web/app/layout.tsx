@@ -182,6 +182,21 @@ function InventoryNavLinks() {
   );
 }
 
+/** The sector's advisories (every signed-in person), with the organisation's review queue and KEV. */
+function AdvisoriesNavLink() {
+  const { t } = useTranslation();
+  return (
+    <Anchor
+      component={Link}
+      to="/advisories"
+      activeProps={{ 'aria-current': 'page', className: 'vaern-nav-active' }}
+      c="inherit"
+    >
+      {t('advisories.nav')}
+    </Anchor>
+  );
+}
+
 /** The signed-in frame: name, organisation switcher, navigation, language and sign-out. */
 export function Shell() {
   const { t } = useTranslation();
@@ -207,6 +222,7 @@ export function Shell() {
               <AuditNavLink />
               <ContactsNavLinks />
               <InventoryNavLinks />
+              <AdvisoriesNavLink />
               <OrgAdminNavLinks />
               {session.user.platform_admin && (
                 <NavLink to="/admin/organisations">{t('nav.organisations')}</NavLink>

@@ -285,6 +285,30 @@ const sectorScorecardsRoute = createRoute({
   ),
 });
 
+const advisoriesRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/advisories',
+  component: lazyRouteComponent(() => import('../features/advisories/AdvisoriesPage'), 'AdvisoriesPage'),
+});
+
+const advisoryReviewRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/advisories/review',
+  component: lazyRouteComponent(() => import('../features/advisories/ReviewQueuePage'), 'ReviewQueuePage'),
+});
+
+const advisoryKevRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/advisories/kev',
+  component: lazyRouteComponent(() => import('../features/advisories/KevPage'), 'KevPage'),
+});
+
+const advisoryRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/advisories/$id',
+  component: lazyRouteComponent(() => import('../features/advisories/AdvisoryPage'), 'AdvisoryPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   mfaRoute,
@@ -315,6 +339,10 @@ const routeTree = rootRoute.addChildren([
     findingRoute,
     scorecardRoute,
     sectorScorecardsRoute,
+    advisoriesRoute,
+    advisoryReviewRoute,
+    advisoryKevRoute,
+    advisoryRoute,
   ]),
 ]);
 

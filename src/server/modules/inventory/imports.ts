@@ -4,6 +4,7 @@ import type { ImportDefinition, ImportIssue, ImportJob } from '../imports/framew
 import { type Column, defineTabularImport, emailCell, oneOfCell } from '../imports/tabular.js';
 import { checkKey, checkSharedRef, csvColumn, type Field } from './fields.js';
 import './messages.js';
+import { requestOrgRematch } from '../advisories/match-jobs.js';
 import { requestRemap } from '../vulnerabilities/findings-jobs.js';
 import { requestAnalyze } from './jobs.js';
 import { inventoryPolicy } from './policy.js';
@@ -159,6 +160,9 @@ function registerImport(
       tx.onCommit(() => requestAnalyze(job.ctx));
       // Findings follow their hosts to the systems that now carry them.
       if (name === 'systems') tx.onCommit(() => requestRemap(job.ctx, job.org.id));
+      // Advisories are matched against systems and components that name their product.
+      if (name === 'systems' || name === 'components')
+        tx.onCommit(() => requestOrgRematch(job.ctx, job.org.id));
       return {
         created: merged.created,
         updated,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Tx } from '../../db/tenant.js';
 import type { Actor } from '../../lib/actor.js';
 import { addMessages } from '../../lib/messages.js';
+import { requestOrgRematch } from '../advisories/match-jobs.js';
 import {
   FileRefused,
   type ImportDefinition,
@@ -332,6 +333,7 @@ async function applySbom(tx: Tx, job: ImportJob, merged: { created: number }) {
   );
   job.extra.removed = affected(removed);
   tx.onCommit(() => requestAnalyze(job.ctx));
+  tx.onCommit(() => requestOrgRematch(job.ctx, job.org.id));
   const changed = affected(updated);
   return {
     created: merged.created,

@@ -3,6 +3,7 @@ import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
 import type { OrgRef } from '../../http/types.js';
 import type { Actor } from '../../lib/actor.js';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../../lib/errors.js';
+import { requestOrgRematch } from '../advisories/match-jobs.js';
 import { recordAudit } from '../audit/record.js';
 import { requestRemap } from '../vulnerabilities/findings-jobs.js';
 import { type Field, inputValue } from './fields.js';
@@ -177,6 +178,8 @@ export async function createRecord(opts: Opts & { name: q.RegisterName; input: R
       after: audited(item),
     });
     if (name === 'systems') tx.onCommit(() => requestRemap(ctx, org.id));
+    // Advisories are matched against systems and components that name their product.
+    if (name === 'systems' || name === 'components') tx.onCommit(() => requestOrgRematch(ctx, org.id));
     return item;
   });
 }
@@ -210,6 +213,8 @@ export async function updateRecord(
       after: audited(after),
     });
     if (name === 'systems') tx.onCommit(() => requestRemap(ctx, org.id));
+    // Advisories are matched against systems and components that name their product.
+    if (name === 'systems' || name === 'components') tx.onCommit(() => requestOrgRematch(ctx, org.id));
     return after;
   });
 }
@@ -238,6 +243,8 @@ export async function deleteRecord(opts: Opts & { name: q.RegisterName; key: str
       before: removed ? { ...audited(before), removed } : audited(before),
     });
     if (name === 'systems') tx.onCommit(() => requestRemap(ctx, org.id));
+    // Advisories are matched against systems and components that name their product.
+    if (name === 'systems' || name === 'components') tx.onCommit(() => requestOrgRematch(ctx, org.id));
   });
 }
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { requestKevMatch } from '../advisories/match-jobs.js';
 import type { ImportDefinition, ImportJob } from '../imports/framework.js';
 import { stagedRows } from '../imports/framework.js';
 import { requestDueRecompute } from './findings-jobs.js';
@@ -83,6 +84,8 @@ export const kevImport: ImportDefinition = {
     await q.openReferenceWrites(tx, job.importId);
     // Findings with these CVEs get their due dates again (KEV and EPSS tighten them).
     tx.onCommit(() => requestDueRecompute(job.ctx));
+    // Which systems run the catalogue's products, and which findings carry its CVEs.
+    tx.onCommit(() => requestKevMatch(job.ctx));
     const catalog = catalogOf(job);
     const staged = stagedRows(job, ENTRY_COLUMNS);
     const { created, updated } = await q.upsertKevEntries(tx, staged, catalog);

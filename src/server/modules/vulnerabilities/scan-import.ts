@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Tx } from '../../db/tenant.js';
 import type { Actor } from '../../lib/actor.js';
+import { requestOrgRematch } from '../advisories/match-jobs.js';
 import { FileRefused, type ImportDefinition, type ImportJob, type ReadRow } from '../imports/framework.js';
 import { findingsPolicy } from './findings-policy.js';
 import { readers, type ScanFormat, ScanFormatError, type ScanItem } from './formats/index.js';
@@ -180,6 +181,8 @@ export const scanImport: ImportDefinition = {
   check: checkScan,
   async apply(tx, job) {
     const result = await merge.mergeScan(tx, job);
+    // Findings that carry a KEV CVE mark their systems as running an exploited product.
+    tx.onCommit(() => requestOrgRematch(job.ctx, job.org.id));
     Object.assign(job.extra, {
       new: result.new,
       still_open: result.stillOpen,

@@ -1,3 +1,4 @@
+import { advisoryImport } from '../../advisories/import-advisory.js';
 import { inventoryImports } from '../../inventory/imports.js';
 import { epssImport } from '../../vulnerabilities/epss-import.js';
 import { kevImport } from '../../vulnerabilities/kev-import.js';
@@ -15,6 +16,7 @@ export const importDefinitions: readonly ImportDefinition[] = [
   kevImport,
   epssImport,
   scanImport,
+  advisoryImport,
 ];
 
 const byKind = new Map<string, ImportDefinition>();

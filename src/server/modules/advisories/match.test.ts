@@ -1,0 +1,486 @@
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { corpus } from '../../../../test/corpora.js';
+import { engines } from '../../../../test/databases.js';
+import {
+  clientAddress,
+  createOrg,
+  createToken,
+  createUser,
+  login,
+  type OrgFixture,
+  type SignedIn,
+} from '../../../../test/factories.js';
+import { startTestApp, type TestApp } from '../../../../test/server.js';
+import { withTenant } from '../../db/tenant.js';
+import { runMatch } from './match-service.js';
+
+/**
+ * Matching advisories against the inventories (migration 0022, docs/advisories.md "Matching"),
+ * with a hand-written CSAF 2.0 advisory whose products carry each kind of identity: a vendor and
+ * product name with a free-text range, model numbers, a package URL with a vers range, a CPE.
+ */
+
+const FINAL = new Set(['succeeded', 'refused', 'failed']);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function advisory(o: { id: string; tlp: 'WHITE' | 'AMBER'; version?: string }) {
+  const branch = (
+    vendor: string,
+    product: string,
+    category: string,
+    version: string,
+    pid: string,
+    helper?: object,
+  ) => ({
+    category: 'vendor',
+    name: vendor,
+    branches: [
+      {
+        category: 'product_name',
+        name: product,
+        branches: [
+          {
+            category,
+            name: version,
+            product: {
+              name: `${vendor} ${product} ${version}`,
+              product_id: pid,
+              ...(helper ? { product_identification_helper: helper } : {}),
+            },
+          },
+        ],
+      },
+    ],
+  });
+  const version = o.version ?? '1';
+  return {
+    document: {
+      category: 'csaf_security_advisory',
+      csaf_version: '2.0',
+      distribution: { tlp: { label: o.tlp } },
+      publisher: { category: 'coordinator', name: 'Test CERT', namespace: 'https://cert.example.dk' },
+      title: `Test advisory ${o.id}`,
+      tracking: {
+        id: o.id,
+        status: 'final',
+        version,
+        initial_release_date: '2026-11-01T00:00:00.000Z',
+        current_release_date: `2026-11-0${version}T00:00:00.000Z`,
+        revision_history: [{ date: '2026-11-01T00:00:00.000Z', number: version, summary: 'First' }],
+      },
+    },
+    product_tree: {
+      branches: [
+        branch('Philips', 'IntelliVue MX40', 'product_version_range', '<= B.06', 'P-NAME'),
+        branch('Philips', 'Patient Monitor', 'product_version_range', 'vers:all/*', 'P-MODEL', {
+          model_numbers: ['MP5'],
+        }),
+        branch('lodash', 'lodash', 'product_version_range', 'vers:npm/<4.17.21', 'P-PURL', {
+          purl: 'pkg:npm/lodash',
+        }),
+        branch('Example Medical', 'Gateway', 'product_version', '2.1.0', 'P-CPE', {
+          cpe: 'cpe:2.3:a:examplemed:gateway:2.1.0:*:*:*:*:*:*:*',
+        }),
+      ],
+    },
+    vulnerabilities: [
+      {
+        cve: 'CVE-2099-0001',
+        product_status: { known_affected: ['P-NAME', 'P-MODEL', 'P-PURL', 'P-CPE'] },
+      },
+    ],
+  };
+}
+
+interface Match {
+  id: string;
+  advisory: { tracking_id: string };
+  product: { product_id: string };
+  item: { type: string; key: string };
+  system: { key: string };
+  basis: string;
+  confidence: string;
+  version_status: string;
+  product_status: string | null;
+  needs_review: boolean;
+  review: { decision: string; note: string | null } | null;
+}
+
+describe.each(engines())('advisory matching on %s', (engine) => {
+  let t: TestApp;
+  let sector: OrgFixture;
+  let a: OrgFixture;
+  let b: OrgFixture;
+  let coordinator: SignedIn;
+  let officerA: string;
+  let officerB: string;
+  let memberB: string;
+  let officerBPerson: SignedIn;
+
+  const call = (auth: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
+    t.inject({
+      method,
+      url,
+      headers: { authorization: auth, 'accept-language': 'en' },
+      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+    });
+
+  /** Starts an import as the given person (or token) and waits for its end. */
+  async function importFile(
+    org: OrgFixture,
+    kind: string,
+    body: string,
+    o: { type: string; query?: string; auth?: string },
+  ): Promise<{ status: string; body: string }> {
+    const r = await t.inject({
+      method: 'POST',
+      url: `/api/v1/orgs/${org.slug}/imports/${kind}?name=upload${o.query ?? ''}`,
+      remoteAddress: clientAddress(),
+      headers: {
+        ...(o.auth ? { authorization: o.auth } : coordinator.headers()),
+        'content-type': o.type,
+      },
+      payload: body,
+    });
+    expect(r.statusCode, r.body).toBe(202);
+    const id = r.json().import_id as string;
+    for (const deadline = Date.now() + 90_000; Date.now() < deadline; await sleep(25)) {
+      const s = await t.operator.inject({ method: 'GET', url: `/api/v1/orgs/${org.slug}/imports/${id}` });
+      if (FINAL.has(s.json().status)) return { status: s.json().status, body: s.body };
+    }
+    throw new Error(`import ${id} did not finish`);
+  }
+
+  const importAdvisory = (doc: object, query = '') =>
+    importFile(sector, 'advisory', JSON.stringify(doc), { type: 'application/json', query });
+
+  async function advisoryId(trackingId: string): Promise<string> {
+    return withTenant(t.runtime.ctx.db.kysely, { orgIds: [], operator: true }, async (tx) => {
+      const r = await sql<{
+        id: string;
+      }>`select id from advisories where tracking_id = ${trackingId}`.execute(tx.q);
+      const id = r.rows[0]?.id;
+      if (!id) throw new Error(`advisory ${trackingId} not stored`);
+      return id;
+    });
+  }
+
+  const matches = async (auth: string, org: OrgFixture, query = '') => {
+    const r = await call(auth, 'GET', `/api/v1/orgs/${org.slug}/advisory-matches?limit=100${query}`);
+    expect(r.statusCode, r.body).toBe(200);
+    return r.json().items as Match[];
+  };
+  const brief = (items: Match[]) =>
+    items
+      .map(
+        (m) =>
+          `${m.advisory.tracking_id} ${m.item.type}:${m.item.key} ${m.basis} ${m.confidence} ${m.version_status}`,
+      )
+      .sort();
+
+  beforeAll(async () => {
+    t = await startTestApp(engine);
+    await t.runtime.ctx.jobs.work();
+    sector = await createOrg(t, { kind: 'sector_unit' });
+    a = await createOrg(t, { kind: 'region' });
+    b = await createOrg(t, { kind: 'hospital' });
+    coordinator = await login(t, await createUser(t, { org: sector.slug, role: 'sector_coordinator' }));
+    officerA = await createToken(t, a.slug, 'security_officer');
+    officerB = await createToken(t, b.slug, 'security_officer');
+    memberB = await createToken(t, b.slug, 'member');
+    officerBPerson = await login(t, await createUser(t, { org: b.slug, role: 'security_officer' }));
+    const systems: Array<[OrgFixture, string, Record<string, unknown>]> = [
+      // A spelling variant of the vendor, a version inside "<= B.06".
+      [
+        a,
+        officerA,
+        {
+          key: 'MON-A',
+          name: 'Monitor A',
+          vendor: 'Phillips',
+          product: 'IntelliVue MX40',
+          version: 'B.05',
+          medical_device: true,
+        },
+      ],
+      // Outside the range: no match.
+      [
+        a,
+        officerA,
+        {
+          key: 'MON-A2',
+          name: 'Monitor A2',
+          vendor: 'Philips',
+          product: 'IntelliVue MX40',
+          version: 'B.07',
+          medical_device: true,
+        },
+      ],
+      // No version: possible, for review.
+      [
+        b,
+        officerB,
+        {
+          key: 'MON-B',
+          name: 'Monitor B',
+          vendor: 'Philips',
+          product: 'IntelliVue MX40',
+          medical_device: true,
+        },
+      ],
+      // A model number the advisory's "MP5" covers ("MP5-X" → MP5X), every version affected.
+      [
+        b,
+        officerB,
+        {
+          key: 'MP-B',
+          name: 'Patient monitor B',
+          vendor: 'Philips',
+          product: 'Other name',
+          model_number: 'MP5-X',
+          medical_device: true,
+        },
+      ],
+      // A model number it does not cover.
+      [
+        b,
+        officerB,
+        {
+          key: 'MP-B2',
+          name: 'Patient monitor B2',
+          vendor: 'Philips',
+          product: 'Patient Monitor',
+          model_number: 'MX800',
+          medical_device: true,
+        },
+      ],
+      // Only a CPE, its version in the advisory's.
+      [
+        b,
+        officerB,
+        { key: 'GW-B', name: 'Gateway B', cpe: 'cpe:2.3:a:examplemed:gateway:2.1.0:*:*:*:*:*:*:*' },
+      ],
+    ];
+    for (const [org, auth, body] of systems) {
+      const r = await call(auth, 'POST', `/api/v1/orgs/${org.slug}/inventory/systems`, body);
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    for (const [key, purl] of [
+      ['LODASH-OLD', 'pkg:npm/lodash@4.17.20'],
+      ['LODASH-NEW', 'pkg:npm/lodash@4.17.21'],
+    ]) {
+      const r = await call(officerA, 'POST', `/api/v1/orgs/${a.slug}/inventory/components`, {
+        key,
+        system: 'MON-A',
+        purl,
+      });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    const green = await importAdvisory(advisory({ id: 'TEST-GREEN', tlp: 'WHITE' }));
+    expect(green.status, green.body).toBe('succeeded');
+    const amber = await importAdvisory(advisory({ id: 'TEST-AMBER', tlp: 'AMBER' }), `&audience=${a.slug}`);
+    expect(amber.status, amber.body).toBe('succeeded');
+    // The import queues the matching; run it here as well, so the test does not wait on the queue.
+    await runMatch(t.runtime.ctx, {});
+  }, 180_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('matches by name with a spelling variant, by package URL, by model number and by CPE, each with its confidence', async () => {
+    expect(brief(await matches(officerA, a))).toEqual([
+      'TEST-AMBER component:LODASH-OLD purl certain in_range',
+      'TEST-AMBER system:MON-A name likely in_range',
+      'TEST-GREEN component:LODASH-OLD purl certain in_range',
+      'TEST-GREEN system:MON-A name likely in_range',
+    ]);
+    // The AMBER advisory's audience is A alone: B's matching systems are not matched for it.
+    expect(brief(await matches(officerB, b))).toEqual([
+      'TEST-GREEN system:GW-B cpe certain in_range',
+      'TEST-GREEN system:MON-B name possible unknown',
+      'TEST-GREEN system:MP-B model likely in_range',
+    ]);
+    const all = await matches(officerB, b);
+    expect(all.every((m) => m.product_status === 'affected')).toBe(true);
+    expect(
+      all
+        .filter((m) => m.needs_review)
+        .map((m) => m.system.key)
+        .sort(),
+    ).toEqual(['MON-B', 'MP-B']);
+  });
+
+  it('keeps a review decision when the matches are computed again, and audits it', async () => {
+    const pending = await matches(officerB, b, '&review=pending');
+    expect(pending.map((m) => m.system.key).sort()).toEqual(['MON-B', 'MP-B']);
+    const monB = pending.find((m) => m.system.key === 'MON-B') as Match;
+    const certain = (await matches(officerB, b)).find((m) => m.confidence === 'certain') as Match;
+    const refused = await t.inject({
+      method: 'POST',
+      url: `/api/v1/orgs/${b.slug}/advisory-matches/${certain.id}/review`,
+      headers: { ...officerBPerson.headers(), 'accept-language': 'en' },
+      payload: { decision: 'rejected' },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({
+      code: 'advisories.match_certain',
+      title: expect.stringMatching(/certain/),
+    });
+    // A token is not a person: decisions are signed by people.
+    expect(
+      (
+        await call(officerB, 'POST', `/api/v1/orgs/${b.slug}/advisory-matches/${monB.id}/review`, {
+          decision: 'rejected',
+        })
+      ).statusCode,
+    ).toBe(403);
+    const member = await call(memberB, 'POST', `/api/v1/orgs/${b.slug}/advisory-matches/${monB.id}/review`, {
+      decision: 'rejected',
+    });
+    expect(member.statusCode).toBe(403);
+    const decided = await t.inject({
+      method: 'POST',
+      url: `/api/v1/orgs/${b.slug}/advisory-matches/${monB.id}/review`,
+      headers: { ...officerBPerson.headers(), 'accept-language': 'en' },
+      payload: { decision: 'rejected', note: 'Monitor B runs B.07; the version field was empty' },
+    });
+    expect(decided.statusCode, decided.body).toBe(200);
+    expect(decided.json()).toMatchObject({ needs_review: false, review: { decision: 'rejected' } });
+    await runMatch(t.runtime.ctx, { orgId: b.id });
+    expect((await matches(officerB, b, '&review=pending')).map((m) => m.system.key)).toEqual(['MP-B']);
+    const kept = (await matches(officerB, b, '&review=decided'))[0];
+    expect(kept).toMatchObject({ id: monB.id, review: { decision: 'rejected' } });
+    const audit = await withTenant(t.runtime.ctx.db.kysely, { orgIds: [b.id] }, (tx) =>
+      sql<{
+        action: string;
+      }>`select action from audit_log where org_id = ${b.id} and target_id = ${monB.id}`.execute(tx.q),
+    );
+    expect(audit.rows.map((r) => r.action)).toEqual(['advisory_match.rejected']);
+  });
+
+  it('follows the inventory: a version moved into the range starts a match, a removed component ends one', async () => {
+    const greenId = await advisoryId('TEST-GREEN');
+    const patched = await call(officerA, 'PATCH', `/api/v1/orgs/${a.slug}/inventory/systems/MON-A2`, {
+      version: 'B.06',
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const removed = await call(officerA, 'DELETE', `/api/v1/orgs/${a.slug}/inventory/components/LODASH-OLD`);
+    expect(removed.statusCode, removed.body).toBe(204);
+    await runMatch(t.runtime.ctx, { orgId: a.id });
+    expect(brief(await matches(officerA, a, `&advisory=${greenId}`))).toEqual([
+      'TEST-GREEN system:MON-A name likely in_range',
+      'TEST-GREEN system:MON-A2 name likely in_range',
+    ]);
+  });
+
+  it('shows the sector coordinator the organisations concerned, and no one else', async () => {
+    const greenId = await advisoryId('TEST-GREEN');
+    const r = await t.inject({
+      method: 'GET',
+      url: `/api/v1/sector/advisories/${greenId}/affected`,
+      headers: { ...coordinator.headers(), 'accept-language': 'en' },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const rows = (
+      r.json().items as Array<{
+        org: { slug: string };
+        systems: number;
+        components: number;
+        pending_review: number;
+      }>
+    )
+      .map((x) => [x.org.slug, x.systems, x.components, x.pending_review])
+      .sort();
+    // A: MON-A and MON-A2, name matches nobody has reviewed (LODASH-OLD was removed).
+    // B: GW-B (certain) and MP-B (a model match to review); MON-B was rejected.
+    expect(rows).toEqual(
+      [
+        [a.slug, 2, 0, 2],
+        [b.slug, 2, 0, 1],
+      ].sort(),
+    );
+    expect((await call(officerB, 'GET', `/api/v1/sector/advisories/${greenId}/affected`)).statusCode).toBe(
+      403,
+    );
+  });
+
+  it('matches the KEV catalogue: a finding that carries its CVE for certain, the product by name possibly', async () => {
+    const kevText = readFileSync(corpus('advisories', 'kev', 'known_exploited_vulnerabilities.json'), 'utf8');
+    const kev = await importFile(sector, 'kev', kevText, { type: 'application/json' });
+    expect(kev.status, kev.body).toBe('succeeded');
+    for (const [org, auth, body] of [
+      [
+        a,
+        officerA,
+        { key: 'WIN-A', name: 'Workstations A', vendor: 'Microsoft', product: 'Windows', version: '10' },
+      ],
+      [b, officerB, { key: 'LOG-B', name: 'Log server B', hostnames: ['log-b'] }],
+    ] as const) {
+      const r = await call(auth, 'POST', `/api/v1/orgs/${org.slug}/inventory/systems`, body);
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    const scan = await importFile(
+      b,
+      'scan',
+      'source,host,rule,title,severity,cves\ntest,log-b,L4J,Log4Shell,critical,CVE-2021-44228\n',
+      { type: 'text/csv', query: '&format=csv', auth: officerB },
+    );
+    expect(scan.status, scan.body).toBe('succeeded');
+    await runMatch(t.runtime.ctx, {});
+    const kevOf = async (auth: string, org: OrgFixture) => {
+      const r = await call(auth, 'GET', `/api/v1/orgs/${org.slug}/kev-matches?limit=500`);
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json().items as Array<{
+        cve: string;
+        system: { key: string };
+        basis: string;
+        confidence: string;
+      }>;
+    };
+    // The catalogue's entries for Microsoft Windows, counted from the file itself.
+    const catalogue = JSON.parse(kevText) as {
+      vulnerabilities: Array<{ cveID: string; vendorProject: string; product: string }>;
+    };
+    const windows = catalogue.vulnerabilities
+      .filter(
+        (v) =>
+          v.vendorProject.trim().toLowerCase() === 'microsoft' &&
+          v.product.trim().toLowerCase() === 'windows',
+      )
+      .map((v) => v.cveID)
+      .sort();
+    expect(windows.length).toBeGreaterThan(100);
+    const ofA = await kevOf(officerA, a);
+    expect(
+      ofA.every((m) => m.system.key === 'WIN-A' && m.basis === 'name' && m.confidence === 'possible'),
+    ).toBe(true);
+    expect(ofA.map((m) => m.cve).sort()).toEqual(windows);
+    expect(await kevOf(officerB, b)).toMatchObject([
+      { cve: 'CVE-2021-44228', system: { key: 'LOG-B' }, basis: 'finding', confidence: 'certain' },
+    ]);
+  });
+
+  it("refuses another organisation's matches and reviews", async () => {
+    const ofA = (await matches(officerA, a))[0] as Match;
+    expect((await call(officerB, 'GET', `/api/v1/orgs/${a.slug}/advisory-matches`)).statusCode).toBe(403);
+    const cross = await t.inject({
+      method: 'POST',
+      url: `/api/v1/orgs/${b.slug}/advisory-matches/${ofA.id}/review`,
+      headers: { ...officerBPerson.headers(), 'accept-language': 'en' },
+      payload: { decision: 'confirmed' },
+    });
+    expect(cross.statusCode).toBe(404);
+    const direct = await withTenant(t.runtime.ctx.db.kysely, { orgIds: [b.id] }, async (tx) => {
+      const seen = await sql<{
+        n: number;
+      }>`select count(*)::int as n from advisory_matches where org_id = ${a.id}`.execute(tx.q);
+      const matched = await sql<{ n: number }>`select vaern_advisory_match(null, null) as n`.execute(tx.q);
+      return [seen.rows[0]?.n, matched.rows[0]?.n];
+    });
+    // Row-level security hides A's matches; the matching function does nothing outside jobs.
+    expect(direct).toEqual([0, 0]);
+  });
+});

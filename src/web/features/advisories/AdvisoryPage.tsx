@@ -1,0 +1,56 @@
+import { Anchor, Group, Stack, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { PageTitle } from '../../components/PageTitle';
+import { AdvisoriesNav } from './AdvisoriesNav';
+import { AdvisoryFacts, ProductsTable, Remediations, VulnerabilitiesTable } from './AdvisoryDetails';
+import { AffectedSystems } from './AffectedSystems';
+import type { Advisory } from './access';
+import { KevBadge, TlpBadge } from './format';
+import { OrganisationsConcerned } from './OrganisationsConcerned';
+
+/**
+ * One advisory: what it says (metadata, vulnerabilities, products, remediations), which of the
+ * current organisation's systems it concerns, and for the sector coordinator which organisations.
+ */
+export function AdvisoryPage() {
+  const { t } = useTranslation();
+  const { id } = useParams({ from: '/shell/advisories/$id' });
+  const detail = useQuery({
+    queryKey: ['advisories', 'advisory', id],
+    queryFn: () => api<Advisory>('GET', `/advisories/${encodeURIComponent(id)}`),
+    retry: false,
+  });
+  const advisory = detail.data;
+  return (
+    <Stack maw={1200}>
+      <AdvisoriesNav />
+      <Anchor size="sm" renderRoot={(props) => <Link {...props} to="/advisories" />}>
+        {t('advisories.backToList')}
+      </Anchor>
+      <PageTitle>{advisory ? advisory.title : t('advisories.advisory.title')}</PageTitle>
+      <ErrorAlert title={t('app.error')} error={detail.error} />
+      {detail.isPending && <Text role="status">{t('app.loading')}</Text>}
+      {advisory && (
+        <>
+          <Group gap="sm">
+            <TlpBadge tlp={advisory.tlp} />
+            {advisory.vulnerabilities.some((v) => v.in_kev) && <KevBadge />}
+            <Text size="sm" ff="monospace">
+              {advisory.tracking_id}
+            </Text>
+          </Group>
+          <AdvisoryFacts advisory={advisory} />
+          <AffectedSystems advisoryId={advisory.id} />
+          <OrganisationsConcerned advisoryId={advisory.id} />
+          <VulnerabilitiesTable advisory={advisory} />
+          <ProductsTable advisory={advisory} />
+          <Remediations advisory={advisory} />
+        </>
+      )}
+    </Stack>
+  );
+}
