@@ -23,6 +23,7 @@ import { findingsRoutes } from './vulnerabilities/findings-routes.js';
 import { referenceJobs } from './vulnerabilities/reference-refresh.js';
 import { referenceRoutes } from './vulnerabilities/reference-routes.js';
 import { reportRoutes } from './vulnerabilities/report-routes.js';
+import { testFindingsRoutes } from './vulnerabilities/test-findings-routes.js';
 
 /** A module: its routes and its background jobs. main.ts composes them; nothing else wires. */
 export interface ModuleDef {
@@ -46,6 +47,7 @@ export const modules: ModuleDef[] = [
   { name: 'vulnerability-reference', routes: referenceRoutes, jobs: referenceJobs },
   { name: 'findings', routes: findingsRoutes, jobs: findingsJobs },
   { name: 'vulnerability-reports', routes: reportRoutes },
+  { name: 'test-findings', routes: testFindingsRoutes },
   { name: 'advisories', routes: advisoryRoutes },
   { name: 'advisory-matching', routes: matchRoutes, jobs: matchJobs },
 ];

@@ -14,4 +14,8 @@ export const findingsPolicy = {
   setSla: (a: Actor, orgId: string) => hasAnyRole(a, orgId, ['admin', 'security_officer']),
   /** Accepting a risk is a management decision: the approver holds the management role. */
   acceptRisk: (a: Actor, orgId: string) => hasAnyRole(a, orgId, ['management']),
+  /** Penetration-test and red-team results are entered by those who follow findings up. */
+  enterTest: (a: Actor, orgId: string) => hasAnyRole(a, orgId, ['admin', 'security_officer', 'system_owner']),
+  /** Sharing a test result with another organisation is the security officer's (or admin's) call. */
+  share: (a: Actor, orgId: string) => hasAnyRole(a, orgId, ['admin', 'security_officer']),
 };

@@ -111,6 +111,9 @@ function stage(item: ScanItem, host: string, asFinding: boolean): StagedItem {
   };
 }
 
+/** The families of penetration-test and red-team findings, entered by hand, never scanned. */
+export const TEST_FAMILIES: ReadonlySet<string> = new Set(['pentest', 'redteam']);
+
 async function* readScan(job: ImportJob, bytes: AsyncIterable<Buffer>): AsyncGenerator<ReadRow> {
   const format = job.options.format as ScanFormat;
   const system = typeof job.options.system === 'string' ? job.options.system : null;
@@ -127,6 +130,24 @@ async function* readScan(job: ImportJob, bytes: AsyncIterable<Buffer>): AsyncGen
           data: null,
           issues: [
             { row: item.line, column: 'host', code: 'scans.host_missing', params: { line: item.line } },
+          ],
+        };
+        continue;
+      }
+      // Entered test findings own these families (test-findings-service.ts): a scan that used
+      // them would close the test's findings as fixed.
+      if (TEST_FAMILIES.has(item.family.toLowerCase())) {
+        yield {
+          row: item.line,
+          key: null,
+          data: null,
+          issues: [
+            {
+              row: item.line,
+              column: 'source',
+              code: 'scans.family_reserved',
+              params: { line: item.line, family: item.family },
+            },
           ],
         };
         continue;

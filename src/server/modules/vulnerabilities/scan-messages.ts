@@ -2,6 +2,10 @@ import { addMessages } from '../../lib/messages.js';
 
 /** Messages of scan imports and findings, in Danish and English. */
 addMessages({
+  'scans.family_reserved': {
+    en: 'The item at line {line} comes from "{family}": that name is kept for penetration-test and red-team findings entered in Værn. Give the scanner another name.',
+    da: 'Punktet på linje {line} kommer fra "{family}": det navn er forbeholdt fund fra penetrationstest og red team, der registreres i Værn. Giv scanneren et andet navn.',
+  },
   'scans.host_missing': {
     en: 'The item at line {line} names no host, so it cannot be told apart from other findings.',
     da: 'Punktet på linje {line} angiver ingen vært, så det kan ikke skelnes fra andre fund.',
