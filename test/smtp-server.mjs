@@ -22,6 +22,7 @@ const server = new SMTPServer({
             : '',
           subject: mail.subject ?? '',
           text: mail.text ?? '',
+          message_id: mail.messageId ?? '',
         };
         process.stdout.write(`${JSON.stringify(line)}\n`);
         callback();

@@ -9,6 +9,8 @@ export interface ReceivedMail {
   to: string;
   subject: string;
   text: string;
+  /** The Message-ID header, with its angle brackets. */
+  message_id: string;
 }
 
 export interface SmtpServer {

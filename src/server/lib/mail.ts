@@ -6,6 +6,9 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** A stable Message-ID (`<id@host>`): a message sent again after a retry keeps it. */
+  messageId?: string;
+  headers?: Record<string, string>;
 }
 
 /**
@@ -40,7 +43,13 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom'>): Mail
   return {
     configured: true,
     async send(message) {
-      await transport.sendMail({ to: message.to, subject: message.subject, text: message.text });
+      await transport.sendMail({
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        ...(message.messageId ? { messageId: message.messageId } : {}),
+        ...(message.headers ? { headers: message.headers } : {}),
+      });
     },
     close() {
       transport.close();

@@ -4,6 +4,8 @@ import type { JobDefinition } from '../jobs/queue.js';
 import { advisoryRoutes } from './advisories/advisory-routes.js';
 import { matchJobs } from './advisories/match-jobs.js';
 import { matchRoutes } from './advisories/match-routes.js';
+import { alertRoutes } from './alerts/alert-routes.js';
+import { alertJobs } from './alerts/delivery.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { backupRoutes } from './backup/routes.js';
@@ -50,4 +52,5 @@ export const modules: ModuleDef[] = [
   { name: 'test-findings', routes: testFindingsRoutes },
   { name: 'advisories', routes: advisoryRoutes },
   { name: 'advisory-matching', routes: matchRoutes, jobs: matchJobs },
+  { name: 'alerts', routes: alertRoutes, jobs: alertJobs },
 ];
