@@ -99,6 +99,13 @@ const resetPasswordRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/account/ResetPasswordPage'), 'ResetPasswordPage'),
 });
 
+const alertAnswerRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/alert-answer',
+  beforeLoad: ({ context }) => loadAnySession(context.queryClient),
+  component: lazyRouteComponent(() => import('../features/alerts/AlertAnswerPage'), 'AlertAnswerPage'),
+});
+
 const mfaRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/sign-in/mfa',
@@ -264,6 +271,21 @@ const unmappedHostsRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/findings/UnmappedHostsPage'), 'UnmappedHostsPage'),
 });
 
+const testFindingRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/findings/tests/new',
+  component: lazyRouteComponent(() => import('../features/findings/TestFindingPage'), 'TestFindingPage'),
+});
+
+const sharedFindingsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/orgs/$org/findings/shared',
+  component: lazyRouteComponent(
+    () => import('../features/findings/SharedFindingsPage'),
+    'SharedFindingsPage',
+  ),
+});
+
 const findingRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/orgs/$org/findings/$id',
@@ -309,6 +331,18 @@ const advisoryRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/advisories/AdvisoryPage'), 'AdvisoryPage'),
 });
 
+const alertsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerts',
+  component: lazyRouteComponent(() => import('../features/alerts/AlertsPage'), 'AlertsPage'),
+});
+
+const alertRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerts/$id',
+  component: lazyRouteComponent(() => import('../features/alerts/AlertPage'), 'AlertPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   mfaRoute,
@@ -316,6 +350,7 @@ const routeTree = rootRoute.addChildren([
   invitationRoute,
   forgotPasswordRoute,
   resetPasswordRoute,
+  alertAnswerRoute,
   shellRoute.addChildren([
     overviewRoute,
     profileRoute,
@@ -336,6 +371,8 @@ const routeTree = rootRoute.addChildren([
     findingsReportsRoute,
     scanImportRoute,
     unmappedHostsRoute,
+    testFindingRoute,
+    sharedFindingsRoute,
     findingRoute,
     scorecardRoute,
     sectorScorecardsRoute,
@@ -343,6 +380,8 @@ const routeTree = rootRoute.addChildren([
     advisoryReviewRoute,
     advisoryKevRoute,
     advisoryRoute,
+    alertsRoute,
+    alertRoute,
   ]),
 ]);
 

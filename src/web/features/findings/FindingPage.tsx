@@ -11,6 +11,8 @@ import type { Finding } from './access';
 import { SeverityBadge, StateBadge, useFindingFormats } from './format';
 import { FindingsLink, SystemLink } from './links';
 import { StateChange } from './StateChange';
+import { TestFindingPanels } from './TestFindingPanels';
+import { isTestFamily } from './test-findings';
 
 /** A titled group of label/value rows (a table with row headers, read well by screen readers). */
 function FieldGroup({
@@ -164,6 +166,9 @@ export function FindingPage() {
       {finding && (
         <>
           <StateChange org={org} finding={finding} membership={membership} />
+          {isTestFamily(finding.family) && (
+            <TestFindingPanels org={org} id={finding.id} membership={membership} />
+          )}
           <FindingFields org={org} finding={finding} />
         </>
       )}

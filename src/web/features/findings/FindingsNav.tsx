@@ -3,14 +3,16 @@ import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import type { Membership } from '../../app/api-types';
 import { useOrg } from '../../app/org';
-import { canImportScans, canReadFindings, canReadReports } from './access';
+import { canEnterTests, canImportScans, canReadFindings, canReadReports } from './access';
 
-type Page = 'overview' | 'list' | 'import' | 'unmapped' | 'sla' | 'reports';
+type Page = 'overview' | 'list' | 'import' | 'test' | 'shared' | 'unmapped' | 'sla' | 'reports';
 
 const PATHS = {
   overview: '/orgs/$org/findings',
   list: '/orgs/$org/findings/list',
   import: '/orgs/$org/findings/import',
+  test: '/orgs/$org/findings/tests/new',
+  shared: '/orgs/$org/findings/shared',
   unmapped: '/orgs/$org/findings/unmapped-hosts',
   sla: '/orgs/$org/findings/sla',
   reports: '/orgs/$org/findings/reports',
@@ -21,6 +23,8 @@ const PAGES: Array<{ page: Page; label: string; may: (m: Membership | undefined)
   { page: 'overview', label: 'findings.subnav.overview', may: canReadFindings },
   { page: 'list', label: 'findings.subnav.list', may: canReadFindings },
   { page: 'import', label: 'findings.import.open', may: canImportScans },
+  { page: 'test', label: 'findings.tests.open', may: canEnterTests },
+  { page: 'shared', label: 'findings.subnav.shared', may: canReadFindings },
   { page: 'unmapped', label: 'findings.hosts.open', may: canReadFindings },
   { page: 'sla', label: 'findings.subnav.sla', may: canReadFindings },
   { page: 'reports', label: 'findings.subnav.reports', may: canReadReports },

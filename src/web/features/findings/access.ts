@@ -99,3 +99,10 @@ export const canReadReports = (m: Membership | undefined): boolean =>
 
 /** Management signs the report (reportPolicy.sign; the TOTP code is checked by the server). */
 export const canSignReports = (m: Membership | undefined): boolean => has(m, ['management']);
+
+/** Penetration-test and red-team results are entered by those who import scans (findingsPolicy.enterTest). */
+export const canEnterTests = (m: Membership | undefined): boolean =>
+  has(m, ['admin', 'security_officer', 'system_owner']);
+
+/** Sharing a test result with another organisation is the security officer's call (findingsPolicy.share). */
+export const canShareFindings = (m: Membership | undefined): boolean => has(m, ['admin', 'security_officer']);
