@@ -5,7 +5,7 @@ import { advisoryRoutes } from './advisories/advisory-routes.js';
 import { matchJobs } from './advisories/match-jobs.js';
 import { matchRoutes } from './advisories/match-routes.js';
 import { alertRoutes } from './alerts/alert-routes.js';
-import { alertJobs } from './alerts/delivery.js';
+import { alertJobs } from './alerts/jobs.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { backupRoutes } from './backup/routes.js';

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { canReadAlerts } from '../features/alerts/access';
 import { canReadAudit } from '../features/audit/access';
 import { canManageGrants } from '../features/auditors/access';
 import { useSignOut } from '../features/auth/useSignOut';
@@ -197,6 +198,23 @@ function AdvisoriesNavLink() {
   );
 }
 
+/** The current organisation's alerts from the sector (every member). */
+function AlertsNavLink() {
+  const { t } = useTranslation();
+  const { current } = useOrg();
+  if (!current || !canReadAlerts(current)) return null;
+  return (
+    <Anchor
+      component={Link}
+      to="/alerts"
+      activeProps={{ 'aria-current': 'page', className: 'vaern-nav-active' }}
+      c="inherit"
+    >
+      {t('alerts.nav')}
+    </Anchor>
+  );
+}
+
 /** The signed-in frame: name, organisation switcher, navigation, language and sign-out. */
 export function Shell() {
   const { t } = useTranslation();
@@ -223,6 +241,7 @@ export function Shell() {
               <ContactsNavLinks />
               <InventoryNavLinks />
               <AdvisoriesNavLink />
+              <AlertsNavLink />
               <OrgAdminNavLinks />
               {session.user.platform_admin && (
                 <NavLink to="/admin/organisations">{t('nav.organisations')}</NavLink>

@@ -34,6 +34,18 @@ addMessages({
     en: '[{severity}] [TLP:{tlp}] Alert: {title}',
     da: '[{severity}] [TLP:{tlp}] Varsel: {title}',
   },
+  'alerts.mail_escalated': {
+    en: '{recipient} has not answered this alert yet. You receive it as its {role}: please see that it is answered.',
+    da: '{recipient} har endnu ikke svaret på dette varsel. Du modtager det som organisationens {role}: sørg venligst for, at der bliver svaret.',
+  },
+  'alerts.role_security_officer': {
+    en: 'security officer',
+    da: 'sikkerhedsansvarlige',
+  },
+  'alerts.role_management': {
+    en: 'management',
+    da: 'ledelse',
+  },
   'alerts.mail_intro': {
     en: 'The sector coordination unit has issued an alert to {recipient}.',
     da: 'Sektorens koordinationsenhed har udsendt et varsel til {recipient}.',

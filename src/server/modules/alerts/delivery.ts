@@ -25,6 +25,13 @@ export function alertMail(ctx: AppContext, d: q.DeliveryRow): MailMessage {
   const open = d.tlp === 'CLEAR' || d.tlp === 'GREEN';
   const link = answerLink(ctx.config.publicUrl, ctx.config.secret, d.id);
   const parts = [t('alerts.mail_intro', { recipient: d.org_name }), '', d.title, ''];
+  // A reminder to the security officers (escalation-1:…) or management (escalation-2:…) of a
+  // recipient organisation that has not answered (escalation.ts).
+  const escalation = /^escalation-([12]):/.exec(d.recipient)?.[1];
+  if (escalation) {
+    const role = t(escalation === '1' ? 'alerts.role_security_officer' : 'alerts.role_management');
+    parts.unshift(t('alerts.mail_escalated', { recipient: d.org_name, role }), '');
+  }
   if (open) {
     parts.push(d.body, '');
     if (d.recommended_action) parts.push(t('alerts.mail_action'), d.recommended_action, '');
@@ -93,5 +100,3 @@ export const requestDelivery = (ctx: AppContext, alertId: string): Promise<void>
     .send(deliveryJob(ctx), { alert_id: alertId })
     .then(() => undefined)
     .catch((error: unknown) => ctx.log.warn({ err: error, alert_id: alertId }, 'alert delivery not queued'));
-
-export const alertJobs = (ctx: AppContext): JobDefinition[] => [deliveryJob(ctx)];

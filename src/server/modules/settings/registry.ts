@@ -23,6 +23,10 @@ export const SETTINGS = {
   scorecard_test_months: { schema: z.number().int().min(1).max(36), default: 12 },
   /** The longest a risk acceptance of a finding may last before it must be decided again. */
   risk_acceptance_max_days: { schema: z.number().int().min(1).max(1_095), default: 365 },
+  /** An alert a recipient organisation has not answered is escalated to its security officers after this long. */
+  alert_escalation_minutes: { schema: z.number().int().min(5).max(10_080), default: 240 },
+  /** …and to its management after this long. */
+  alert_escalation_management_minutes: { schema: z.number().int().min(5).max(20_160), default: 1_440 },
   /** The daily refresh of the CISA KEV catalogue downloads it from here (http/https); empty: off. */
   kev_url: { schema: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(2000)]), default: '' },
   /** The daily refresh of FIRST's EPSS scores (CSV, plain or gzipped) downloads them from here; empty: off. */

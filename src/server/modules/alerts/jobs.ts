@@ -1,0 +1,7 @@
+import type { AppContext } from '../../context.js';
+import type { JobDefinition } from '../../jobs/queue.js';
+import { deliveryJob } from './delivery.js';
+import { escalationJob } from './escalation.js';
+
+/** The alerts module's background jobs: e-mail delivery and escalation. */
+export const alertJobs = (ctx: AppContext): JobDefinition[] => [deliveryJob(ctx), escalationJob(ctx)];
