@@ -5,6 +5,7 @@ import { advisoryRoutes } from './advisories/advisory-routes.js';
 import { matchJobs } from './advisories/match-jobs.js';
 import { matchRoutes } from './advisories/match-routes.js';
 import { alertRoutes } from './alerts/alert-routes.js';
+import { boardRoutes } from './alerts/board-routes.js';
 import { alertJobs } from './alerts/jobs.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
@@ -53,4 +54,5 @@ export const modules: ModuleDef[] = [
   { name: 'advisories', routes: advisoryRoutes },
   { name: 'advisory-matching', routes: matchRoutes, jobs: matchJobs },
   { name: 'alerts', routes: alertRoutes, jobs: alertJobs },
+  { name: 'alert-board', routes: boardRoutes },
 ];
