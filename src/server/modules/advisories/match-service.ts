@@ -88,7 +88,7 @@ export async function runMatch(
   scope: { advisoryId?: string | undefined; orgId?: string | undefined; kevOnly?: boolean | undefined },
 ): Promise<number> {
   const orgId = scope.orgId ?? null;
-  if (scope.advisoryId === undefined) await refreshIdentities(ctx, orgId);
+  if (scope.advisoryId === undefined && !scope.kevOnly) await refreshIdentities(ctx, orgId);
   let n = 0;
   if (!scope.kevOnly) {
     n += await withTenant(ctx.db.kysely, OPERATOR, (tx) =>
