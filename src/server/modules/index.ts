@@ -7,6 +7,7 @@ import { matchRoutes } from './advisories/match-routes.js';
 import { alertRoutes } from './alerts/alert-routes.js';
 import { boardRoutes } from './alerts/board-routes.js';
 import { alertJobs } from './alerts/jobs.js';
+import { webhookRoutes } from './alerts/webhook-routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
 import { backupRoutes } from './backup/routes.js';
@@ -54,5 +55,6 @@ export const modules: ModuleDef[] = [
   { name: 'advisories', routes: advisoryRoutes },
   { name: 'advisory-matching', routes: matchRoutes, jobs: matchJobs },
   { name: 'alerts', routes: alertRoutes, jobs: alertJobs },
+  { name: 'alert-webhooks', routes: webhookRoutes },
   { name: 'alert-board', routes: boardRoutes },
 ];

@@ -198,20 +198,24 @@ function AdvisoriesNavLink() {
   );
 }
 
-/** The current organisation's alerts from the sector (every member). */
+/** The current organisation's alerts from the sector (every member), and the sector's for coordinators. */
 function AlertsNavLink() {
   const { t } = useTranslation();
-  const { current } = useOrg();
-  if (!current || !canReadAlerts(current)) return null;
+  const { current, memberships } = useOrg();
+  const active = { 'aria-current': 'page', className: 'vaern-nav-active' } as const;
   return (
-    <Anchor
-      component={Link}
-      to="/alerts"
-      activeProps={{ 'aria-current': 'page', className: 'vaern-nav-active' }}
-      c="inherit"
-    >
-      {t('alerts.nav')}
-    </Anchor>
+    <>
+      {current && canReadAlerts(current) && (
+        <Anchor component={Link} to="/alerts" activeProps={active} c="inherit">
+          {t('alerts.nav')}
+        </Anchor>
+      )}
+      {isSectorCoordinator(memberships) && (
+        <Anchor component={Link} to="/sector/alerts" activeProps={active} c="inherit">
+          {t('alerts.sector.nav')}
+        </Anchor>
+      )}
+    </>
   );
 }
 

@@ -343,6 +343,24 @@ const alertRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/alerts/AlertPage'), 'AlertPage'),
 });
 
+const sectorAlertsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/sector/alerts',
+  component: lazyRouteComponent(() => import('../features/alerts/SectorAlertsPage'), 'SectorAlertsPage'),
+});
+
+const composeAlertRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/sector/alerts/new',
+  component: lazyRouteComponent(() => import('../features/alerts/ComposeAlertPage'), 'ComposeAlertPage'),
+});
+
+const alertBoardRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/sector/alerts/$id',
+  component: lazyRouteComponent(() => import('../features/alerts/AlertBoardPage'), 'AlertBoardPage'),
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   mfaRoute,
@@ -382,6 +400,9 @@ const routeTree = rootRoute.addChildren([
     advisoryRoute,
     alertsRoute,
     alertRoute,
+    sectorAlertsRoute,
+    composeAlertRoute,
+    alertBoardRoute,
   ]),
 ]);
 

@@ -12,9 +12,11 @@ create function vaern_alert_board(p_alert uuid)
   language sql stable security definer set search_path = pg_catalog, public
   as $$
     select r.org_id, o.slug, o.name, o.kind,
-           (select count(*) from alert_deliveries d where d.org_id = r.org_id and d.alert_id = r.alert_id)::int,
            (select count(*) from alert_deliveries d
-            where d.org_id = r.org_id and d.alert_id = r.alert_id and d.sent_at is not null)::int,
+            where d.org_id = r.org_id and d.alert_id = r.alert_id and d.channel = 'email')::int,
+           (select count(*) from alert_deliveries d
+            where d.org_id = r.org_id and d.alert_id = r.alert_id and d.channel = 'email'
+              and d.sent_at is not null)::int,
            f.first_at, l.status, l.answered_at, l.note, f.n,
            (select max(e.level) from alert_escalations e where e.org_id = r.org_id and e.alert_id = r.alert_id)::int
     from alerts a

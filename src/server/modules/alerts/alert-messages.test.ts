@@ -4,30 +4,49 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { translate } from '../../lib/messages.js';
 import './alert-messages.js';
+import './webhook-messages.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const JOB_NAMES = new Set(['alerts.deliver_email', 'alerts.escalate', 'alerts.deliver_webhook']);
 
 describe('alerts messages', () => {
   // Every `alerts.*` code written in the module's sources (not the tests) is looked up.
   const codes = new Set(
     readdirSync(here)
-      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'alert-messages.ts')
+      .filter(
+        (f) =>
+          f.endsWith('.ts') &&
+          !f.endsWith('.test.ts') &&
+          f !== 'alert-messages.ts' &&
+          f !== 'webhook-messages.ts',
+      )
       .flatMap((f) =>
         [...readFileSync(path.join(here, f), 'utf8').matchAll(/'(alerts\.[a-z_]+)'/g)].map(
           (m) => m[1] as string,
         ),
       )
-      // The delivery job's queue name, not a message.
-      .filter((code) => code !== 'alerts.deliver_email'),
+      // The jobs' queue names, not messages.
+      .filter((code) => !JOB_NAMES.has(code)),
   );
 
   it('finds the codes', () => {
-    // 7 error codes in alert-service.ts and 5 mail texts in delivery.ts.
-    expect(codes.size).toBe(12);
+    // 7 error codes in alert-service.ts, 5 mail texts in delivery.ts, 2 role names and the
+    // escalation line (escalation in delivery.ts), 6 webhook codes (webhook-*.ts): `grep -oh
+    // "'alerts\.[a-z_]*'" *.ts` over the sources, less the three job names.
+    expect(codes.size).toBe(21);
   });
 
   it.each([...codes])('%s is translated in Danish and English, every parameter filled in', (code) => {
-    const params = { severity: 'HIGH', tlp: 'AMBER', title: 't', recipient: 'r', link: 'l' };
+    const params = {
+      severity: 'HIGH',
+      tlp: 'AMBER',
+      title: 't',
+      recipient: 'r',
+      link: 'l',
+      role: 'o',
+      host: 'h',
+      address: 'a',
+    };
     const texts = (['da', 'en'] as const).map((locale) => translate(code, locale, params));
     for (const text of texts) {
       expect(text).not.toBe(code);

@@ -12,6 +12,8 @@ import { presentAlert, presentAnswer } from './alert-present.js';
 import * as q from './alert-queries.js';
 import { ANSWER_STATUSES, type Audience, type ComposeInput } from './alert-schemas.js';
 import { requestDelivery } from './delivery.js';
+import { requestWebhookDelivery } from './webhook-delivery.js';
+import { enqueue as enqueueWebhooks } from './webhook-queries.js';
 
 /** How long an answer link in an e-mail stays valid after the alert was issued. */
 export const LINK_VALID_DAYS = 30;
@@ -78,6 +80,7 @@ export async function composeAlert(opts: { ctx: AppContext; actor: Actor; input:
       createdBy: actor.userId,
     });
     const recipients = await q.publish(tx, stored.id);
+    const webhooks = await enqueueWebhooks(tx, stored.id);
     await recordAudit(tx, ctx.anchors, {
       chain: sectorUnitId,
       actor,
@@ -94,6 +97,7 @@ export async function composeAlert(opts: { ctx: AppContext; actor: Actor; input:
       },
     });
     tx.onCommit(() => requestDelivery(ctx, stored.id));
+    if (webhooks > 0) tx.onCommit(() => requestWebhookDelivery(ctx, stored.id));
     return {
       id: stored.id,
       title: input.title,

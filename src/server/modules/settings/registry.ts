@@ -31,6 +31,18 @@ export const SETTINGS = {
   kev_url: { schema: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(2000)]), default: '' },
   /** The daily refresh of FIRST's EPSS scores (CSV, plain or gzipped) downloads them from here; empty: off. */
   epss_url: { schema: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(2000)]), default: '' },
+  /**
+   * Alert webhooks may reach these hosts, IP addresses or CIDR ranges (separated by commas or
+   * spaces) although they are private or loopback, and by http:// (docs/alerts.md, "Webhooks").
+   */
+  webhook_allowlist: {
+    schema: z
+      .string()
+      .trim()
+      .max(4000)
+      .regex(/^[\w.:/\-\s,]*$/),
+    default: '',
+  },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -30,7 +30,7 @@ const STATUS_COLOR: Record<AnswerStatus, string> = {
 };
 
 /** An answer's status, or "not answered" when there is none. */
-export function AnswerBadge({ answer }: { answer: AlertAnswer | null }) {
+export function AnswerBadge({ answer }: { answer: Pick<AlertAnswer, 'status'> | null }) {
   const { t } = useTranslation();
   if (!answer) {
     return (
