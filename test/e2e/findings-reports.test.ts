@@ -86,6 +86,8 @@ describeInChromium(
         'Overblik',
         'Fund',
         'Upload en scanning',
+        'Indtast testresultat',
+        'Delt med os',
         'Værter uden system',
         'Servicemål (SLA)',
         'Ledelsesrapporter',
@@ -190,6 +192,7 @@ describeInChromium(
       expect(await page.getByTestId('findings-nav').getByRole('link').allTextContents()).toEqual([
         'Overblik',
         'Fund',
+        'Delt med os',
         'Værter uden system',
         'Servicemål (SLA)',
       ]);
@@ -224,6 +227,7 @@ describeInChromium(
       expect(await page.getByTestId('findings-nav').getByRole('link').allTextContents()).toEqual([
         'Overblik',
         'Fund',
+        'Delt med os',
         'Værter uden system',
         'Servicemål (SLA)',
         'Ledelsesrapporter',

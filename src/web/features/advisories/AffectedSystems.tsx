@@ -6,9 +6,9 @@ import type { Page } from '../../app/api-types';
 import { useOrg } from '../../app/org';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
+import { SystemLink } from '../../components/SystemLink';
 import { Section } from './AdvisoryDetails';
 import { type AdvisoryMatch, canReadMatches } from './access';
-import { SystemLink } from './links';
 import { MatchItem, MatchReview, MatchWhy } from './MatchWhy';
 
 /** The current organisation's systems and components this advisory concerns. */

@@ -7,10 +7,10 @@ import { useOrg } from '../../app/org';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageTitle } from '../../components/PageTitle';
+import { SystemLink } from '../../components/SystemLink';
 import { AdvisoriesNav } from './AdvisoriesNav';
 import { canReadMatches, type KevMatch } from './access';
 import { ConfidenceBadge, useAdvisoryFormats } from './format';
-import { SystemLink } from './links';
 
 /**
  * Known exploited vulnerabilities (CISA KEV) in the current organisation's inventory: certain

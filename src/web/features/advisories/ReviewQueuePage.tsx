@@ -8,10 +8,11 @@ import { useOrg } from '../../app/org';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageTitle } from '../../components/PageTitle';
+import { SystemLink } from '../../components/SystemLink';
 import { AdvisoriesNav } from './AdvisoriesNav';
 import { type AdvisoryMatch, canReadMatches, canReviewMatches, type Decision } from './access';
 import { TlpBadge } from './format';
-import { AdvisoryLink, SystemLink } from './links';
+import { AdvisoryLink } from './links';
 import { MatchItem, MatchWhy } from './MatchWhy';
 import { ReviewDialog } from './ReviewDialog';
 

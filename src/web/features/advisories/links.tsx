@@ -10,25 +10,3 @@ export function AdvisoryLink({ id, children }: { id: string; children: ReactNode
     </Anchor>
   );
 }
-
-/** A link to a system's page in the organisation's inventory. */
-export function SystemLink({
-  org,
-  systemKey,
-  children,
-}: {
-  org: string;
-  systemKey: string;
-  children: ReactNode;
-}) {
-  return (
-    <Anchor
-      inherit
-      renderRoot={(props) => (
-        <Link {...props} to="/orgs/$org/inventory/systems/$key" params={{ org, key: systemKey }} />
-      )}
-    >
-      {children}
-    </Anchor>
-  );
-}

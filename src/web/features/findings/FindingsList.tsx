@@ -7,9 +7,10 @@ import { api } from '../../app/api';
 import type { Page } from '../../app/api-types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
+import { SystemLink } from '../../components/SystemLink';
 import { DEFAULT_STATES, type Finding, SEVERITIES, STATES } from './access';
 import { SeverityBadge, StateBadge, useFindingFormats } from './format';
-import { FindingLink, type ListSearch, SystemLink } from './links';
+import { FindingLink, type ListSearch } from './links';
 
 interface Filters {
   state: string[];

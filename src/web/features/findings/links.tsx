@@ -2,28 +2,6 @@ import { Anchor, Button } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 
-/** A link to a system's page in the inventory. */
-export function SystemLink({
-  org,
-  systemKey,
-  children,
-}: {
-  org: string;
-  systemKey: string;
-  children: ReactNode;
-}) {
-  return (
-    <Anchor
-      inherit
-      renderRoot={(props) => (
-        <Link {...props} to="/orgs/$org/inventory/systems/$key" params={{ org, key: systemKey }} />
-      )}
-    >
-      {children}
-    </Anchor>
-  );
-}
-
 /** A link to one finding's page. */
 export function FindingLink({ org, id, children }: { org: string; id: string; children: ReactNode }) {
   return (

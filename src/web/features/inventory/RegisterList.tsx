@@ -7,9 +7,9 @@ import { api } from '../../app/api';
 import type { Page } from '../../app/api-types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
+import { SystemLink } from '../../components/SystemLink';
 import type { Component, Process, Supplier } from './access';
 import { CRITICALITY_COLOR } from './format';
-import { SystemLink } from './links';
 
 interface Column<T> {
   label: string;

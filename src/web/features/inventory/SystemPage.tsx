@@ -8,11 +8,12 @@ import { useOrg } from '../../app/org';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageTitle } from '../../components/PageTitle';
+import { SystemLink } from '../../components/SystemLink';
 import { canWriteInventory, type System, type SystemDetail } from './access';
 import { DependencyGraph } from './DependencyGraph';
 import { BASELINE_ITEMS } from './fields';
 import { CRITICALITY_COLOR, useFormats } from './format';
-import { InventoryLink, SystemLink } from './links';
+import { InventoryLink } from './links';
 import { SystemForm } from './SystemForm';
 
 /** A titled group of label/value rows (a table with row headers, read well by screen readers). */

@@ -19,9 +19,9 @@ import { api } from '../../app/api';
 import type { Page } from '../../app/api-types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
+import { SystemLink } from '../../components/SystemLink';
 import { BASELINE_GAPS, CRITICALITY, type SortColumn, type System } from './access';
 import { CRITICALITY_COLOR } from './format';
-import { SystemLink } from './links';
 
 type Tri = '' | 'true' | 'false';
 

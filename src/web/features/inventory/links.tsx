@@ -2,28 +2,6 @@ import { Anchor, Button } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 
-/** A link to a system's page (Mantine's Anchor rendered as the router's typed Link). */
-export function SystemLink({
-  org,
-  systemKey,
-  children,
-}: {
-  org: string;
-  systemKey: string;
-  children: ReactNode;
-}) {
-  return (
-    <Anchor
-      inherit
-      renderRoot={(props) => (
-        <Link {...props} to="/orgs/$org/inventory/systems/$key" params={{ org, key: systemKey }} />
-      )}
-    >
-      {children}
-    </Anchor>
-  );
-}
-
 /** A link back to the organisation's inventory. */
 export function InventoryLink({ org, children }: { org: string; children: ReactNode }) {
   return (
