@@ -228,6 +228,7 @@ export function describeCliEmbedded(title: string, suite: CliSuite, more?: CliSu
 
 /** The same suite against a fresh PostgreSQL database; it runs where DATABASE_URL names a server. */
 export function describeCliOnPostgres(title: string, suite: CliSuite): void {
+  // reason for the skip: needs a PostgreSQL server (DATABASE_URL); CI always sets it
   describe.skipIf(!process.env.DATABASE_URL)(`${title} (built CLI, PostgreSQL; needs DATABASE_URL)`, () => {
     let dir: string;
     let env: Env;

@@ -9,6 +9,7 @@ if (!hasPostgres)
   console.warn('test/cli/postgres.test.ts: DATABASE_URL is not set; the PostgreSQL CLI tests skip');
 
 /** Against DATABASE_URL the CLI always opens the database in-process; no lock, no socket. */
+// reason for the skip: needs a PostgreSQL server (DATABASE_URL); CI always sets it
 describe.skipIf(!hasPostgres)('vaern against a PostgreSQL server (DATABASE_URL)', () => {
   let dir: string;
   let env: Record<string, string>;

@@ -86,7 +86,7 @@ export function describeInChromium(
         });
       } else {
         console.warn(`${file} skipped: ${why}`);
-        it.skip(`skipped: ${why}`, () => {});
+        it.skip(`skipped: ${why}`, () => {}); // reason: no Chromium outside CI (in CI the test above fails instead)
       }
       return;
     }

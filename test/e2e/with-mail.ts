@@ -31,7 +31,7 @@ export function describeInChromiumWithMail(title: string, file: string, body: (a
         });
       } else {
         console.warn(`${file} skipped: ${why}`);
-        it.skip(`skipped: ${why}`, () => {});
+        it.skip(`skipped: ${why}`, () => {}); // reason: `why` names what is missing; outside CI only (in CI it fails)
       }
       return;
     }

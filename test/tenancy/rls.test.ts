@@ -167,7 +167,7 @@ describe.each(engines())('row-level security on %s', (engine) => {
   // PGlite runs as a superuser, which PostgreSQL exempts from row-level security; on a server the
   // login is the tables' owner and FORCE applies to it.
   const runsAsSuperuser = engine === 'pglite';
-  it.skipIf(runsAsSuperuser)(
+  it.skipIf(runsAsSuperuser /* reason: PGlite is a superuser session, exempt from RLS */)(
     'sees nothing outside withTenant: the owner login itself is filtered (FORCE; PostgreSQL only, PGlite runs as a superuser)',
     async () => {
       const r = await sql<{ n: number }>`select count(*)::int as n from api_tokens`.execute(

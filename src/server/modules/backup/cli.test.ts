@@ -175,6 +175,7 @@ const hasPostgres = Boolean(process.env.DATABASE_URL);
 if (!hasPostgres)
   console.warn('backup cli.test.ts: DATABASE_URL is not set; the PostgreSQL round trip skips');
 
+// reason for the skip: the round trip needs a PostgreSQL server (DATABASE_URL); CI always sets it
 describe.skipIf(!hasPostgres)('vaern backup and restore between PostgreSQL and the embedded database', () => {
   const dirs: string[] = [];
   const dbs: Array<Awaited<ReturnType<typeof freshPostgresUrl>>> = [];

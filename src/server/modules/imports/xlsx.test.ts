@@ -414,7 +414,7 @@ describe('temporary files', () => {
   });
 
   // /proc/self/fd lists this process's open descriptors (Linux only, like CI).
-  it.skipIf(process.platform !== 'linux')(
+  it.skipIf(process.platform !== 'linux' /* reason: reads /proc/self/fd, Linux only */)(
     'are removed, descriptors closed, when a file is refused mid-sheet or read (Linux only: reads /proc/self/fd)',
     async () => {
       const fds = () => readdirSync('/proc/self/fd').length;
