@@ -1,13 +1,11 @@
 import { Stack, Table, Text, VisuallyHidden } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api';
-import type { Page } from '../../app/api-types';
 import { useOrg } from '../../app/org';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageTitle } from '../../components/PageTitle';
 import { SystemLink } from '../../components/SystemLink';
+import { useCursorList } from '../../components/useCursorList';
 import { AdvisoriesNav } from './AdvisoriesNav';
 import { canReadMatches, type KevMatch } from './access';
 import { ConfidenceBadge, useAdvisoryFormats } from './format';
@@ -22,18 +20,10 @@ export function KevPage() {
   const { current, nameOf } = useOrg();
   const org = current?.org ?? '';
   const may = canReadMatches(current);
-  const list = useInfiniteQuery({
+  const list = useCursorList<KevMatch>({
     queryKey: ['advisories', org, 'kev'],
-    queryFn: ({ pageParam }) =>
-      api<Page<KevMatch>>(
-        'GET',
-        `/orgs/${encodeURIComponent(org)}/kev-matches?${new URLSearchParams({
-          limit: '100',
-          ...(pageParam ? { cursor: pageParam } : {}),
-        })}`,
-      ),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    path: `/orgs/${encodeURIComponent(org)}/kev-matches`,
+    limit: 100,
     enabled: may,
   });
   if (!current || !may) {
@@ -45,7 +35,7 @@ export function KevPage() {
       </Stack>
     );
   }
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = list.items;
   return (
     <Stack maw={1280}>
       <AdvisoriesNav />

@@ -1,14 +1,12 @@
 import { Button, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api';
-import type { Page } from '../../app/api-types';
 import { useOrg } from '../../app/org';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageTitle } from '../../components/PageTitle';
 import { SystemLink } from '../../components/SystemLink';
+import { useCursorList } from '../../components/useCursorList';
 import { AdvisoriesNav } from './AdvisoriesNav';
 import { type AdvisoryMatch, canReadMatches, canReviewMatches, type Decision } from './access';
 import { TlpBadge } from './format';
@@ -28,19 +26,11 @@ export function ReviewQueuePage() {
   const reviewer = canReviewMatches(current);
   const [open, setOpen] = useState<{ match: AdvisoryMatch; decision: Decision }>();
   const [done, setDone] = useState('');
-  const queue = useInfiniteQuery({
+  const queue = useCursorList<AdvisoryMatch>({
     queryKey: ['advisories', org, 'matches', 'pending'],
-    queryFn: ({ pageParam }) =>
-      api<Page<AdvisoryMatch>>(
-        'GET',
-        `/orgs/${encodeURIComponent(org)}/advisory-matches?${new URLSearchParams({
-          review: 'pending',
-          limit: '50',
-          ...(pageParam ? { cursor: pageParam } : {}),
-        })}`,
-      ),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    path: `/orgs/${encodeURIComponent(org)}/advisory-matches`,
+    params: { review: 'pending' },
+    limit: 50,
     enabled: may,
   });
   if (!current || !may) {
@@ -52,7 +42,7 @@ export function ReviewQueuePage() {
       </Stack>
     );
   }
-  const items = queue.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = queue.items;
   return (
     <Stack maw={1280}>
       <AdvisoriesNav />

@@ -1,12 +1,10 @@
 import { Stack, Table, Text, VisuallyHidden } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api';
-import type { Page } from '../../app/api-types';
 import { useOrg } from '../../app/org';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageTitle } from '../../components/PageTitle';
+import { useCursorList } from '../../components/useCursorList';
 import { canReadAlerts, type InboxItem } from './access';
 import { AlertSeverityBadge, AnswerBadge, TlpBadge, useAlertFormats } from './format';
 import { AlertLink } from './links';
@@ -18,22 +16,14 @@ export function AlertsPage() {
   const { current, nameOf } = useOrg();
   const org = current?.org ?? '';
   const may = canReadAlerts(current);
-  const list = useInfiniteQuery({
+  const list = useCursorList<InboxItem>({
     queryKey: ['alerts', org, 'list'],
-    queryFn: ({ pageParam }) =>
-      api<Page<InboxItem>>(
-        'GET',
-        `/orgs/${encodeURIComponent(org)}/alerts?${new URLSearchParams({
-          limit: '50',
-          ...(pageParam ? { cursor: pageParam } : {}),
-        })}`,
-      ),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    path: `/orgs/${encodeURIComponent(org)}/alerts`,
+    limit: 50,
     enabled: may,
     retry: false,
   });
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = list.items;
   return (
     <Stack maw={1200}>
       <PageTitle>{t('alerts.title')}</PageTitle>

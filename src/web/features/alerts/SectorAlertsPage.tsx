@@ -1,13 +1,11 @@
 import { Anchor, Button, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../app/api';
-import type { Page } from '../../app/api-types';
 import { useOrg } from '../../app/org';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageTitle } from '../../components/PageTitle';
+import { useCursorList } from '../../components/useCursorList';
 import { isSectorCoordinator } from '../advisories/access';
 import { AlertSeverityBadge, TlpBadge, useAlertFormats } from './format';
 import { type SectorAlert, sectorAlertsKey } from './sector';
@@ -20,19 +18,14 @@ export function SectorAlertsPage() {
   const medianAck = useMedianAck();
   const { memberships } = useOrg();
   const may = isSectorCoordinator(memberships);
-  const list = useInfiniteQuery({
+  const list = useCursorList<SectorAlert>({
     queryKey: [...sectorAlertsKey, 'list'],
-    queryFn: ({ pageParam }) =>
-      api<Page<SectorAlert>>(
-        'GET',
-        `/sector/alerts?${new URLSearchParams({ limit: '50', ...(pageParam ? { cursor: pageParam } : {}) })}`,
-      ),
-    initialPageParam: '',
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
+    path: '/sector/alerts',
+    limit: 50,
     enabled: may,
     retry: false,
   });
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = list.items;
   return (
     <Stack maw={1200}>
       <PageTitle>{t('alerts.sector.title')}</PageTitle>
