@@ -3,7 +3,14 @@ import { copyField, copyRows } from '../../db/copy.js';
 import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
 import { recordAudit } from '../audit/record.js';
 import { deleteStoredFile, openFile } from '../files/service.js';
-import { FileRefused, type ImportDefinition, type ImportIssue, type ImportJob } from './framework.js';
+import {
+  type ApplyCounts,
+  FileRefused,
+  type ImportDefinition,
+  type ImportIssue,
+  type ImportJob,
+  type StagedSlice,
+} from './framework.js';
 import './messages.js';
 import * as q from './queries.js';
 import { findImportDefinition } from './registers/index.js';
@@ -59,7 +66,15 @@ interface Run {
   rows: number;
   bytesRead: number;
   issues: IssueList;
+  /** What the definition's prepare hook did while the file was read. */
+  prepared: ApplyCounts;
 }
+
+const addCounts = (to: ApplyCounts, counts: Partial<ApplyCounts>) => {
+  to.created += counts.created ?? 0;
+  to.updated += counts.updated ?? 0;
+  to.unchanged += counts.unchanged ?? 0;
+};
 
 /**
  * Every transaction of a run starts after a turn of the event loop. On the embedded database a
@@ -82,7 +97,10 @@ const progress = (run: Run, phase: string): q.Progress => ({
 /**
  * Reads the stored file through the definition's reader, collecting every row's issues, and stages
  * the rows in bounded chunks, each chunk its own short transaction (other requests are served in
- * between on the embedded database). Returns false when the file as a whole was refused.
+ * between on the embedded database). Each staged chunk then goes through the definition's prepare
+ * hook, if it has one, while the reader goes on: one chunk prepared at a time, in file order.
+ * Returns false when the file as a whole was refused (after every prepared chunk has finished,
+ * so that discarding leaves nothing behind).
  */
 async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Promise<boolean> {
   const file = await openFile({ ctx: run.ctx, actor: run.job.actor, orgId: run.orgId, fileId });
@@ -93,6 +111,17 @@ async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Pr
   // One chunk is written while the reader goes on with the next: the file is parsed and the
   // database stages at the same time. Never more than one write in flight (bounded memory).
   let writing: Promise<void> = Promise.resolve();
+  let preparing: Promise<void> = Promise.resolve();
+  let stagedUpTo = 0;
+  const prepareHook = def.prepare;
+  const prepare = (slice: StagedSlice) => {
+    if (!prepareHook) return;
+    preparing = preparing.then(async () =>
+      addCounts(run.prepared, await tenant(run, (tx) => prepareHook(tx, run.job, slice))),
+    );
+    // Observed here so that a failure never goes unhandled; awaited before the read returns.
+    preparing.catch(() => {});
+  };
   const flush = async () => {
     const rows = batch;
     const at = progress(run, 'reading');
@@ -101,7 +130,12 @@ async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Pr
     lastWrite = Date.now();
     await writing;
     writing = (async () => {
-      if (rows.length > 0) await stage(run, rows);
+      if (rows.length > 0) {
+        await stage(run, rows);
+        const upTo = rows[rows.length - 1]?.[0] ?? stagedUpTo;
+        prepare({ after: stagedUpTo, upTo });
+        stagedUpTo = upTo;
+      }
       await tenant(run, (tx) => q.setProgress(tx, run.orgId, run.importId, at));
     })();
     // Handled here so that a failed write never goes unobserved; the next flush awaits it.
@@ -134,10 +168,12 @@ async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Pr
     }
     await flush();
     await writing;
+    await preparing;
     return true;
   } catch (error) {
-    // A write still in flight ends before the staged rows are discarded.
+    // Writes and prepared chunks still in flight end before the staged rows are discarded.
     await writing.catch(() => {});
+    await preparing.catch(() => {});
     if (!(error instanceof FileRefused)) throw error;
     for (const issue of error.issues) run.issues.add(issue);
     return false;
@@ -226,8 +262,10 @@ const outcome = (
   extra: run.job.extra,
 });
 
-/** Refuses the file: staged rows and the upload removed, nothing applied. */
-async function refuse(run: Run): Promise<void> {
+/** Refuses the file: what prepare did, the staged rows and the upload removed, nothing applied. */
+async function refuse(run: Run, def: ImportDefinition): Promise<void> {
+  const discard = def.discard;
+  if (discard) await tenant(run, (tx) => discard(tx, run.job));
   await discardStaged(run);
   const o = outcome(run, {
     status: 'refused',
@@ -247,7 +285,7 @@ async function refuse(run: Run): Promise<void> {
  * staged rows go afterwards, in chunks.
  */
 async function apply(run: Run, def: ImportDefinition): Promise<void> {
-  const merged = { created: 0, updated: 0, unchanged: 0 };
+  const merged = { ...run.prepared };
   const merge = def.merge;
   if (merge) {
     await tenant(run, (tx) =>
@@ -257,10 +295,7 @@ async function apply(run: Run, def: ImportDefinition): Promise<void> {
       const upTo = await tenant(run, (tx) => q.nextSliceEnd(tx, run.orgId, run.importId, after, STAGE_ROWS));
       if (upTo === null) break;
       const slice = { after, upTo };
-      const counts = await tenant(run, (tx) => merge(tx, run.job, slice));
-      merged.created += counts.created ?? 0;
-      merged.updated += counts.updated ?? 0;
-      merged.unchanged += counts.unchanged ?? 0;
+      addCounts(merged, await tenant(run, (tx) => merge(tx, run.job, slice)));
       after = upTo;
     }
   }
@@ -328,6 +363,7 @@ export async function runImport(ctx: AppContext, payload: RunImportPayload): Pro
     rows: 0,
     bytesRead: 0,
     issues: new IssueList(),
+    prepared: { created: 0, updated: 0, unchanged: 0 },
   };
   if (!(await tenant(run, (tx) => q.startRun(tx, orgId, importId)))) return;
   const def = findImportDefinition(found.kind);
@@ -343,7 +379,7 @@ export async function runImport(ctx: AppContext, payload: RunImportPayload): Pro
       run.issues.add({ row: 1, column: null, code: 'imports.no_rows' });
     }
     if (run.issues.total > 0) {
-      await refuse(run);
+      await refuse(run, def);
       return;
     }
     await apply(run, def);
