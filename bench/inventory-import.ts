@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { buildHttpApp, type VaernApp } from '../src/server/http/app.js';
 import { type Engine, openBenchRuntime } from './lib/engine.js';
 import { expectCounts, timedImport } from './lib/import-run.js';
-import { BenchError, type Machine, machine, peakRssMib, progress, runBench } from './lib/report.js';
+import { BenchUsageError, type Machine, machine, peakRssMib, progress, runBench } from './lib/report.js';
+import { benchScorecards, type ScorecardFigures } from './lib/sector-scorecards.js';
 
 /*
  * bench:inventory — a systems register of N rows (default 50,000; every column of the template,
@@ -12,6 +13,12 @@ import { BenchError, type Machine, machine, peakRssMib, progress, runBench } fro
  * Reports per engine and run the upload and job seconds, rows per second end to end, and the
  * longest event-loop stall; `import_rows_per_s` and `import_s` are PostgreSQL's first run
  * (the target: 50,000 systems in under 5 s).
+ *
+ * After the import, on the same database: a sector of 1,000 organisations (the region above, a
+ * sector unit and 998 more, about 100,000 systems in all) and every organisation's scorecard,
+ * through the sector view and the daily snapshot job (bench/lib/sector-scorecards.ts).
+ * `scorecards` is how many were computed, `scorecard_s` PostgreSQL's (else PGlite's) median time
+ * for a sector coordinator to page through all of them (pages of 500).
  *
  *   npm run bench:inventory [-- --rows N] [-- --engine postgres|pglite]
  */
@@ -27,15 +34,15 @@ function args(): { engines: Engine[]; rows: number } {
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new BenchError((error as Error).message);
+    throw new BenchUsageError((error as Error).message);
   }
   const engine = values.engine;
   if (engine !== undefined && engine !== 'postgres' && engine !== 'pglite') {
-    throw new BenchError(`--engine must be postgres or pglite, not ${String(engine)}`);
+    throw new BenchUsageError(`--engine must be postgres or pglite, not ${String(engine)}`);
   }
   const rows = values.rows === undefined ? 50_000 : Number(values.rows);
   if (!Number.isSafeInteger(rows) || rows < 1)
-    throw new BenchError(`--rows must be a whole number, not ${values.rows}`);
+    throw new BenchUsageError(`--rows must be a whole number, not ${values.rows}`);
   return { engines: engine ? [engine] : ['postgres', 'pglite'], rows };
 }
 
@@ -126,7 +133,7 @@ async function benchEngine(engine: Engine, rows: number) {
         payload: { slug: org, name: 'Bench Region', kind: 'region' },
       });
       if (created.statusCode !== 201)
-        throw new BenchError(`creating the organisation answered ${created.statusCode}`);
+        throw new BenchUsageError(`creating the organisation answered ${created.statusCode}`);
       const owner = 'system.owner@bench.example.dk';
       const user = await app.inject({
         method: 'POST',
@@ -134,7 +141,7 @@ async function benchEngine(engine: Engine, rows: number) {
         payload: { email: owner, name: 'System Owner', org, role: 'system_owner' },
       });
       if (user.statusCode !== 201)
-        throw new BenchError(`creating the owner answered ${user.statusCode}: ${user.body}`);
+        throw new BenchUsageError(`creating the owner answered ${user.statusCode}: ${user.body}`);
       const file = systemsCsv(rows, owner);
       progress(`${engine}: ${rows} systems, ${(file.length / 2 ** 20).toFixed(1)} MiB of CSV`);
       await ctx.jobs.work();
@@ -142,7 +149,8 @@ async function benchEngine(engine: Engine, rows: number) {
       expectCounts('first run', first, { created: rows, unchanged: 0 });
       const second = await importOnce(app, org, file, `${engine} second run (unchanged)`);
       expectCounts('second run', second, { created: 0, unchanged: rows });
-      return { figures: { first, second }, postgres: ctx.db.serverVersion };
+      const scorecards = await benchScorecards(ctx, app, engine);
+      return { figures: { first, second }, scorecards, postgres: ctx.db.serverVersion };
     } finally {
       await app.close();
     }
@@ -154,18 +162,25 @@ async function benchEngine(engine: Engine, rows: number) {
 await runBench('inventory', async () => {
   const { engines, rows } = args();
   const results: Record<string, { first: RunFigures; second: RunFigures }> = {};
+  const scorecards: Record<string, ScorecardFigures> = {};
   let server: Machine | undefined;
   for (const engine of engines) {
-    const { figures, postgres } = await benchEngine(engine, rows);
+    const { figures, scorecards: computed, postgres } = await benchEngine(engine, rows);
     results[engine] = figures;
+    scorecards[engine] = computed;
     if (engine === 'postgres' || !server) server = machine(postgres);
   }
   const headline = results.postgres ?? results.pglite;
+  const sector = scorecards.postgres ?? scorecards.pglite;
   return {
     rows,
     import_rows_per_s: headline?.first.rows_per_s,
     import_s: headline?.first.total_s,
+    scorecards: sector?.organisations,
+    scorecard_s: sector?.sector_view.limit_500?.median_s,
+    snapshot_job_s: sector?.snapshot_job.first_s,
     engines: results,
+    scorecard_engines: scorecards,
     peak_rss_mb: peakRssMib(),
     machine: server,
   };

@@ -30,6 +30,8 @@ const server = new SMTPServer({
       .catch((error) => callback(error));
   },
 });
+// A client that disappears mid-session (a killed worker) resets its connection: the server goes on.
+server.on('error', () => {});
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ port: server.server.address().port })}\n`);
 });

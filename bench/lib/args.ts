@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Engine } from './engine.js';
-import { BenchError } from './report.js';
+import { BenchUsageError } from './report.js';
 
 /** `--engine postgres|pglite` and one whole-number count option, e.g. `--rows 50000`. */
 export function benchArgs(countName: string, countDefault: number): { engine: Engine; count: number } {
@@ -12,16 +12,16 @@ export function benchArgs(countName: string, countDefault: number): { engine: En
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new BenchError((error as Error).message);
+    throw new BenchUsageError((error as Error).message);
   }
   const engine = values.engine;
   if (engine !== 'postgres' && engine !== 'pglite') {
-    throw new BenchError(`--engine must be postgres or pglite, not ${String(engine)}`);
+    throw new BenchUsageError(`--engine must be postgres or pglite, not ${String(engine)}`);
   }
   const raw = values[countName];
   const count = raw === undefined ? countDefault : Number(raw);
   if (!Number.isSafeInteger(count) || count < 1) {
-    throw new BenchError(`--${countName} must be a whole number of at least 1, not ${String(raw)}`);
+    throw new BenchUsageError(`--${countName} must be a whole number of at least 1, not ${String(raw)}`);
   }
   return { engine, count };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { type Config, loadConfig } from '../../src/server/config.js';
 import { openRuntime, type Runtime } from '../../src/server/runtime.js';
-import { BenchError, progress } from './report.js';
+import { BenchUsageError, progress } from './report.js';
 
 export type Engine = 'postgres' | 'pglite';
 
@@ -30,12 +30,16 @@ async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>):
 /**
  * A fresh, migrated Værn runtime: on PostgreSQL a new database created by DATABASE_URL's login
  * (which needs CREATEDB) and dropped at the end; on PGlite an in-memory database. Either way a
- * secret generated for this run and a temporary directory for the audit anchors.
+ * secret generated for this run and a temporary directory for the audit anchors. `env` adds to
+ * the configuration's environment (e.g. SMTP_URL).
  */
-export async function openBenchRuntime(engine: Engine): Promise<BenchRuntime> {
+export async function openBenchRuntime(
+  engine: Engine,
+  env: Record<string, string> = {},
+): Promise<BenchRuntime> {
   const base = process.env.DATABASE_URL;
   if (engine === 'postgres' && !base) {
-    throw new BenchError(
+    throw new BenchUsageError(
       'DATABASE_URL is not set (a PostgreSQL URL whose login has CREATEDB), or use --engine pglite',
     );
   }
@@ -62,6 +66,7 @@ export async function openBenchRuntime(engine: Engine): Promise<BenchRuntime> {
       VAERN_SECRET: randomBytes(32).toString('base64url'),
       VAERN_LOG_LEVEL: 'silent',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...env,
     });
     const runtime = await openRuntime(config, { role: 'bench', memory: engine === 'pglite' });
     return {

@@ -36,12 +36,15 @@ export function peakRssMib(): number {
   return round(process.resourceUsage().maxRSS / 1024, 1);
 }
 
-/** A usage or setup problem: printed as its message alone, exit 1. */
+/** A problem of the run (setup, a check that failed): printed as its message alone, exit 1. */
 export class BenchError extends Error {}
+
+/** A usage problem (a bad option, DATABASE_URL missing): printed as its message alone, exit 2. */
+export class BenchUsageError extends BenchError {}
 
 /**
  * Runs a benchmark: its result is printed as the last line on stdout; any failure is a message on
- * stderr and exit code 1. `cleanup` runs either way.
+ * stderr and exit code 1 (2 for a usage problem). `cleanup` runs either way.
  */
 export async function runBench(name: string, body: () => Promise<object>): Promise<void> {
   try {
@@ -51,6 +54,6 @@ export async function runBench(name: string, body: () => Promise<object>): Promi
   } catch (error) {
     const message = error instanceof BenchError ? error.message : ((error as Error)?.stack ?? String(error));
     progress(`bench:${name} failed: ${message}`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof BenchUsageError ? 2 : 1;
   }
 }

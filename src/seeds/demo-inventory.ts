@@ -78,6 +78,7 @@ export interface DemoSystemRow {
   contingency_tested_on: string | null;
   contingency_note: string | null;
   restore_procedure: boolean | null;
+  restore_procedure_on: string | null;
   restore_procedure_link: string | null;
   restore_tested_on: string | null;
   restore_result: 'success' | 'partial' | 'failed' | null;
@@ -654,6 +655,7 @@ function baseline(c: Ctx, crit: Criticality | null, device: boolean, legacy: boo
     contingency_tested_on: planTested ? ago(c, 15, 340) : plan && rnd.chance(0.5) ? ago(c, 380, 900) : null,
     contingency_note: plan && !planTested ? 'Nødprocedure beskrevet, ikke afprøvet det seneste år' : null,
     restore_procedure: procedure ? true : no(),
+    restore_procedure_on: procedure ? ago(c, 30, 500) : null,
     restore_procedure_link: procedure
       ? `https://dokumenter.${c.domain}/gendannelse/${c.systems.length + 1}`
       : null,
@@ -1019,6 +1021,7 @@ const SYSTEM_COLUMNS: Array<[string, string]> = [
   ['contingency_tested_on', 'date'],
   ['contingency_note', 'text'],
   ['restore_procedure', 'boolean'],
+  ['restore_procedure_on', 'date'],
   ['restore_procedure_link', 'text'],
   ['restore_tested_on', 'date'],
   ['restore_result', 'text'],

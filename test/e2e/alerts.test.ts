@@ -85,8 +85,15 @@ describeInChromiumWithMail(
       });
       expect(published.statusCode, published.body).toBe(201);
       const alertId = published.json().id as string;
-      // The region alone: it has no member organisations here.
-      expect(published.json().recipients).toEqual({ organisations: 1, people: 0 });
+      // The region alone: it has no member organisations here. Its security officer is notified by
+      // default subscription (in the app and by e-mail, migration 0028) beside the duty address.
+      expect(published.json().recipients).toEqual({
+        organisations: 1,
+        people: 0,
+        subscribers: 1,
+        emails: 2,
+        notifications: 1,
+      });
       const stored = async () => {
         const r = await api(asRegion, 'GET', `/api/v1/orgs/${region.slug}/alerts/${alertId}`);
         expect(r.statusCode, r.body).toBe(200);

@@ -360,6 +360,7 @@ describeInChromium('the inventory and the scorecard in Chromium', 'test/e2e/inve
       mfa: false,
       shared_system: `${owner.slug}/NAT-EPJ`,
     });
+    await post(user.slug, { key: 'LAB', name: 'Laboratoriesystem', criticality: 'high', mfa: true });
     const coordinator = await createUserWithMfa(t, {
       org: sector.slug,
       role: 'sector_coordinator',
@@ -378,7 +379,7 @@ describeInChromium('the inventory and the scorecard in Chromium', 'test/e2e/inve
     // Criterion 5 side by side: the owner's one critical system has MFA, the user's does not.
     expect(await text(ownerRow.getByTestId('cell-5'))).toBe('✓ 100 % Opfyldt');
     expect(await ownerRow.getByTestId('cell-5').getAttribute('data-status')).toBe('passed');
-    expect(await text(userRow.getByTestId('cell-5'))).toBe('✗ 0 % Ikke opfyldt');
+    expect(await text(userRow.getByTestId('cell-5'))).toBe('✗ 50 % Ikke opfyldt');
     expect(await text(userRow.getByTestId('cell-3'))).toBe('✗ Ikke opfyldt');
 
     // The map: the shared record counts two organisations, at its highest criticality.
@@ -405,6 +406,24 @@ describeInChromium('the inventory and the scorecard in Chromium', 'test/e2e/inve
     await buckets.getByRole('row', { name: 'Kritisk 2 1' }).first().waitFor();
     await page.screenshot({ path: path.join(artifacts, 'inventory-9-sector.png'), fullPage: true });
     await expectNoSeriousA11yViolations(page, 'sector scorecards');
+
+    // The thresholds and periods are the sector's: the coordinator lowers the pass share to 50 %,
+    // and the hospital's 1 of 2 critical systems with MFA now passes.
+    const passShare = page.getByTestId('sector-settings').getByTestId('setting-scorecard_pass_percent');
+    await passShare.getByLabel('Procent').fill('50');
+    await passShare.getByRole('button', { name: 'Gem' }).click();
+    await passShare.getByRole('status').getByText('»Scorekort: andel for at opfylde« er gemt.').waitFor();
+    await userRow.getByTestId('cell-5').getByText('Opfyldt', { exact: true }).waitFor();
+    expect(await text(userRow.getByTestId('cell-5'))).toBe('✓ 50 % Opfyldt');
+    await passShare.getByText('Standard', { exact: true }).waitFor({ state: 'detached' });
+    await page
+      .getByTestId('sector-settings')
+      .screenshot({ path: path.join(artifacts, 'inventory-11-sector-settings.png') });
+    await expectNoSeriousA11yViolations(page, 'sector settings');
+    const reset = await t.asOperator('PUT', '/api/v1/platform/settings/scorecard_pass_percent', {
+      value: 95,
+    });
+    expect(reset.statusCode).toBe(200);
 
     const violations = await cspViolations(page);
     expect([...violations, ...problems]).toEqual([]);

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { Config } from '../config.js';
 
 export interface MailMessage {
@@ -32,8 +32,13 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom'>): Mail
       close() {},
     };
   }
-  const options: SMTPTransport.Options & { url: string } = {
+  const options: SMTPPool.Options & { url: string } = {
     url: config.smtpUrl,
+    // A few connections kept open and reused: bulk sending (alert delivery) does not open one per
+    // message; idle ones are closed by the server or by close().
+    pool: true,
+    maxConnections: 10,
+    maxMessages: 1000,
     // A request that sends mail must not hang on an unreachable server.
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,

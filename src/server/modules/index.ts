@@ -2,11 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import type { JobDefinition } from '../jobs/queue.js';
 import { advisoryRoutes } from './advisories/advisory-routes.js';
+import { manualRoutes } from './advisories/manual-routes.js';
 import { matchJobs } from './advisories/match-jobs.js';
 import { matchRoutes } from './advisories/match-routes.js';
 import { alertRoutes } from './alerts/alert-routes.js';
 import { boardRoutes } from './alerts/board-routes.js';
 import { alertJobs } from './alerts/jobs.js';
+import { orgAlertRoutes } from './alerts/org-alert-routes.js';
+import { personLookupRoutes } from './alerts/person-routes.js';
+import { subscriptionRoutes } from './alerts/subscription-routes.js';
 import { webhookRoutes } from './alerts/webhook-routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
@@ -54,7 +58,11 @@ export const modules: ModuleDef[] = [
   { name: 'test-findings', routes: testFindingsRoutes },
   { name: 'advisories', routes: advisoryRoutes },
   { name: 'advisory-matching', routes: matchRoutes, jobs: matchJobs },
+  { name: 'manual-advisories', routes: manualRoutes },
   { name: 'alerts', routes: alertRoutes, jobs: alertJobs },
   { name: 'alert-webhooks', routes: webhookRoutes },
   { name: 'alert-board', routes: boardRoutes },
+  { name: 'alert-person-lookup', routes: personLookupRoutes },
+  { name: 'alert-subscriptions', routes: subscriptionRoutes },
+  { name: 'alert-org-issued', routes: orgAlertRoutes },
 ];

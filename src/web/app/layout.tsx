@@ -4,6 +4,7 @@ import { Link, Navigate, Outlet, useLocation, useNavigate } from '@tanstack/reac
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { canReadAlerts } from '../features/alerts/access';
+import { NotificationBell } from '../features/alerts/NotificationBell';
 import { canReadAudit } from '../features/audit/access';
 import { canManageGrants } from '../features/auditors/access';
 import { useSignOut } from '../features/auth/useSignOut';
@@ -255,6 +256,7 @@ export function Shell() {
           </Group>
           <Group wrap="wrap" gap="sm">
             <OrgSwitcher />
+            <NotificationBell />
             <LanguageSwitch />
             <Text size="sm" data-testid="user-name">
               <VisuallyHidden>{`${t('shell.signedIn')} `}</VisuallyHidden>

@@ -198,8 +198,13 @@ const inventoryRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/orgs/$org/inventory',
   // `?tab=` the register shown (systems when absent).
-  validateSearch: (search: Record<string, unknown>): { tab?: 'processes' | 'suppliers' | 'components' } =>
-    search.tab === 'processes' || search.tab === 'suppliers' || search.tab === 'components'
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { tab?: 'processes' | 'suppliers' | 'components' | 'dependencies' } =>
+    search.tab === 'processes' ||
+    search.tab === 'suppliers' ||
+    search.tab === 'components' ||
+    search.tab === 'dependencies'
       ? { tab: search.tab }
       : {},
   component: lazyRouteComponent(() => import('../features/inventory/InventoryPage'), 'InventoryPage'),
@@ -331,6 +336,42 @@ const advisoryRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/advisories/AdvisoryPage'), 'AdvisoryPage'),
 });
 
+const newAdvisoryRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/advisories/new',
+  component: lazyRouteComponent(() => import('../features/advisories/ManualAdvisoryPage'), 'NewAdvisoryPage'),
+});
+
+const editAdvisoryRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/advisories/$id/edit',
+  component: lazyRouteComponent(
+    () => import('../features/advisories/ManualAdvisoryPage'),
+    'EditAdvisoryPage',
+  ),
+});
+
+const alertSettingsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerts/settings',
+  component: lazyRouteComponent(() => import('../features/alerts/AlertSettingsPage'), 'AlertSettingsPage'),
+});
+
+const alertSubscriptionRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerts/subscription',
+  component: lazyRouteComponent(() => import('../features/alerts/SubscriptionPage'), 'SubscriptionPage'),
+});
+
+const orgComposeAlertRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerts/new',
+  component: lazyRouteComponent(
+    () => import('../features/alerts/OrgComposeAlertPage'),
+    'OrgComposeAlertPage',
+  ),
+});
+
 const alertsRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/alerts',
@@ -398,7 +439,12 @@ const routeTree = rootRoute.addChildren([
     advisoryReviewRoute,
     advisoryKevRoute,
     advisoryRoute,
+    newAdvisoryRoute,
+    editAdvisoryRoute,
+    alertSubscriptionRoute,
     alertsRoute,
+    alertSettingsRoute,
+    orgComposeAlertRoute,
     alertRoute,
     sectorAlertsRoute,
     composeAlertRoute,

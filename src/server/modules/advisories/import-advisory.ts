@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordAudit } from '../audit/record.js';
 import type { ImportDefinition, ImportIssue, ImportJob } from '../imports/framework.js';
 import { openReferenceWrites } from '../vulnerabilities/reference-queries.js';
 import { afterAdvisoryStored } from './advisory-hooks.js';
@@ -7,6 +8,7 @@ import { isTlpLabel, TLP_LABELS } from './csaf/tlp.js';
 import { isNewerRevision } from './csaf/tracking.js';
 import * as q from './import-queries.js';
 import { type AdvisoryImportOptions, advisoryRows } from './import-read.js';
+import { MANUAL_NAMESPACE_PREFIX, manualNamespace } from './manual-csaf.js';
 
 /**
  * `vaern import advisory FILE`: one CSAF 2.0 advisory (docs/advisories.md), imported into the
@@ -50,6 +52,12 @@ function optionsOf(job: ImportJob): AdvisoryImportOptions {
     audience: Array.isArray(audience) ? audience.filter((s): s is string => typeof s === 'string') : [],
   };
 }
+
+/**
+ * Whether the import carries an advisory written by hand (manual-service.ts). Only that service
+ * sets the option: it is not in `advisoryOptions`, so an upload's query string cannot.
+ */
+const isManual = (job: ImportJob) => job.options.manual === true;
 
 /** What the reader saw of the document, kept in job.extra (and so in the summary). */
 interface Seen {
@@ -121,6 +129,18 @@ export const advisoryImport: ImportDefinition = {
     // The import's own step: it sees every stored advisory, whatever its audience.
     await openReferenceWrites(tx, job.importId);
     const seen = seenOf(job);
+    // The namespace of advisories written by hand is the sector unit's own: no file may claim it.
+    if (
+      seen.publisher_namespace.startsWith(MANUAL_NAMESPACE_PREFIX) &&
+      !(isManual(job) && seen.publisher_namespace === manualNamespace(job.org.id))
+    ) {
+      issues.push({
+        row: 1,
+        column: '/document/publisher/namespace',
+        code: 'advisories.manual_namespace_reserved',
+        params: { namespace: seen.publisher_namespace },
+      });
+    }
     const stored = await q.storedRevision(tx, identityOf(seen));
     if (stored && isNewerRevision(incomingOf(seen), revisionOf(stored)))
       issues.push(olderIssue(seen, stored));
@@ -143,13 +163,32 @@ export const advisoryImport: ImportDefinition = {
         return { created: 0, updated: 0, unchanged: 1 };
       await q.clearAdvisoryContent(tx, stored.id);
     }
-    const { id, inserted } = await q.upsertAdvisory(tx, job);
+    const { id, inserted } = await q.upsertAdvisory(tx, job, isManual(job) ? 'manual' : 'csaf');
     job.extra.advisory_id = id;
     await q.ensureAdvisoryVulnerabilities(tx, job);
     const counts = await q.insertAdvisoryContent(tx, job, id);
     job.extra.products = counts.products;
     job.extra.vulnerabilities = counts.vulnerabilities;
     await q.insertAudience(tx, id, job.org.id, optionsOf(job).audience);
+    if (isManual(job)) {
+      // Besides the import's own entry: the advisory's, as for any record a person writes.
+      await recordAudit(tx, job.ctx.anchors, {
+        chain: job.org.id,
+        actor: job.actor,
+        action: inserted ? 'advisory.manual_create' : 'advisory.manual_revise',
+        targetType: 'advisory',
+        targetId: id,
+        before: stored ? { version: stored.version, current_release: stored.current_release } : undefined,
+        after: {
+          tracking_id: seen.tracking_id,
+          version: seen.version,
+          tlp: job.extra.tlp ?? null,
+          audience: optionsOf(job).audience,
+          products: counts.products,
+          vulnerabilities: counts.vulnerabilities,
+        },
+      });
+    }
     tx.onCommit(() => afterAdvisoryStored(job.ctx, id));
     return { created: inserted ? 1 : 0, updated: inserted ? 0 : 1, unchanged: 0 };
   },

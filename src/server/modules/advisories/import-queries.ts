@@ -98,13 +98,20 @@ export async function storedRevision(
   return r.rows[0];
 }
 
-/** Inserts the staged document as an advisory, or overwrites the stored revision with it. */
-export async function upsertAdvisory(tx: Tx, job: ImportJob): Promise<{ id: string; inserted: boolean }> {
+/**
+ * Inserts the staged document as an advisory, or overwrites the stored revision with it; `source`
+ * is `manual` for one written by hand (built by manual-csaf.ts).
+ */
+export async function upsertAdvisory(
+  tx: Tx,
+  job: ImportJob,
+  source: 'csaf' | 'manual' = 'csaf',
+): Promise<{ id: string; inserted: boolean }> {
   const r = await sql<{ id: string; inserted: boolean }>`
     insert into advisories (publisher_namespace, tracking_id, source, version, status, category, title,
                             publisher_name, tlp, tlp_original, initial_release, current_release, summary,
                             cvss_max, document, sha256, import_id)
-    select s.publisher_namespace, s.tracking_id, 'csaf', s.version, s.status, s.category, s.title,
+    select s.publisher_namespace, s.tracking_id, ${source}, s.version, s.status, s.category, s.title,
            s.publisher_name, s.tlp, s.tlp_original, s.initial_release, s.current_release, s.summary,
            s.cvss_max, s.document, s.sha256, ${job.importId}::uuid
     from ${documents(job)} s where s.kind = 'document'

@@ -7,7 +7,12 @@ import { deriveKey, hmacHex, safeEqual } from '../../lib/crypto.js';
  */
 const HEX_ID = /^[0-9a-f]{32}$/;
 
-const keyOf = (secret: string) => deriveKey(secret, 'alert-answer-link');
+let derived: { secret: string; key: Buffer } | undefined;
+/** The link key, derived once per secret: a delivery run signs a link for every delivery. */
+const keyOf = (secret: string) => {
+  if (derived?.secret !== secret) derived = { secret, key: deriveKey(secret, 'alert-answer-link') };
+  return derived.key;
+};
 const macOf = (secret: string, id: string) =>
   Buffer.from(hmacHex(keyOf(secret), id), 'hex').toString('base64url');
 

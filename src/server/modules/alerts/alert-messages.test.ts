@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { translate } from '../../lib/messages.js';
 import './alert-messages.js';
+import './org-alert-messages.js';
+import './person-messages.js';
+import './subscription-messages.js';
 import './webhook-messages.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,9 +34,11 @@ describe('alerts messages', () => {
 
   it('finds the codes', () => {
     // 7 error codes in alert-service.ts, 5 mail texts in delivery.ts, 2 role names and the
-    // escalation line (escalation in delivery.ts), 6 webhook codes (webhook-*.ts): `grep -oh
-    // "'alerts\.[a-z_]*'" *.ts` over the sources, less the three job names.
-    expect(codes.size).toBe(21);
+    // escalation line (escalation in delivery.ts), 6 webhook codes (webhook-*.ts), 2 of
+    // subscriptions and notifications (subscription-*.ts), 1 of person lookup (person-*.ts), 2 of
+    // an organisation's own alerts (org-alert-*.ts): `grep -oh "'alerts\.[a-z_]*'" *.ts` over the
+    // sources, less the three job names.
+    expect(codes.size).toBe(27);
   });
 
   it.each([...codes])('%s is translated in Danish and English, every parameter filled in', (code) => {
@@ -46,6 +51,8 @@ describe('alerts messages', () => {
       role: 'o',
       host: 'h',
       address: 'a',
+      email: 'e',
+      issuer: 'i',
     };
     const texts = (['da', 'en'] as const).map((locale) => translate(code, locale, params));
     for (const text of texts) {

@@ -50,6 +50,10 @@ addMessages({
     en: 'The sector coordination unit has issued an alert to {recipient}.',
     da: 'Sektorens koordinationsenhed har udsendt et varsel til {recipient}.',
   },
+  'alerts.mail_intro_org': {
+    en: '{issuer} has issued an alert to {recipient}.',
+    da: '{issuer} har udsendt et varsel til {recipient}.',
+  },
   'alerts.mail_restricted': {
     en: 'This alert is TLP:{tlp}: its text is not sent by e-mail. Sign in to Værn to read it.',
     da: 'Varslet er TLP:{tlp}: teksten sendes ikke med e-mail. Log ind i Værn for at læse den.',

@@ -24,6 +24,11 @@ export const alertPolicy = {
     ]),
   /** The organisation's answer: its security officer, admin or management. */
   answer: (a: Actor, orgId: string) => hasAnyRole(a, orgId, ['admin', 'security_officer', 'management']),
+  /**
+   * Writing, previewing and following an organisation's own alerts to its subscribers (and, when
+   * chosen, its child organisations): its admin or security officer.
+   */
+  issue: (a: Actor, orgId: string) => hasAnyRole(a, orgId, ['admin', 'security_officer']),
   /** The duty address is set by the organisation's admin or security officer. */
   setDutyAddress: (a: Actor, orgId: string) => hasAnyRole(a, orgId, ['admin', 'security_officer']),
 };

@@ -4,27 +4,36 @@ import type { Audience } from './alert-schemas.js';
 
 /** All SQL of alerts (migration 0023). Every function runs inside withTenant. */
 
+/** Whom an alert reaches (migration 0028): recipient organisations, named people, people reached
+ * only by their subscription, e-mail deliveries and in-app notifications. */
 export interface Counts {
   organisations: number;
   people: number;
+  subscribers: number;
+  emails: number;
+  notifications: number;
 }
+
+const NO_COUNTS: Counts = { organisations: 0, people: 0, subscribers: 0, emails: 0, notifications: 0 };
 
 const audienceArgs = (a: Audience) => sql`${a.kinds}::text[], ${a.regions}::uuid[]`;
 
-/** How many organisations and people the rules would reach (definer function; stores nothing). */
+/** Whom the rules would reach at a severity (definer function; stores nothing). */
 export async function preview(
   tx: Tx,
   sectorUnitId: string,
   tlp: string,
+  severity: string,
   advisoryId: string | null,
   a: Audience,
 ): Promise<Counts> {
   const r = await sql<Counts>`
-    select organisations, people from vaern_alert_preview(${sectorUnitId}::uuid, ${tlp}, ${audienceArgs(a)},
+    select organisations, people, subscribers, emails, notifications
+    from vaern_alert_preview(${sectorUnitId}::uuid, ${tlp}, ${severity}, ${audienceArgs(a)},
       ${advisoryId}::uuid, ${a.affected}, ${a.organisations}::uuid[], ${JSON.stringify(a.people)}::jsonb)`.execute(
     tx.q,
   );
-  return r.rows[0] ?? { organisations: 0, people: 0 };
+  return r.rows[0] ?? NO_COUNTS;
 }
 
 /** Whether the request may read the advisory (the advisories policy decides). */
@@ -62,9 +71,10 @@ export async function insertAlert(tx: Tx, n: NewAlert): Promise<{ id: string; cr
 
 /** Resolves and stores the audience of a stored alert (definer function); returns the counts. */
 export async function publish(tx: Tx, alertId: string): Promise<Counts> {
-  const r =
-    await sql<Counts>`select organisations, people from vaern_alert_publish(${alertId}::uuid)`.execute(tx.q);
-  return r.rows[0] ?? { organisations: 0, people: 0 };
+  const r = await sql<Counts>`
+    select organisations, people, subscribers, emails, notifications
+    from vaern_alert_publish(${alertId}::uuid)`.execute(tx.q);
+  return r.rows[0] ?? NO_COUNTS;
 }
 
 export interface AnswerRow {
@@ -192,42 +202,4 @@ export async function orgBrief(tx: Tx, orgId: string): Promise<{ slug: string; n
   const r = await sql<{ slug: string; name: string }>`
     select slug, name from organisations where id = ${orgId}`.execute(tx.q);
   return r.rows[0];
-}
-
-export interface DeliveryRow {
-  org_id: string;
-  id: string;
-  recipient: string;
-  address: string;
-  locale: 'da' | 'en' | null;
-  org_name: string;
-  title: string;
-  body: string;
-  recommended_action: string | null;
-  severity: string;
-  tlp: string;
-}
-
-/** The alert's e-mail deliveries not yet accepted by SMTP (operator scope: the delivery job). */
-export async function unsentDeliveries(tx: Tx, alertId: string): Promise<DeliveryRow[]> {
-  const r = await sql<DeliveryRow>`
-    select d.org_id, d.id, d.recipient, d.address, u.locale, o.name as org_name, a.title, a.body,
-           a.recommended_action, a.severity, a.tlp
-    from alert_deliveries d
-    join alerts a on a.id = d.alert_id
-    join organisations o on o.id = d.org_id
-    left join users u on u.id = d.user_id
-    where d.alert_id = ${alertId} and d.channel = 'email' and d.sent_at is null
-    order by d.org_id, d.id`.execute(tx.q);
-  return r.rows;
-}
-
-export async function markSent(tx: Tx, orgId: string, id: string): Promise<void> {
-  await sql`update alert_deliveries set sent_at = now(), attempts = attempts + 1, last_error = null
-            where org_id = ${orgId} and id = ${id}`.execute(tx.q);
-}
-
-export async function markFailed(tx: Tx, orgId: string, id: string, error: string): Promise<void> {
-  await sql`update alert_deliveries set attempts = attempts + 1, last_error = ${error.slice(0, 1000)}
-            where org_id = ${orgId} and id = ${id}`.execute(tx.q);
 }

@@ -35,7 +35,8 @@ export function alertRoutes(fastify: FastifyInstance, ctx: AppContext) {
     {
       schema: {
         tags,
-        summary: 'How many organisations and named people an audience reaches under a label (stores nothing)',
+        summary:
+          'Whom an audience reaches under a label and severity: organisations, named people, subscribers, e-mails, notifications (stores nothing)',
         body: previewBody,
         response: { 200: audienceCounts },
       },
@@ -45,6 +46,7 @@ export function alertRoutes(fastify: FastifyInstance, ctx: AppContext) {
         ctx,
         actor: actorOf(request),
         tlp: request.body.tlp,
+        severity: request.body.severity,
         advisoryId: request.body.advisory_id,
         audience: request.body.audience,
       }),

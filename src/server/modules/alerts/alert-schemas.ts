@@ -3,6 +3,8 @@ import { ORG_KINDS } from '../../lib/actor.js';
 
 export const TLP_LABELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+/** Kinds of alert a subscription filters by: issued from an advisory, or general (no advisory). */
+export const ALERT_KINDS = ['advisory', 'general'] as const;
 export const ANSWER_STATUSES = ['received', 'assessing', 'affected', 'not_affected', 'mitigated'] as const;
 
 export const audience = z.strictObject({
@@ -35,11 +37,23 @@ export type ComposeInput = z.infer<typeof composeBody>;
 
 export const previewBody = z.strictObject({
   tlp: z.enum(TLP_LABELS),
+  severity: z
+    .enum(SEVERITIES)
+    .default('critical')
+    .describe(
+      "The alert's severity, which subscriptions filter by; without it, counted as critical (the most)",
+    ),
   advisory_id: z.uuid().optional(),
   audience,
 });
 
-export const audienceCounts = z.object({ organisations: z.number().int(), people: z.number().int() });
+export const audienceCounts = z.object({
+  organisations: z.number().int(),
+  people: z.number().int().describe('Named people'),
+  subscribers: z.number().int().describe('People reached by their subscription (or its default), not named'),
+  emails: z.number().int().describe('E-mails: duty addresses, named people, subscribers by e-mail'),
+  notifications: z.number().int().describe('In-app notifications: named people and subscribers in the app'),
+});
 
 export const composedAlert = z.object({
   id: z.uuid(),

@@ -38,11 +38,12 @@ function checkAudience(tlp: string, advisoryId: string | undefined, a: Audience)
   if (empty) throw badRequest('alerts.audience_empty');
 }
 
-/** How many organisations and people an audience would reach under a label; stores nothing. */
+/** Whom an audience would reach under a label and severity (subscriptions apply); stores nothing. */
 export async function previewAudience(opts: {
   ctx: AppContext;
   actor: Actor;
   tlp: string;
+  severity: string;
   advisoryId: string | undefined;
   audience: Audience;
 }): Promise<q.Counts> {
@@ -51,7 +52,7 @@ export async function previewAudience(opts: {
   return withTenant(opts.ctx.db.kysely, scope, async (tx) => {
     if (opts.advisoryId && !(await q.advisoryVisible(tx, opts.advisoryId)))
       throw notFound('alerts.advisory_not_found');
-    return q.preview(tx, sectorUnitId, opts.tlp, opts.advisoryId ?? null, opts.audience);
+    return q.preview(tx, sectorUnitId, opts.tlp, opts.severity, opts.advisoryId ?? null, opts.audience);
   });
 }
 

@@ -118,7 +118,7 @@ describe.each(engines())('alerts on %s', (engine) => {
   async function deliveries(alertId: string) {
     return asOp(async (tx) => {
       const r = await sql<{ id: string; address: string; sent_at: Date | null; attempts: number }>`
-        select id, address, sent_at, attempts from alert_deliveries where alert_id = ${alertId}
+        select id, address, sent_at, attempts from alert_deliveries where alert_id = ${alertId} and channel = 'email'
         order by address`.execute(tx.q);
       return r.rows;
     });
@@ -126,13 +126,20 @@ describe.each(engines())('alerts on %s', (engine) => {
 
   interface Composed {
     id: string;
-    recipients: { organisations: number; people: number };
+    recipients: {
+      organisations: number;
+      people: number;
+      subscribers: number;
+      emails: number;
+      notifications: number;
+    };
   }
 
   /** Previews, then publishes the same audience; asserts both counts agree with the stored rows. */
   async function publish(tlp: string, audience: object, extra: object = {}): Promise<Composed> {
     const preview = await call(coordinator, 'POST', '/api/v1/sector/alerts/preview', {
       tlp,
+      severity: 'high',
       audience,
       ...extra,
     });
@@ -150,6 +157,18 @@ describe.each(engines())('alerts on %s', (engine) => {
     const created = r.json() as Composed;
     expect(created.recipients).toEqual(preview.json());
     expect(created.recipients.organisations).toBe((await recipients(created.id)).length);
+    // The preview counted exactly the e-mails and in-app notifications publication stored.
+    const channels = await asOp(async (tx) => {
+      const r = await sql<{ emails: number; notifications: number }>`
+        select count(*) filter (where channel = 'email')::int as emails,
+               count(*) filter (where channel = 'app')::int as notifications
+        from alert_deliveries where alert_id = ${created.id}`.execute(tx.q);
+      return r.rows[0];
+    });
+    expect(channels).toEqual({
+      emails: created.recipients.emails,
+      notifications: created.recipients.notifications,
+    });
     return created;
   }
 
@@ -261,12 +280,26 @@ describe.each(engines())('alerts on %s', (engine) => {
         { org_id: o.F.id, user_id: otherP.userId },
       ],
     });
-    expect(red.recipients).toEqual({ organisations: 1, people: 1 });
+    // RED: the named person alone, by e-mail and in the app.
+    expect(red.recipients).toEqual({
+      organisations: 1,
+      people: 1,
+      subscribers: 0,
+      emails: 1,
+      notifications: 1,
+    });
     expect(await recipients(red.id)).toEqual(['P']);
     expect((await deliveries(red.id)).map((d) => d.address)).toEqual([namedPEmail]);
     // Named people under AMBER: their organisation joins, and both the duty address and the person get mail.
     const amber = await publish('AMBER', { people: [{ org_id: o.P.id, user_id: namedP.userId }] });
-    expect(amber.recipients).toEqual({ organisations: 1, people: 1 });
+    // P has no security officer in person (its officer is a token): no subscriber.
+    expect(amber.recipients).toEqual({
+      organisations: 1,
+      people: 1,
+      subscribers: 0,
+      emails: 2,
+      notifications: 1,
+    });
     expect((await deliveries(amber.id)).map((d) => d.address)).toEqual(['duty-p@example.dk', namedPEmail]);
   });
 
@@ -284,8 +317,10 @@ describe.each(engines())('alerts on %s', (engine) => {
       tlp: 'AMBER',
       audience: { regions: [o.R.id], people: [{ org_id: o.P.id, user_id: namedP.userId }] },
     });
-    // R, M, H (child of R), and P for the named person; one person.
-    expect(p.json()).toEqual({ organisations: 4, people: 1 });
+    // R, M, H (child of R), and P for the named person; one person. H's security officer gets the
+    // alert by default subscription (in the app and by e-mail); e-mails: duty-h, duty-p, the named
+    // person and the officer.
+    expect(p.json()).toEqual({ organisations: 4, people: 1, subscribers: 1, emails: 4, notifications: 2 });
     expect(await count()).toEqual(before);
   });
 
@@ -425,7 +460,12 @@ describe.each(engines())('alerts on %s', (engine) => {
 
     // A send that SMTP refuses leaves the delivery unsent; the retry reuses the Message-ID. First
     // wait for the job to mark the first send, which follows SMTP's acceptance.
-    for (const deadline = Date.now() + 10_000; !(await deliveries(alert.id))[0]?.sent_at; await sleep(25))
+    // (H's security officer is mailed too, by default subscription: wait for every mail.)
+    for (
+      const deadline = Date.now() + 10_000;
+      !(await deliveries(alert.id)).every((d) => d.sent_at);
+      await sleep(25)
+    )
       if (Date.now() > deadline) throw new Error('delivery not marked sent');
     await asOp((tx) => sql`update alert_deliveries set sent_at = null where id = ${duty?.id}`.execute(tx.q));
     const down = createMailer({ smtpUrl: 'smtp://127.0.0.1:1', mailFrom: 'x@vaern.test' });

@@ -19,7 +19,7 @@ function sectorUnit(actor: Actor): string {
   return id;
 }
 
-const presentAlert = (
+export const presentAlert = (
   a: { id: string; title: string; severity: string; tlp: string; created_at: Date },
   c: { recipients: number | null; answered: number | null; median_ack_seconds: number | null } | undefined,
 ): z.infer<typeof sectorAlert> => ({
@@ -60,25 +60,34 @@ export async function getBoard(opts: {
   return withTenant(opts.ctx.db.kysely, scopeOf(opts.actor, unit), async (tx) => {
     const alert = await q.findSectorAlert(tx, unit, opts.id);
     if (!alert) throw notFound('alerts.not_found');
-    const counts = await q.summary(tx, unit, opts.id);
-    const rows = await q.board(tx, opts.id);
-    const byStatus = Object.fromEntries(ANSWER_STATUSES.map((s) => [s, 0])) as Record<Status, number>;
-    for (const r of rows) if (r.last_status) byStatus[r.last_status as Status]++;
-    return {
-      alert: presentAlert(alert, counts),
-      by_status: byStatus,
-      organisations: rows.map((r) => ({
-        org: { id: r.org_id, slug: r.slug, name: r.name, kind: r.kind },
-        mails: r.mails,
-        mails_sent: r.mails_sent,
-        first_answer_at: r.first_answer_at ? iso(r.first_answer_at) : null,
-        answer:
-          r.last_status && r.last_answer_at
-            ? { status: r.last_status as Status, note: r.last_note, answered_at: iso(r.last_answer_at) }
-            : null,
-        answers: r.answers,
-        escalation: r.escalation === 2 ? 'management' : r.escalation === 1 ? 'security_officer' : null,
-      })),
-    };
+    return presentBoard(alert, await q.summary(tx, unit, opts.id), await q.board(tx, opts.id));
   });
+}
+
+/** The board of one alert from its row, its counts and its recipient organisations' rows. */
+export function presentBoard(
+  alert: { id: string; title: string; severity: string; tlp: string; created_at: Date },
+  counts:
+    | { recipients: number | null; answered: number | null; median_ack_seconds: number | null }
+    | undefined,
+  rows: q.BoardRow[],
+): z.infer<typeof alertBoard> {
+  const byStatus = Object.fromEntries(ANSWER_STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  for (const r of rows) if (r.last_status) byStatus[r.last_status as Status]++;
+  return {
+    alert: presentAlert(alert, counts),
+    by_status: byStatus,
+    organisations: rows.map((r) => ({
+      org: { id: r.org_id, slug: r.slug, name: r.name, kind: r.kind },
+      mails: r.mails,
+      mails_sent: r.mails_sent,
+      first_answer_at: r.first_answer_at ? iso(r.first_answer_at) : null,
+      answer:
+        r.last_status && r.last_answer_at
+          ? { status: r.last_status as Status, note: r.last_note, answered_at: iso(r.last_answer_at) }
+          : null,
+      answers: r.answers,
+      escalation: r.escalation === 2 ? 'management' : r.escalation === 1 ? 'security_officer' : null,
+    })),
+  };
 }

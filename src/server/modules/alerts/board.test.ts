@@ -103,11 +103,13 @@ describe.each(engines())('alert board on %s', (engine) => {
         escalation: string | null;
       }) => [o.org.slug, o.mails, o.answers, o.answer?.status ?? null, o.escalation],
     );
-    expect(rows[0]).toEqual([municipality.slug, 1, 0, null, 'security_officer']);
+    // Mails: each security officer's by default subscription (migration 0028), the hospital's duty
+    // address, and the municipality officer's reminder.
+    expect(rows[0]).toEqual([municipality.slug, 2, 0, null, 'security_officer']);
     expect(rows.slice(1).sort()).toEqual(
       [
-        [hospital.slug, 1, 2, 'affected', null],
-        [region.slug, 0, 1, 'assessing', null],
+        [hospital.slug, 2, 2, 'affected', null],
+        [region.slug, 1, 1, 'assessing', null],
       ].sort(),
     );
   });

@@ -6,7 +6,9 @@ import type { MailMessage } from '../../lib/mail.js';
 import { type Locale, translate } from '../../lib/messages.js';
 import { answerLink } from './alert-links.js';
 import './alert-messages.js';
-import * as q from './alert-queries.js';
+import { LEASE_SECONDS, type PumpRun, pump } from './delivery-pump.js';
+import * as dq from './delivery-queries.js';
+import { backoffMs, MAX_ATTEMPTS } from './webhook-delivery.js';
 
 const OPERATOR = { orgIds: [], operator: true } as const;
 
@@ -19,12 +21,15 @@ export const messageIdOf = (publicUrl: string, deliveryId: string): string =>
  * AMBER and above only the title and the answer link, never the body (DESIGN.md: TLP is access
  * control; an e-mail leaves it).
  */
-export function alertMail(ctx: AppContext, d: q.DeliveryRow): MailMessage {
+export function alertMail(ctx: AppContext, d: dq.EmailDelivery): MailMessage {
   const locale: Locale = d.locale ?? 'da';
   const t = (key: string, params: Record<string, string> = {}) => translate(key, locale, params);
   const open = d.tlp === 'CLEAR' || d.tlp === 'GREEN';
   const link = answerLink(ctx.config.publicUrl, ctx.config.secret, d.id);
-  const parts = [t('alerts.mail_intro', { recipient: d.org_name }), '', d.title, ''];
+  const intro = d.issuer_name
+    ? t('alerts.mail_intro_org', { issuer: d.issuer_name, recipient: d.org_name })
+    : t('alerts.mail_intro', { recipient: d.org_name });
+  const parts = [intro, '', d.title, ''];
   // A reminder to the security officers (escalation-1:…) or management (escalation-2:…) of a
   // recipient organisation that has not answered (escalation.ts).
   const escalation = /^escalation-([12]):/.exec(d.recipient)?.[1];
@@ -48,53 +53,92 @@ export function alertMail(ctx: AppContext, d: q.DeliveryRow): MailMessage {
   };
 }
 
+/** An e-mail that SMTP refused is tried again after the same backoff as a webhook, this many times. */
+export const MAX_EMAIL_ATTEMPTS = MAX_ATTEMPTS;
+/** E-mails handed to the mailer at once (its pool keeps a few SMTP connections open). */
+export const EMAIL_CONCURRENCY = 32;
+/** E-mail deliveries per claim; one run holds at most maxHeld(EMAIL_BATCH) (delivery-pump.ts). */
+export const EMAIL_BATCH = 64;
+
 /**
- * Sends the alert's e-mails that SMTP has not yet accepted. A delivery is marked sent only after
- * the server accepted it (each in its own transaction), so a crash between the two sends it again
- * with the same Message-ID: at least once. Throws when any failed, for the job to retry.
+ * Sends due e-mail deliveries (operator scope): of one alert when `alertId` is given, else of every
+ * alert. Claimed in leased batches (delivery-pump.ts), so several workers share them and a killed
+ * worker's claims come back when their lease runs out. A delivery is marked sent only after the
+ * SMTP server accepted it, so a crash in between sends it again with the same Message-ID: at least
+ * once. A refusal records the attempt and error and makes it due again after backoffMs; after
+ * MAX_EMAIL_ATTEMPTS it is given up (dead_at). `retryFailed` (one alert) tries its failed ones now.
+ */
+export async function deliverDueEmails(
+  ctx: AppContext,
+  o: { alertId?: string; retryFailed?: boolean } = {},
+): Promise<PumpRun> {
+  return pump<dq.EmailDelivery>({
+    ctx,
+    concurrency: EMAIL_CONCURRENCY,
+    batch: EMAIL_BATCH,
+    claim: (limit, skip) =>
+      withTenant(ctx.db.kysely, OPERATOR, (tx) =>
+        dq.claimEmails(tx, { now: new Date(), leaseSeconds: LEASE_SECONDS, limit, skip, ...o }),
+      ),
+    send: async (d) => {
+      try {
+        await ctx.mailer.send(alertMail(ctx, d));
+        return undefined;
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+      }
+    },
+    fail: async (d, error) => {
+      const now = new Date();
+      const failures = d.attempts + 1;
+      const retryAt = failures >= MAX_EMAIL_ATTEMPTS ? null : new Date(now.getTime() + backoffMs(failures));
+      await withTenant(ctx.db.kysely, OPERATOR, (tx) => dq.markFailed(tx, d, error, now, retryAt));
+      return retryAt !== null;
+    },
+    sentAt: () => new Date(),
+  });
+}
+
+/**
+ * Sends the alert's e-mails that SMTP has not yet accepted, its failed ones at once (escalation's
+ * reminders; an operator's retry). Throws when any failed; they stay due after their backoff.
  */
 export async function deliverAlert(
   ctx: AppContext,
   alertId: string,
 ): Promise<{ sent: number; failed: number }> {
-  const pending = await withTenant(ctx.db.kysely, OPERATOR, (tx) => q.unsentDeliveries(tx, alertId));
-  let sent = 0;
-  let failed = 0;
-  for (const d of pending) {
-    try {
-      await ctx.mailer.send(alertMail(ctx, d));
-    } catch (error) {
-      failed++;
-      const message = error instanceof Error ? error.message : String(error);
-      await withTenant(ctx.db.kysely, OPERATOR, (tx) => q.markFailed(tx, d.org_id, d.id, message));
-      continue;
-    }
-    await withTenant(ctx.db.kysely, OPERATOR, (tx) => q.markSent(tx, d.org_id, d.id));
-    sent++;
-  }
-  if (failed > 0) throw new Error(`${failed} of ${pending.length} alert e-mails not accepted by SMTP`);
-  return { sent, failed };
+  const run = await deliverDueEmails(ctx, { alertId, retryFailed: true });
+  const failed = run.retried + run.dead;
+  if (failed > 0) throw new Error(`${failed} of ${run.sent + failed} alert e-mails not accepted by SMTP`);
+  return { sent: run.sent, failed };
 }
 
-const payload = z.strictObject({ alert_id: z.uuid() });
+const payload = z.strictObject({ alert_id: z.uuid().optional() });
 
-/** E-mail delivery of one alert as a job; retried with backoff until every delivery is sent. */
+/**
+ * E-mail delivery as a job: at once when an alert is published (`alert_id` names it, for the log)
+ * and every minute, each run sending every e-mail that is due — new ones, those whose backoff has
+ * passed, and those a killed worker held when their lease ran out. Retries are the deliveries' own
+ * schedule, not pg-boss's.
+ */
 export const deliveryJob = (ctx: AppContext): JobDefinition<typeof payload> => ({
   name: 'alerts.deliver_email',
   payload,
-  retryLimit: 10,
+  retryLimit: 0,
   expireInSeconds: 900,
+  schedule: '* * * * *',
   handle: async (p) => {
     if (!ctx.mailer.configured) {
       ctx.log.warn({ alert_id: p.alert_id }, 'alert e-mail not sent: SMTP is not configured (SMTP_URL)');
       return;
     }
-    const r = await deliverAlert(ctx, p.alert_id);
-    ctx.log.info({ alert_id: p.alert_id, ...r }, 'alert e-mails sent');
+    const run = await deliverDueEmails(ctx);
+    if (run.sent + run.retried + run.dead > 0)
+      ctx.log.info({ alert_id: p.alert_id, ...run }, 'alert e-mails sent');
   },
 });
 
-/** Queues the e-mail delivery of a published alert; a failure to queue is logged. */
+/** Queues the e-mail delivery of a published alert; a failure to queue is logged (the schedule catches up). */
 export const requestDelivery = (ctx: AppContext, alertId: string): Promise<void> =>
   ctx.jobs
     .send(deliveryJob(ctx), { alert_id: alertId })

@@ -10,6 +10,8 @@ import { translate } from '../../lib/messages.js';
 import { openSecret } from '../../lib/secretbox.js';
 import { readSetting } from '../settings/registry.js';
 import { answerLink } from './alert-links.js';
+import { LEASE_SECONDS, type PumpRun, pump } from './delivery-pump.js';
+import * as dq from './delivery-queries.js';
 import {
   type Allowlist,
   assertDeliverable,
@@ -17,7 +19,6 @@ import {
   parseAllowlist,
   type Resolver,
 } from './webhook-guard.js';
-import * as q from './webhook-queries.js';
 import { WEBHOOK_SECRET_PURPOSE } from './webhook-service.js';
 
 const OPERATOR = { orgIds: [], operator: true } as const;
@@ -28,14 +29,20 @@ export const MAX_ATTEMPTS = 8;
 export const backoffMs = (failures: number): number => Math.min(30_000 * 2 ** (failures - 1), 6 * 3_600_000);
 /** How long one request may take, connection and response together. */
 export const TIMEOUT_MS = 10_000;
-/** A claimed delivery is not claimed again by another worker within this long. */
-const LEASE_SECONDS = 120;
+/**
+ * Kept-alive connections per endpoint, so that a burst of deliveries to one receiver does not
+ * open a connection each. `lookup` is still given per request: a new connection is checked.
+ */
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 16, scheduling: 'lifo' }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 16, scheduling: 'lifo' }),
+};
 
 /**
  * The JSON body of one delivery (Standard Webhooks: type, timestamp, data). TLP:CLEAR and GREEN
  * carry the text and recommended action; AMBER and above never (DESIGN.md: TLP is access control).
  */
-export function webhookPayload(ctx: AppContext, d: q.DueDelivery, sentAt: Date): string {
+export function webhookPayload(ctx: AppContext, d: dq.WebhookDelivery, sentAt: Date): string {
   const open = d.tlp === 'CLEAR' || d.tlp === 'GREEN';
   return JSON.stringify({
     type: 'alert.published',
@@ -63,6 +70,7 @@ function post(url: URL, body: string, headers: Record<string, string>, allow: Al
         'content-length': String(Buffer.byteLength(body)),
         'user-agent': 'Vaern-Webhooks/1',
       },
+      agent: url.protocol === 'https:' ? agents['https:'] : agents['http:'],
       lookup: guardedLookup(allow) as never,
     });
     const timer = setTimeout(
@@ -89,11 +97,21 @@ function post(url: URL, body: string, headers: Record<string, string>, allow: Al
 }
 
 /** One attempt; undefined when the receiver accepted it (2xx), else why not. */
-async function attempt(ctx: AppContext, d: q.DueDelivery, allow: Allowlist, resolve?: Resolver) {
+async function attempt(
+  ctx: AppContext,
+  d: dq.WebhookDelivery,
+  allow: Allowlist,
+  secrets: Map<string, string>,
+  resolve?: Resolver,
+) {
   if (!d.url || !d.secret_sealed) return 'endpoint removed';
   try {
     const url = await assertDeliverable(d.url, allow, resolve);
-    const secret = openSecret(ctx.config.secret, WEBHOOK_SECRET_PURPOSE, d.secret_sealed);
+    let secret = secrets.get(d.secret_sealed);
+    if (secret === undefined) {
+      secret = openSecret(ctx.config.secret, WEBHOOK_SECRET_PURPOSE, d.secret_sealed);
+      secrets.set(d.secret_sealed, secret);
+    }
     // The signature's timestamp is the real clock: the receiver checks it against its own.
     const sentAt = new Date();
     const body = webhookPayload(ctx, d, sentAt);
@@ -114,50 +132,54 @@ async function attempt(ctx: AppContext, d: q.DueDelivery, allow: Allowlist, reso
   }
 }
 
-export interface WebhookRun {
-  sent: number;
-  retried: number;
-  dead: number;
-}
+export type WebhookRun = PumpRun;
+
+/** Requests at once (at most 16 connections to one host and port: the agents above). */
+export const WEBHOOK_CONCURRENCY = 32;
+/** Webhook deliveries per claim; one run holds at most maxHeld(WEBHOOK_BATCH) (delivery-pump.ts). */
+export const WEBHOOK_BATCH = 64;
 
 /**
- * Posts every webhook delivery due at `now` (operator scope). A 2xx marks it sent; otherwise the
- * attempt and error are recorded and it is due again after backoffMs, or after MAX_ATTEMPTS
- * failures it is dead (the dead-letter list). The SSRF guard runs again before each attempt and
- * at connect time. `now` decides what is due and when it is due again, so tests control the clock.
+ * Posts every webhook delivery due at `now` (operator scope), WEBHOOK_CONCURRENCY at a time,
+ * claimed in leased batches (delivery-pump.ts) so that several workers share them and a killed
+ * worker's claims come back when their lease runs out. A 2xx marks it sent; otherwise the attempt
+ * and error are recorded and it is due again after backoffMs, or after MAX_ATTEMPTS failures it is
+ * dead (the dead-letter list). The SSRF guard runs again before each attempt and at connect time.
+ * `now` (default: the clock, read afresh) decides what is due and when it is due again, so tests
+ * control the clock.
  */
 export async function deliverDueWebhooks(
   ctx: AppContext,
-  now: Date = new Date(),
+  now?: Date,
   resolve?: Resolver,
 ): Promise<WebhookRun> {
-  const run: WebhookRun = { sent: 0, retried: 0, dead: 0 };
-  for (;;) {
-    const [allowValue, due] = await withTenant(
-      ctx.db.kysely,
-      OPERATOR,
-      async (tx) =>
-        [await readSetting(tx, 'webhook_allowlist'), await q.claimDue(tx, now, LEASE_SECONDS, 20)] as const,
-    );
-    if (due.length === 0) return run;
-    const allow = parseAllowlist(allowValue);
-    for (const d of due) {
-      const error = await attempt(ctx, d, allow, resolve);
+  const clock = () => now ?? new Date();
+  let allow: Allowlist = parseAllowlist('');
+  // Each endpoint's secret, opened once per run (an endpoint receives many deliveries).
+  const secrets = new Map<string, string>();
+  return pump<dq.WebhookDelivery>({
+    ctx,
+    concurrency: WEBHOOK_CONCURRENCY,
+    batch: WEBHOOK_BATCH,
+    claim: (limit, skip) =>
+      withTenant(ctx.db.kysely, OPERATOR, async (tx) => {
+        // The allow-list as it is now: an administrator's change applies from the next claim.
+        allow = parseAllowlist(await readSetting(tx, 'webhook_allowlist'));
+        return dq.claimWebhooks(tx, { now: clock(), leaseSeconds: LEASE_SECONDS, limit, skip });
+      }),
+    send: (d) => attempt(ctx, d, allow, secrets, resolve),
+    fail: async (d, error) => {
+      const at = clock();
       const failures = d.attempts + 1;
       const retryAt =
-        error === undefined || failures >= MAX_ATTEMPTS || error === 'endpoint removed'
+        failures >= MAX_ATTEMPTS || error === 'endpoint removed'
           ? null
-          : new Date(now.getTime() + backoffMs(failures));
-      await withTenant(ctx.db.kysely, OPERATOR, (tx) =>
-        error === undefined
-          ? q.markSent(tx, d.org_id, d.id, now)
-          : q.markFailed(tx, d.org_id, d.id, error, now, retryAt),
-      );
-      if (error === undefined) run.sent++;
-      else if (retryAt) run.retried++;
-      else run.dead++;
-    }
-  }
+          : new Date(at.getTime() + backoffMs(failures));
+      await withTenant(ctx.db.kysely, OPERATOR, (tx) => dq.markFailed(tx, d, error, at, retryAt));
+      return retryAt !== null;
+    },
+    sentAt: clock,
+  });
 }
 
 /**

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { actorOf, orgOf } from '../../http/request.js';
 import { orgParams } from '../directory/schemas.js';
-import { SEVERITIES } from './alert-schemas.js';
+import { ALERT_KINDS, SEVERITIES } from './alert-schemas.js';
 import * as service from './webhook-service.js';
 
 const tags = ['alerts'];
@@ -14,6 +14,8 @@ const endpoint = z.object({
   url: z.string(),
   description: z.string().nullable(),
   min_severity: z.enum(SEVERITIES),
+  kinds: z.array(z.enum(ALERT_KINDS)),
+  only_affected: z.boolean(),
   created_at: z.string(),
 });
 const createBody = z.strictObject({
@@ -25,6 +27,15 @@ const createBody = z.strictObject({
     .describe('https:// (http:// only when allow-listed); at most 300 characters'),
   description: z.string().max(500).optional(),
   min_severity: z.enum(SEVERITIES).default('low'),
+  kinds: z
+    .array(z.enum(ALERT_KINDS))
+    .max(ALERT_KINDS.length)
+    .default([...ALERT_KINDS])
+    .describe('advisory: alerts issued from an advisory; general: alerts without one'),
+  only_affected: z
+    .boolean()
+    .default(false)
+    .describe('Advisory alerts only when matching found the organisation affected'),
 });
 const created = endpoint.extend({
   secret: z.string().describe('The Standard Webhooks signing secret (whsec_…): shown this once only'),
@@ -65,6 +76,8 @@ export function webhookRoutes(fastify: FastifyInstance, ctx: AppContext) {
         url: request.body.url,
         description: request.body.description,
         minSeverity: request.body.min_severity,
+        kinds: [...new Set(request.body.kinds)],
+        onlyAffected: request.body.only_affected,
       });
       return reply.code(201).send(row as z.infer<typeof created>);
     },

@@ -24,11 +24,13 @@ interface OrgOpts {
   org: OrgRef;
 }
 
-const present = (e: q.EndpointRow) => ({
+export const present = (e: q.EndpointRow) => ({
   id: e.id,
   url: e.url,
   description: e.description,
   min_severity: e.min_severity,
+  kinds: e.kinds,
+  only_affected: e.only_affected,
   created_at: new Date(e.created_at).toISOString(),
 });
 
@@ -38,7 +40,14 @@ const present = (e: q.EndpointRow) => ({
  * secret).
  */
 export async function registerWebhook(
-  opts: OrgOpts & { url: string; description: string | undefined; minSeverity: string; resolve?: Resolver },
+  opts: OrgOpts & {
+    url: string;
+    description: string | undefined;
+    minSeverity: string;
+    kinds?: string[];
+    onlyAffected?: boolean;
+    resolve?: Resolver;
+  },
 ) {
   const { ctx, actor, org } = opts;
   authorise(mayManage(actor, org.id));
@@ -53,6 +62,8 @@ export async function registerWebhook(
       url: url.href,
       description: opts.description?.trim() || null,
       minSeverity: opts.minSeverity,
+      kinds: opts.kinds ?? ['advisory', 'general'],
+      onlyAffected: opts.onlyAffected ?? false,
       sealed: sealSecret(ctx.config.secret, WEBHOOK_SECRET_PURPOSE, secret),
       by: actor.kind === 'user' ? actor.userId : null,
     });
@@ -62,7 +73,13 @@ export async function registerWebhook(
       action: 'alert.webhook_create',
       targetType: 'alert_webhook',
       targetId: row.id,
-      after: { url: row.url, description: row.description, min_severity: row.min_severity },
+      after: {
+        url: row.url,
+        description: row.description,
+        min_severity: row.min_severity,
+        kinds: row.kinds,
+        only_affected: row.only_affected,
+      },
     });
     return { ...present(row), secret };
   });

@@ -249,6 +249,9 @@ describe.each(engines())('alert webhooks on %s', (engine) => {
         url: `${base}/a`,
         description: 'SOC intake',
         min_severity: 'low',
+        // The filters of migration 0028, at their defaults.
+        kinds: ['advisory', 'general'],
+        only_affected: false,
         created_at: created.created_at,
       },
     ]);

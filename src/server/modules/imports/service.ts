@@ -10,6 +10,7 @@ import './messages.js';
 import { importsPolicy } from './policy.js';
 import * as q from './queries.js';
 import { findImportDefinition } from './registers/index.js';
+import { runImport } from './runner.js';
 
 const noOptions = z.strictObject({});
 
@@ -83,6 +84,56 @@ export async function startImport(opts: {
     throw error;
   }
   return { import_id: importId };
+}
+
+/**
+ * Runs an import of a document Værn built itself (an advisory written by hand), in the caller's
+ * request instead of the queue, so that the caller learns the outcome at once: the same stored
+ * file, reader, checks, switch and audit entry as an upload. `options` are the caller's own,
+ * not parsed from a query string (they may hold keys an upload cannot set). Returns the finished
+ * import: succeeded, refused with its error list, or failed.
+ */
+export async function runImportNow(opts: {
+  ctx: AppContext;
+  actor: Actor;
+  org: OrgRef;
+  kind: string;
+  fileName: string;
+  contentType: string;
+  options: Record<string, unknown>;
+  body: Buffer;
+}): Promise<q.ImportRow> {
+  const { ctx, actor, org } = opts;
+  const def = findImportDefinition(opts.kind);
+  if (!def) throw notFound('imports.kind_unknown', { kind: opts.kind });
+  if (!importsPolicy.start(def, actor, org)) throw forbidden();
+  const file = await storeFile({
+    ctx,
+    actor,
+    orgId: org.id,
+    name: opts.fileName,
+    contentType: opts.contentType,
+    body: (async function* () {
+      yield opts.body;
+    })(),
+  });
+  const importId = await withTenant(ctx.db.kysely, scopeOf(actor, org.id), (tx) =>
+    q.insertImport(tx, {
+      orgId: org.id,
+      kind: def.kind,
+      fileId: file.id,
+      fileName: file.name,
+      options: opts.options,
+      createdBy: actorRef(actor),
+      bytesTotal: file.size,
+    }),
+  );
+  await runImport(ctx, { org_id: org.id, import_id: importId });
+  const row = await withTenant(ctx.db.kysely, scopeOf(actor, org.id), (tx) =>
+    q.findImport(tx, org.id, importId),
+  );
+  if (!row) throw new Error('the import vanished');
+  return row;
 }
 
 export async function getImport(opts: { ctx: AppContext; actor: Actor; org: OrgRef; id: string }) {

@@ -156,6 +156,7 @@ describe.each(engines())('inventory export on %s', (engine) => {
     contingency_tested_on: '2025-11-20',
     contingency_note: 'Øvelse med akutmodtagelsen',
     restore_procedure: 'true',
+    restore_procedure_on: '2026-02-05',
     restore_procedure_link: 'https://intranet.example.dk/beredskab/epj-restore?x=1,2',
     restore_procedure_note: 'Version 3',
     restore_tested_on: '2026-01-15',
@@ -291,6 +292,7 @@ describe.each(engines())('inventory export on %s', (engine) => {
     expect(epj?.getCell(col('health_data')).value).toBe(true);
     expect(epj?.getCell(col('rpo_hours')).value).toBe(0.25);
     expect(epj?.getCell(col('assessed_on')).value).toBe('2026-03-01');
+    expect(epj?.getCell(col('restore_procedure_on')).value).toBe('2026-02-05');
 
     const deps = csvRows((await exportOf('dependencies', 'csv')).body);
     expect(deps[0]).toEqual(['from_type', 'from_key', 'to_type', 'to_key']);
@@ -370,6 +372,34 @@ describe.each(engines())('inventory export on %s', (engine) => {
     const own = await exportOf('systems', 'csv', otherMember, other.slug);
     expect(own.statusCode).toBe(200);
     expect(csvRows(own.body)).toEqual([columnsOf('systems')]);
+  });
+
+  it('imports the restore procedure date from an edited XLSX export, a date cell as a date', async () => {
+    expect(await get('systems/EPJ-01')).toMatchObject({ restore_procedure_on: '2026-02-05' });
+    const edit = async (on: Date | string) => {
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load((await exportOf('systems', 'xlsx')).rawPayload as unknown as ArrayBuffer);
+      const sheet = book.worksheets[0];
+      if (!sheet) throw new Error('the export has no worksheet');
+      const header = (sheet.getRow(1).values as unknown[]).slice(1);
+      const col = header.indexOf('restore_procedure_on') + 1;
+      expect(col).toBeGreaterThan(0);
+      sheet.eachRow((row) => {
+        if (row.getCell(1).value === 'EPJ-01') row.getCell(col).value = on;
+      });
+      const s = await runImport('systems', Buffer.from(await book.xlsx.writeBuffer()), XLSX_TYPE);
+      expect(s.error_list).toEqual([]);
+      expect(s).toMatchObject({ status: 'succeeded', created: 0, updated: 1 });
+    };
+    // As a person types it in Excel: a date cell.
+    await edit(new Date(Date.UTC(2026, 3, 1)));
+    expect(await get('systems/EPJ-01')).toMatchObject({ restore_procedure_on: '2026-04-01' });
+    const csv = csvRows((await exportOf('systems', 'csv')).body);
+    const at = csv[0]?.indexOf('restore_procedure_on') ?? -1;
+    expect(csv.find((r) => r[0] === 'EPJ-01')?.[at]).toBe('2026-04-01');
+    // Back as it was, for the tests after this one.
+    await edit('2026-02-05');
+    expect(await get('systems/EPJ-01')).toMatchObject({ restore_procedure_on: '2026-02-05' });
   });
 
   it('offers each template as XLSX, which imports as it is', async () => {

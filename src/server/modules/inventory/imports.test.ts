@@ -30,7 +30,7 @@ const csv = (...lines: string[]) => `${lines.join('\n')}\n`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const SYSTEM_HEADER =
-  'key;name;owner_email;health_data;health_data_categories;criticality;assessed_by;assessed_on;mtd_hours;rto_hours;rpo_hours;legacy;medical_device;vendor;product;model_number;version;cpe;purl;hosting;hostnames;ip_addresses;fqdns;mfa;segmented;patch_status;patch_confirmed_on;endpoint_protection;backup;contingency_plan;contingency_tested_on;restore_procedure;restore_tested_on;restore_result;shared_system';
+  'key;name;owner_email;health_data;health_data_categories;criticality;assessed_by;assessed_on;mtd_hours;rto_hours;rpo_hours;legacy;medical_device;vendor;product;model_number;version;cpe;purl;hosting;hostnames;ip_addresses;fqdns;mfa;segmented;patch_status;patch_confirmed_on;endpoint_protection;backup;contingency_plan;contingency_tested_on;restore_procedure;restore_procedure_on;restore_tested_on;restore_result;shared_system';
 
 describe('inventory templates', () => {
   it('documents every column of every register in docs/inventory.md, in the order of its template', () => {
@@ -177,6 +177,7 @@ describe.each(engines())('inventory imports on %s', (engine) => {
         contingency_plan: 'true',
         contingency_tested_on: '2025-11-20',
         restore_procedure: 'true',
+        restore_procedure_on: '2026-02-05',
         restore_tested_on: '2026-01-15',
         restore_result: 'success',
       }),
@@ -240,6 +241,8 @@ describe.each(engines())('inventory imports on %s', (engine) => {
       patch_status: 'current',
       restore_result: 'success',
       contingency_tested_on: '2025-11-20',
+      restore_procedure: true,
+      restore_procedure_on: '2026-02-05',
     });
     expect(await get('systems/INF-01')).toMatchObject({
       legacy: true,
@@ -373,20 +376,20 @@ describe.each(engines())('inventory imports on %s', (engine) => {
     const errors = await refused(
       'systems',
       csv(
-        'key;name;owner_email;health_data;criticality;assessed_on;mtd_hours;ip_addresses;legacy;patch_status;restore_result;shared;shared_system;cpe;purl;hostnames',
-        'NEW-1;Good row;;true;low;;;;;;;;;;;',
-        'NEW-2;Bad boolean;;yes;low;;;;;;;;;;;',
-        'NEW-3;Bad date;;;high;2026-02-30;;;;;;;;;;',
-        'NEW-4;Bad enum;;;urgent;;;;;;;;;;;',
-        'NEW-5;Bad CIDR;;;;;;"10.0.0.1/8;10.1.1.1";;;;;;;;',
-        'NEW-6;Not an address;;;;;;300.1.1.1;;;;;;;;',
-        'NEW-7;Bad hours;;;;;four;;;;;;;;;',
-        'NEW-1;Duplicate key;;;;;;;;;;;;;;',
-        'NEW-8;Unknown owner;nobody@example.dk;;;;;;;;;;;;;',
-        `NEW-9;Unknown shared;;;;;;;;;;;nat-${engine}/NOPE;;;`,
-        `NEW-10;Shared and linked;;;;;;;;;;true;nat-${engine}/NAT-PLATFORM;;;`,
-        'NEW-11;Bad identifiers;;;;;;;maybe;later;win;;;cpe:2.3:a:x;npm:left-pad;bad host',
-        ';;;true;;;;;;;;;;;;',
+        'key;name;owner_email;health_data;criticality;assessed_on;mtd_hours;ip_addresses;legacy;patch_status;restore_result;shared;shared_system;cpe;purl;hostnames;restore_procedure_on',
+        'NEW-1;Good row;;true;low;;;;;;;;;;;;',
+        'NEW-2;Bad boolean;;yes;low;;;;;;;;;;;;',
+        'NEW-3;Bad date;;;high;2026-02-30;;;;;;;;;;;',
+        'NEW-4;Bad enum;;;urgent;;;;;;;;;;;;',
+        'NEW-5;Bad CIDR;;;;;;"10.0.0.1/8;10.1.1.1";;;;;;;;;',
+        'NEW-6;Not an address;;;;;;300.1.1.1;;;;;;;;;',
+        'NEW-7;Bad hours;;;;;four;;;;;;;;;;',
+        'NEW-1;Duplicate key;;;;;;;;;;;;;;;',
+        'NEW-8;Unknown owner;nobody@example.dk;;;;;;;;;;;;;;',
+        `NEW-9;Unknown shared;;;;;;;;;;;nat-${engine}/NOPE;;;;`,
+        `NEW-10;Shared and linked;;;;;;;;;;true;nat-${engine}/NAT-PLATFORM;;;;`,
+        'NEW-11;Bad identifiers;;;;;;;maybe;later;win;;;cpe:2.3:a:x;npm:left-pad;bad host;2026-13-01',
+        ';;;true;;;;;;;;;;;;;',
       ),
     );
     expect(errors).toEqual([
@@ -413,6 +416,11 @@ describe.each(engines())('inventory imports on %s', (engine) => {
       { row: 13, column: 'legacy', message: '"maybe" is not true or false.' },
       { row: 13, column: 'patch_status', message: '"later" is not one of: current, behind.' },
       { row: 13, column: 'purl', message: expect.stringMatching(/^"npm:left-pad" is not a package URL/) },
+      {
+        row: 13,
+        column: 'restore_procedure_on',
+        message: '"2026-13-01" is not a date in the form YYYY-MM-DD.',
+      },
       { row: 13, column: 'restore_result', message: '"win" is not one of: success, partial, failed.' },
       { row: 14, column: 'key', message: 'A value is required.' },
       { row: 14, column: 'name', message: 'A value is required.' },

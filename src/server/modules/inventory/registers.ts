@@ -209,6 +209,12 @@ export const systemFields: readonly Field[] = [
     example: 'true',
   },
   {
+    name: 'restore_procedure_on',
+    kind: { t: 'date' },
+    description: 'Date the restore procedure was documented or last reviewed (YYYY-MM-DD)',
+    example: '2026-02-05',
+  },
+  {
     name: 'restore_procedure_link',
     kind: { t: 'text', max: 2000 },
     description: 'Where the restore procedure is (a link or a document reference)',

@@ -36,8 +36,20 @@ export interface CountsRow {
   report_sha256?: string | null;
 }
 
+/**
+ * No JIT compilation for the rest of the transaction. The scorecard's statements read every
+ * system of their organisations, so the planner's estimates pass PostgreSQL's jit_above_cost
+ * (100,000) already for a batch of 25 small organisations; compiling the per-system expressions
+ * then costs 0.4–1.7 s per statement where the query itself runs in 5–15 ms (bench:inventory,
+ * 1,000 organisations). PGlite has no JIT; the setting is accepted there and changes nothing.
+ */
+async function withoutJit(tx: Tx) {
+  await sql`set local jit = off`.execute(tx.q);
+}
+
 /** The figures of every organisation in orgIds (all of them must be in the transaction's scope). */
 export async function scorecardCounts(tx: Tx, orgIds: readonly string[], w: Windows) {
+  await withoutJit(tx);
   const r = await sql<CountsRow>`select * from vaern_scorecard_counts(${`{${orgIds.join(',')}}`}::uuid[],
     ${w.patchDays}::integer, ${w.testMonths}::integer)`.execute(tx.q);
   return r.rows;
@@ -101,6 +113,7 @@ const EVIDENCE: Record<
     among: sql`f.critical`,
     passes: sql`f.c9`,
     fields: sql`json_build_object('restore_procedure', s.restore_procedure,
+      'restore_procedure_on', to_char(s.restore_procedure_on, 'YYYY-MM-DD'),
       'restore_procedure_link', s.restore_procedure_link)`,
   },
   10: {
@@ -138,6 +151,7 @@ export async function listEvidence(
   if (!e) throw new Error(`criterion ${o.n} has no evidence`);
   const outcome =
     o.outcome === undefined ? sql`true` : o.outcome === 'passing' ? e.passes : sql`not ${e.passes}`;
+  await withoutJit(tx);
   const r = await sql<EvidenceRow>`
     select f.key, f.name, f.criticality, f.health_data, ${e.passes} as passing, ${e.fields} as fields
     from vaern_scorecard_systems(array[${o.orgId}::uuid], ${o.windows.patchDays}::integer,
@@ -151,6 +165,16 @@ export async function listEvidence(
 }
 
 // Confirmations ---------------------------------------------------------------------------------
+
+/**
+ * 0013's vaern_inventory_live written out: a scalar SQL function with a sub-select is never
+ * inlined, so calling it costs one function call per row (about 20 µs: 1 s for 50,000 imported
+ * systems); written out, PostgreSQL checks the unfinished imports once (a hashed sub-plan).
+ */
+const live = sql`(imported_by is null
+  or not exists (select 1 from imports i
+                 where i.org_id = inventory_systems.org_id and i.id = inventory_systems.imported_by
+                   and i.status in ('queued', 'running', 'failed')))`;
 
 export interface InventorySummaryRow {
   systems: string | number;
@@ -177,7 +201,7 @@ export async function inventorySummary(tx: Tx, orgId: string) {
                                                'health_data', health_data)
                              order by key collate "C"), '[]'::json) as list
     from inventory_systems
-    where org_id = ${orgId} and vaern_inventory_live(org_id, imported_by)`.execute(tx.q);
+    where org_id = ${orgId} and ${live}`.execute(tx.q);
   const row = r.rows[0];
   if (!row) throw new Error('inventory summary returned no row');
   return row;
@@ -301,6 +325,7 @@ export async function sectorScorecards(
   tx: Tx,
   o: { sectorUnitId: string; windows: Windows; afterSlug: string | undefined; limit: number },
 ) {
+  await withoutJit(tx);
   const r = await sql<SectorCountsRow>`select * from vaern_sector_scorecards(${o.sectorUnitId}::uuid,
     ${o.windows.patchDays}::integer, ${o.windows.testMonths}::integer, ${o.afterSlug ?? null}::text,
     ${o.limit}::integer)`.execute(tx.q);
@@ -333,6 +358,7 @@ export async function criticalShared(
   },
 ) {
   const [orgs, rank, slug, key] = o.after ?? [null, null, null, null];
+  await withoutJit(tx);
   const r = await sql<CriticalSharedRow>`select * from vaern_sector_critical_shared(${o.sectorUnitId}::uuid,
     ${o.buckets}, ${orgs}::bigint, ${rank}::integer, ${slug}::text, ${key}::text, ${o.limit}::integer)
     ${o.buckets ? sql`order by highest_rank, organisations` : sql``}`.execute(tx.q);

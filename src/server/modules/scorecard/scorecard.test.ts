@@ -704,8 +704,11 @@ describe.each(engines())('scorecard on %s', (engine) => {
       ['POST', `${card(a)}/snapshots`],
       ['GET', `${card(a)}/trend`],
       ['GET', confirmations(a)],
+      ['GET', `${confirmations(a)}/00000000-0000-4000-8000-000000000000`],
+      ['POST', confirmations(a)],
     ] as const) {
-      const r = await call(other, method, url);
+      const body = method === 'POST' && url === confirmations(a) ? { code: '123456' } : undefined;
+      const r = await call(other, method, url, body);
       expect({ url, status: r.statusCode }).toEqual({ url, status: 403 });
       expect(r.json().code).toBe('error.org_forbidden');
     }

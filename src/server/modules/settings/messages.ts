@@ -6,6 +6,10 @@ addMessages({
     en: 'Only a platform administrator can see and change platform settings.',
     da: 'Kun en platformadministrator kan se og ændre platformens indstillinger.',
   },
+  'settings.sector_only': {
+    en: 'Only a sector coordinator or a platform administrator can see and change the sector’s settings.',
+    da: 'Kun en sektorkoordinator eller en platformadministrator kan se og ændre sektorens indstillinger.',
+  },
   'settings.unknown_key': {
     en: 'There is no platform setting "{key}".',
     da: 'Der findes ingen platformindstilling "{key}".',

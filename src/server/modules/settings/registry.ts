@@ -49,6 +49,20 @@ export type SettingKey = keyof typeof SETTINGS;
 export type SettingValue<K extends SettingKey> = z.infer<(typeof SETTINGS)[K]['schema']>;
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
 
+/**
+ * The sector's settings: the scorecard's thresholds and periods, which the sector coordinator
+ * sets as well as a platform administrator (docs/scorecard.md, "Settings"). The same list is in
+ * the row-level security of platform_settings (0035-restore-date-sector-settings.sql).
+ */
+export const SECTOR_SETTING_KEYS: readonly SettingKey[] = [
+  'scorecard_pass_percent',
+  'scorecard_confirmation_months',
+  'scorecard_patch_days',
+  'scorecard_test_months',
+];
+
+export const isSectorSetting = (key: SettingKey): boolean => SECTOR_SETTING_KEYS.includes(key);
+
 export function isSettingKey(key: string): key is SettingKey {
   return Object.hasOwn(SETTINGS, key);
 }

@@ -6,16 +6,20 @@ import { AppError, notFound } from '../../lib/errors.js';
 import { PLATFORM_CHAIN } from '../audit/chain.js';
 import { recordAudit } from '../audit/record.js';
 import './messages.js';
-import { authorise, settingsPolicy } from './policy.js';
+import { authorise, authoriseKey, settingsPolicy } from './policy.js';
 import { presentSetting } from './present.js';
 import * as q from './queries.js';
-import { isSettingKey, readAllSettings, SETTINGS, type SettingKey } from './registry.js';
+import { isSectorSetting, isSettingKey, readAllSettings, SETTINGS, type SettingKey } from './registry.js';
 
-/** Every platform setting with its current value, in the registry's order. */
+/**
+ * Every platform setting with its current value, in the registry's order; for a sector
+ * coordinator who is not a platform administrator, the sector's settings only.
+ */
 export async function listSettings(opts: { ctx: AppContext; actor: Actor }) {
-  authorise(settingsPolicy.read(opts.actor));
+  const all = settingsPolicy.read(opts.actor);
+  if (!all && !settingsPolicy.readSector(opts.actor)) authorise(false);
   return withTenant(opts.ctx.db.kysely, scopeOf(opts.actor), async (tx) =>
-    (await readAllSettings(tx)).map(presentSetting),
+    (await readAllSettings(tx)).filter((s) => all || isSectorSetting(s.key)).map(presentSetting),
   );
 }
 
@@ -37,8 +41,11 @@ function invalidValue(key: SettingKey, issues: z.core.$ZodIssue[]): AppError {
 /** Changes one setting; recorded on the platform chain with the value before and after. */
 export async function updateSetting(opts: { ctx: AppContext; actor: Actor; key: string; value: unknown }) {
   const { ctx, actor, key } = opts;
-  authorise(settingsPolicy.update(actor));
-  if (!isSettingKey(key)) throw notFound('settings.unknown_key', { key });
+  if (!isSettingKey(key)) {
+    authorise(settingsPolicy.update(actor) || settingsPolicy.readSector(actor));
+    throw notFound('settings.unknown_key', { key });
+  }
+  authoriseKey(actor, key);
   const parsed = (SETTINGS[key].schema as z.ZodType).safeParse(opts.value);
   if (!parsed.success) throw invalidValue(key, parsed.error.issues);
   return withTenant(ctx.db.kysely, scopeOf(actor), async (tx) => {

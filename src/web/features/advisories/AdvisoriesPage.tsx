@@ -1,15 +1,17 @@
 import { Button, Group, NativeSelect, Stack, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api';
 import type { Page } from '../../app/api-types';
+import { useOrg } from '../../app/org';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageTitle } from '../../components/PageTitle';
 import { AdvisoriesNav } from './AdvisoriesNav';
-import { type AdvisoryListItem, TLP_LABELS } from './access';
+import { type AdvisoryListItem, isSectorCoordinator, TLP_LABELS } from './access';
 import { KevBadge, TlpBadge, useAdvisoryFormats } from './format';
 import { AdvisoryLink } from './links';
 
@@ -45,10 +47,18 @@ export function AdvisoriesPage() {
   });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const changed = filters.q !== '' || filters.tlp !== '';
+  const { memberships } = useOrg();
   return (
     <Stack maw={1280}>
       <AdvisoriesNav />
-      <PageTitle>{t('advisories.title')}</PageTitle>
+      <Group justify="space-between" align="flex-end">
+        <PageTitle>{t('advisories.title')}</PageTitle>
+        {isSectorCoordinator(memberships) && (
+          <Button renderRoot={(props) => <Link {...props} to="/advisories/new" />}>
+            {t('advisories.manual.new')}
+          </Button>
+        )}
+      </Group>
       <Text>{t('advisories.intro')}</Text>
       <form aria-label={t('advisories.filter.label')} onSubmit={(e) => e.preventDefault()}>
         <Group align="flex-start" gap="sm" wrap="wrap">

@@ -1,14 +1,15 @@
-import { Anchor, Group, Stack, Text } from '@mantine/core';
+import { Anchor, Button, Group, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api';
+import { useOrg } from '../../app/org';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageTitle } from '../../components/PageTitle';
 import { AdvisoriesNav } from './AdvisoriesNav';
 import { AdvisoryFacts, ProductsTable, Remediations, VulnerabilitiesTable } from './AdvisoryDetails';
 import { AffectedSystems } from './AffectedSystems';
-import type { Advisory } from './access';
+import { type Advisory, isSectorCoordinator, type ManualAdvisory, manualAdvisoryKey } from './access';
 import { KevBadge, TlpBadge } from './format';
 import { OrganisationsConcerned } from './OrganisationsConcerned';
 
@@ -25,6 +26,14 @@ export function AdvisoryPage() {
     retry: false,
   });
   const advisory = detail.data;
+  const { memberships } = useOrg();
+  // Written by hand in the coordinator's own unit: the server answers the form only then.
+  const editable = useQuery({
+    queryKey: manualAdvisoryKey(id),
+    queryFn: () => api<ManualAdvisory>('GET', `/sector/advisories/${encodeURIComponent(id)}/manual`),
+    enabled: advisory?.source === 'manual' && isSectorCoordinator(memberships),
+    retry: false,
+  });
   return (
     <Stack maw={1200}>
       <AdvisoriesNav />
@@ -42,6 +51,17 @@ export function AdvisoryPage() {
             <Text size="sm" ff="monospace">
               {advisory.tracking_id}
             </Text>
+            {editable.isSuccess && (
+              <Button
+                size="xs"
+                variant="default"
+                renderRoot={(props) => (
+                  <Link {...props} to="/advisories/$id/edit" params={{ id: advisory.id }} />
+                )}
+              >
+                {t('advisories.manual.edit')}
+              </Button>
+            )}
           </Group>
           <AdvisoryFacts advisory={advisory} />
           <AffectedSystems advisoryId={advisory.id} />

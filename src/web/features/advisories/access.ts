@@ -6,6 +6,13 @@ import type {
   advisoryVulnerability,
 } from '../../../server/modules/advisories/advisory-schemas';
 import type {
+  manualAdvisory,
+  manualAdvisoryBody,
+  MANUAL_SEVERITIES as SERVER_SEVERITIES,
+  MANUAL_STATUSES as SERVER_STATUSES,
+  savedAdvisory,
+} from '../../../server/modules/advisories/manual-schemas';
+import type {
   advisoryMatch,
   affectedOrganisation,
   kevMatch,
@@ -44,3 +51,23 @@ export const canReviewMatches = (m: Membership | undefined): boolean => has(m, [
 /** Sector coordinators of a sector unit see which organisations an advisory concerns (matchPolicy.sectorUnitOf). */
 export const isSectorCoordinator = (memberships: readonly Membership[]): boolean =>
   memberships.some((m) => m.kind === 'sector_unit' && m.roles.includes('sector_coordinator'));
+
+/** Advisories written by hand (manual-schemas.ts). */
+export type ManualInput = z.input<typeof manualAdvisoryBody>;
+export type ManualAdvisory = z.infer<typeof manualAdvisory>;
+export type SavedAdvisory = z.infer<typeof savedAdvisory>;
+export type ManualStatus = (typeof SERVER_STATUSES)[number];
+export type ManualSeverity = (typeof SERVER_SEVERITIES)[number];
+export const MANUAL_STATUSES = [
+  'known_affected',
+  'fixed',
+  'known_not_affected',
+  'under_investigation',
+] as const satisfies readonly ManualStatus[];
+export const MANUAL_SEVERITIES = [
+  'low',
+  'medium',
+  'high',
+  'critical',
+] as const satisfies readonly ManualSeverity[];
+export const manualAdvisoryKey = (id: string) => ['advisories', 'manual', id] as const;

@@ -1,13 +1,15 @@
-import { Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Anchor, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { useOrg } from '../../app/org';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageTitle } from '../../components/PageTitle';
 import { useCursorList } from '../../components/useCursorList';
-import { canReadAlerts, type InboxItem } from './access';
+import { canIssueAlerts, canReadAlerts, type InboxItem } from './access';
 import { AlertSeverityBadge, AnswerBadge, TlpBadge, useAlertFormats } from './format';
 import { AlertLink } from './links';
+import { canManageAlertSettings } from './settings';
 
 /** The current organisation's received alerts, newest first, each with its latest answer. */
 export function AlertsPage() {
@@ -27,6 +29,16 @@ export function AlertsPage() {
   return (
     <Stack maw={1200}>
       <PageTitle>{t('alerts.title')}</PageTitle>
+      {canManageAlertSettings(current) && (
+        <Anchor size="sm" renderRoot={(props) => <Link {...props} to="/alerts/settings" />}>
+          {t('alerts.settings.link')}
+        </Anchor>
+      )}
+      {canIssueAlerts(current) && (
+        <Anchor size="sm" renderRoot={(props) => <Link {...props} to="/alerts/new" />}>
+          {t('alerts.org.write')}
+        </Anchor>
+      )}
       {!may ? (
         <Text>{t('alerts.notAllowed')}</Text>
       ) : (

@@ -24,6 +24,7 @@ import { KINDS, type OrgKind, wholeDirectoryQuery } from '../organisations/direc
 import { AdvisoryPicker } from './AdvisoryPicker';
 import { AudiencePreview } from './AudiencePreview';
 import type { AlertSeverity } from './access';
+import { NamedPeople, type NamedPerson } from './NamedPeople';
 import {
   type Audience,
   audienceIsEmpty,
@@ -32,8 +33,8 @@ import {
   sectorAlertsKey,
 } from './sector';
 
-/** The labels the form offers: RED needs named people, which this form cannot choose (see the note). */
-const FORM_TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT'] as const satisfies readonly Tlp[];
+/** The labels the form offers; RED reaches only the named people (NamedPeople). */
+const FORM_TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const satisfies readonly Tlp[];
 type FormTlp = (typeof FORM_TLPS)[number];
 const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const satisfies readonly AlertSeverity[];
 
@@ -54,16 +55,16 @@ export function ComposeAlertPage() {
   const [regions, setRegions] = useState<string[]>([]);
   const [affected, setAffected] = useState(false);
   const [organisations, setOrganisations] = useState<string[]>([]);
+  const [people, setPeople] = useState<NamedPerson[]>([]);
+  const red = tlp === 'RED';
   const [missing, setMissing] = useState(false);
   const directory = useQuery({ ...wholeDirectoryQuery, enabled: may });
   const orgs = directory.data ?? [];
-  const audience: Audience = {
-    kinds,
-    regions,
-    affected: affected && advisory !== null,
-    organisations,
-    people: [],
-  };
+  const named = people.map((p) => ({ org_id: p.org_id, user_id: p.user_id }));
+  // Under RED the rules reach nobody: only the named people are sent.
+  const audience: Audience = red
+    ? { kinds: [], regions: [], affected: false, organisations: [], people: named }
+    : { kinds, regions, affected: affected && advisory !== null, organisations, people: named };
   const publish = useMutation({
     mutationFn: (input: ComposeInput) => api<ComposedAlert>('POST', '/sector/alerts', input),
     onSuccess: async (created) => {
@@ -143,9 +144,11 @@ export function ComposeAlertPage() {
           data={FORM_TLPS.map((l) => ({ value: l, label: `TLP:${l}` }))}
           description={t(`alerts.sector.tlpReach.${tlp}`)}
         />
-        <Alert color="gray" title={t('alerts.sector.redTitle')} data-testid="red-note">
-          {t('alerts.sector.redNote')}
-        </Alert>
+        {red && (
+          <Alert color="red" variant="light" title={t('alerts.sector.redTitle')} data-testid="red-note">
+            {t('alerts.sector.redNote')}
+          </Alert>
+        )}
         <AdvisoryPicker
           value={advisory}
           onChange={(a) => {
@@ -155,42 +158,51 @@ export function ComposeAlertPage() {
         />
         <Fieldset legend={t('alerts.sector.audience')}>
           <Stack>
-            <Text size="sm">{t('alerts.sector.audienceHint')}</Text>
+            <Text size="sm">
+              {red ? t('alerts.sector.redAudienceHint') : t('alerts.sector.audienceHint')}
+            </Text>
             <ErrorAlert title={t('app.error')} error={directory.error} />
-            <MultiSelect
-              label={t('alerts.sector.fields.kinds')}
-              searchable
-              value={kinds}
-              onChange={(v) => setKinds(v as OrgKind[])}
-              data={KINDS.map((k) => ({ value: k, label: t(`kinds.${k}`) }))}
-            />
-            <MultiSelect
-              label={t('alerts.sector.fields.regions')}
-              description={t('alerts.sector.regionsHint')}
-              searchable
-              value={regions}
-              onChange={setRegions}
-              data={orgs.filter((o) => o.kind === 'region').map((o) => ({ value: o.id, label: o.name }))}
-            />
-            {advisory && (
-              <Checkbox
-                label={t('alerts.sector.fields.affected')}
-                checked={affected}
-                onChange={(e) => setAffected(e.currentTarget.checked)}
-              />
+            {!red && (
+              <>
+                <MultiSelect
+                  label={t('alerts.sector.fields.kinds')}
+                  searchable
+                  value={kinds}
+                  onChange={(v) => setKinds(v as OrgKind[])}
+                  data={KINDS.map((k) => ({ value: k, label: t(`kinds.${k}`) }))}
+                />
+                <MultiSelect
+                  label={t('alerts.sector.fields.regions')}
+                  description={t('alerts.sector.regionsHint')}
+                  searchable
+                  value={regions}
+                  onChange={setRegions}
+                  data={orgs.filter((o) => o.kind === 'region').map((o) => ({ value: o.id, label: o.name }))}
+                />
+                {advisory && (
+                  <Checkbox
+                    label={t('alerts.sector.fields.affected')}
+                    checked={affected}
+                    onChange={(e) => setAffected(e.currentTarget.checked)}
+                  />
+                )}
+                <MultiSelect
+                  label={t('alerts.sector.fields.organisations')}
+                  searchable
+                  limit={50}
+                  value={organisations}
+                  onChange={setOrganisations}
+                  data={orgs.map((o) => ({ value: o.id, label: o.name }))}
+                />
+              </>
             )}
-            <MultiSelect
-              label={t('alerts.sector.fields.organisations')}
-              searchable
-              limit={50}
-              value={organisations}
-              onChange={setOrganisations}
-              data={orgs.map((o) => ({ value: o.id, label: o.name }))}
+            <NamedPeople value={people} onChange={setPeople} />
+            <AudiencePreview
+              input={{ tlp, severity, audience, ...(advisory ? { advisory_id: advisory.id } : {}) }}
             />
-            <AudiencePreview input={{ tlp, audience, ...(advisory ? { advisory_id: advisory.id } : {}) }} />
             {missing && audienceIsEmpty(audience) && (
               <Text c="red" size="sm">
-                {t('alerts.sector.audienceRequired')}
+                {red ? t('alerts.sector.redNeedsPeople') : t('alerts.sector.audienceRequired')}
               </Text>
             )}
           </Stack>

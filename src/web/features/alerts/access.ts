@@ -42,3 +42,6 @@ export const canReadAlerts = (m: Membership | undefined): boolean =>
 /** The organisation's answer: its security officer, admin or management (alertPolicy.answer). */
 export const canAnswerAlerts = (m: Membership | undefined): boolean =>
   has(m, ['admin', 'security_officer', 'management']);
+
+/** Writing alerts to the organisation's own subscribers: its admin or security officer (alertPolicy.issue). */
+export const canIssueAlerts = (m: Membership | undefined): boolean => has(m, ['admin', 'security_officer']);

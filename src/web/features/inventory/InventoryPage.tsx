@@ -7,16 +7,17 @@ import { api } from '../../app/api';
 import { useOrg } from '../../app/org';
 import { PageTitle } from '../../components/PageTitle';
 import { canReadInventory, canWriteInventory, type System } from './access';
+import { DependenciesList } from './DependenciesList';
 import { ExportButtons } from './ExportLinks';
 import { InventoryButton } from './links';
 import { ComponentsList, ProcessesList, SuppliersList } from './RegisterList';
 import { SystemForm } from './SystemForm';
 import { SystemsList } from './SystemsList';
 
-export const INVENTORY_TABS = ['systems', 'processes', 'suppliers', 'components'] as const;
+export const INVENTORY_TABS = ['systems', 'processes', 'suppliers', 'components', 'dependencies'] as const;
 export type InventoryTab = (typeof INVENTORY_TABS)[number];
 
-/** An organisation's inventory: its systems, processes, suppliers and components. */
+/** An organisation's inventory: its systems, processes, suppliers, components and dependencies. */
 export function InventoryPage() {
   const { t } = useTranslation();
   const { org } = useParams({ from: '/shell/orgs/$org/inventory' });
@@ -79,7 +80,12 @@ export function InventoryPage() {
             to: '/orgs/$org/inventory',
             params: { org },
             search:
-              value === 'processes' || value === 'suppliers' || value === 'components' ? { tab: value } : {},
+              value === 'processes' ||
+              value === 'suppliers' ||
+              value === 'components' ||
+              value === 'dependencies'
+                ? { tab: value }
+                : {},
             replace: true,
           })
         }
@@ -114,6 +120,12 @@ export function InventoryPage() {
           <Stack>
             <ExportButtons org={org} registers={['components']} />
             <ComponentsList org={org} />
+          </Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="dependencies" pt="md">
+          <Stack>
+            <ExportButtons org={org} registers={['dependencies']} />
+            <DependenciesList org={org} />
           </Stack>
         </Tabs.Panel>
       </Tabs>

@@ -29,8 +29,39 @@ export function SystemForm(props: {
   onCancel(): void;
 }) {
   const { t } = useTranslation();
-  const [initial] = useState(() => (props.system ? initialValues(props.system) : undefined));
-  const [values, setValues] = useState<FormValues>(() => initialValues(props.system));
+  return (
+    <RecordForm
+      record={props.system}
+      groups={SYSTEM_GROUPS}
+      addTitle={t('inventory.form.addTitle')}
+      failed={t('inventory.form.failed')}
+      pending={props.pending}
+      error={props.error}
+      onSubmit={props.onSubmit}
+      onCancel={props.onCancel}
+    />
+  );
+}
+
+/**
+ * The form of a register's record (a system, a process, a supplier or a component): its fields
+ * by group; on create the key too. Submits a POST body (everything given) or a PATCH body (only
+ * what changed).
+ */
+export function RecordForm(props: {
+  record?: { key: string };
+  groups: ReadonlyArray<{ id: string; fields: FormField[] }>;
+  addTitle: string;
+  failed: string;
+  pending: boolean;
+  error: unknown;
+  onSubmit(body: Record<string, unknown>): void;
+  onCancel(): void;
+}) {
+  const { t } = useTranslation();
+  const all = props.groups.flatMap((g) => g.fields);
+  const [initial] = useState(() => (props.record ? initialValues(props.record, all) : undefined));
+  const [values, setValues] = useState<FormValues>(() => initialValues(props.record, all));
   const fields = props.error instanceof ApiError ? props.error.fields : [];
   const fieldError = (name: string) =>
     fields.some((f) => f.path === `body.${name}` || f.path.startsWith(`body.${name}.`))
@@ -39,11 +70,9 @@ export function SystemForm(props: {
   const set = (name: string, value: string) => setValues((v) => ({ ...v, [name]: value }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    props.onSubmit(bodyOf(values, initial));
+    props.onSubmit(bodyOf(values, initial, all));
   };
-  const title = t(props.system ? 'inventory.form.editTitle' : 'inventory.form.addTitle', {
-    key: props.system?.key,
-  });
+  const title = props.record ? t('inventory.form.editTitle', { key: props.record.key }) : props.addTitle;
 
   const input = (f: FormField) => {
     const common = {
@@ -143,7 +172,7 @@ export function SystemForm(props: {
           <Title order={2} size="h3">
             {title}
           </Title>
-          {!props.system && (
+          {!props.record && (
             <TextInput
               label={t('inventory.fields.key')}
               description={t('inventory.form.keyHint')}
@@ -154,14 +183,14 @@ export function SystemForm(props: {
               onChange={(e) => set('key', e.currentTarget.value)}
             />
           )}
-          {SYSTEM_GROUPS.map((g) => (
+          {props.groups.map((g) => (
             <Fieldset key={g.id} legend={t(`inventory.groups.${g.id}`)}>
               <Group gap="md" align="flex-start" wrap="wrap">
                 {g.fields.map(input)}
               </Group>
             </Fieldset>
           ))}
-          <ErrorAlert title={t('inventory.form.failed')} error={props.error} />
+          <ErrorAlert title={props.failed} error={props.error} />
           <Group gap="sm">
             <Button type="submit" loading={props.pending}>
               {t('inventory.form.save')}

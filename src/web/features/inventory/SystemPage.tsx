@@ -144,9 +144,7 @@ function SystemFields({ system }: { system: SystemDetail }) {
                   <Table.Tr key={item.id} data-testid={`baseline-${item.id}`}>
                     <Table.Th scope="row">{t(`inventory.baseline.items.${item.id}`)}</Table.Th>
                     <Table.Td>{baselineValue(system[item.value], item.id)}</Table.Td>
-                    <Table.Td>
-                      {item.id === 'restore_procedure' ? '—' : f.date(system[item.on] as string | null)}
-                    </Table.Td>
+                    <Table.Td>{f.date(system[item.on] as string | null)}</Table.Td>
                     <Table.Td>
                       {f.text(system[item.note] as string | null)}
                       {extra && (

@@ -83,6 +83,7 @@ export interface System {
   contingency_tested_on: string | null;
   contingency_note: string | null;
   restore_procedure: boolean | null;
+  restore_procedure_on: string | null;
   restore_procedure_link: string | null;
   restore_procedure_note: string | null;
   restore_tested_on: string | null;

@@ -82,6 +82,7 @@ export const SYSTEM_GROUPS: ReadonlyArray<{ id: string; fields: FormField[] }> =
       date('contingency_tested_on'),
       note('contingency_note'),
       bool('restore_procedure'),
+      date('restore_procedure_on'),
       text('restore_procedure_link'),
       note('restore_procedure_note'),
       date('restore_tested_on'),
@@ -90,6 +91,46 @@ export const SYSTEM_GROUPS: ReadonlyArray<{ id: string; fields: FormField[] }> =
         kind: { t: 'enum', values: RESTORE_RESULT, prefix: 'inventory.restoreResult' },
       },
       note('restore_test_note'),
+    ],
+  },
+];
+
+/** The other registers' fields (inventory/registers.ts), one group each; a component's system too. */
+export const PROCESS_GROUPS: ReadonlyArray<{ id: string; fields: FormField[] }> = [
+  {
+    id: 'process',
+    fields: [
+      text('name', true),
+      { name: 'importance', kind: { t: 'enum', values: CRITICALITY, prefix: 'inventory.criticality' } },
+      note('description'),
+    ],
+  },
+];
+
+export const SUPPLIER_GROUPS: ReadonlyArray<{ id: string; fields: FormField[] }> = [
+  {
+    id: 'supplier',
+    fields: [
+      text('name', true),
+      text('contact_name'),
+      { name: 'contact_email', kind: { t: 'email' } },
+      text('contact_phone'),
+      note('notes'),
+    ],
+  },
+];
+
+export const COMPONENT_GROUPS: ReadonlyArray<{ id: string; fields: FormField[] }> = [
+  {
+    id: 'component',
+    fields: [
+      text('system', true),
+      text('vendor'),
+      text('product'),
+      text('version'),
+      text('model_number'),
+      text('cpe'),
+      text('purl'),
     ],
   },
 ];
@@ -116,7 +157,7 @@ export const BASELINE_ITEMS: ReadonlyArray<{
   {
     id: 'restore_procedure',
     value: 'restore_procedure',
-    on: 'restore_procedure',
+    on: 'restore_procedure_on',
     note: 'restore_procedure_note',
     extra: 'restore_procedure_link',
   },
@@ -126,8 +167,9 @@ export const BASELINE_ITEMS: ReadonlyArray<{
 export type FormValues = Record<string, string>;
 
 /** A field's value as the form edits it (text). */
-function toText(field: FormField, system: System | undefined): string {
-  if (!system) return field.kind.t === 'flag' ? 'false' : '';
+function toText(field: FormField, record: object | undefined): string {
+  if (!record) return field.kind.t === 'flag' ? 'false' : '';
+  const system = record as System;
   if (field.name === 'owner_email') return system.owner?.email ?? '';
   if (field.name === 'shared_system')
     return system.shared_system ? `${system.shared_system.owner.slug}/${system.shared_system.key}` : '';
@@ -139,10 +181,13 @@ function toText(field: FormField, system: System | undefined): string {
 
 export const ALL_FIELDS = SYSTEM_GROUPS.flatMap((g) => g.fields);
 
-export function initialValues(system: System | undefined): FormValues {
+export function initialValues(
+  record: { key: string } | undefined,
+  fields: readonly FormField[] = ALL_FIELDS,
+): FormValues {
   return Object.fromEntries([
-    ['key', system?.key ?? ''],
-    ...ALL_FIELDS.map((f) => [f.name, toText(f, system)] as const),
+    ['key', record?.key ?? ''],
+    ...fields.map((f) => [f.name, toText(f, record)] as const),
   ]);
 }
 
@@ -169,10 +214,14 @@ export function toApi(field: FormField, value: string): unknown {
 }
 
 /** The body of a PATCH (only what changed) or a POST (everything given). */
-export function bodyOf(values: FormValues, initial: FormValues | undefined): Record<string, unknown> {
+export function bodyOf(
+  values: FormValues,
+  initial: FormValues | undefined,
+  fields: readonly FormField[] = ALL_FIELDS,
+): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   if (!initial) body.key = values.key?.trim();
-  for (const f of ALL_FIELDS) {
+  for (const f of fields) {
     const value = values[f.name] ?? '';
     if (initial && (initial[f.name] ?? '') === value) continue;
     const converted = toApi(f, value);

@@ -16,6 +16,7 @@ import {
 } from './access';
 import { CriticalSharedMap } from './CriticalSharedMap';
 import { useScorecardFormats } from './ScorecardPage';
+import { SectorSettings } from './SectorSettings';
 
 const CRITERIA_KEYS = [
   'inventory_confirmed',
@@ -226,6 +227,7 @@ export function SectorScorecardsPage() {
       <PageTitle>{t('scorecard.sector.title')}</PageTitle>
       <Text>{t('scorecard.sector.intro')}</Text>
       <Scorecards />
+      <SectorSettings />
       <CriticalAndShared />
     </Stack>
   );

@@ -11,7 +11,7 @@ import { PageTitle } from '../../components/PageTitle';
  * One platform setting (GET /api/v1/platform/settings). The answer does not name a setting's
  * kind; its default's type does: a whole number, or text (a URL, empty meaning off).
  */
-interface Setting {
+export interface Setting {
   key: string;
   value: number | string;
   default: number | string;
@@ -31,7 +31,7 @@ const BOUNDS: Record<string, { min: number; max: number }> = {
   risk_acceptance_max_days: { min: 1, max: 1_095 },
 };
 
-const SETTINGS_KEY = ['platform', 'settings'] as const;
+export const SETTINGS_KEY = ['platform', 'settings'] as const;
 
 /** A text setting: a web address (http or https), or empty to turn what it feeds off. */
 function isWebAddress(value: string): boolean {
@@ -43,7 +43,8 @@ function isWebAddress(value: string): boolean {
   }
 }
 
-function SettingForm({ setting }: { setting: Setting }) {
+/** One setting's form; `onSaved` lets a page refresh what the setting feeds (the sector view). */
+export function SettingForm({ setting, onSaved }: { setting: Setting; onSaved?: () => Promise<void> }) {
   const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
   const textual = typeof setting.default === 'string';
@@ -60,6 +61,7 @@ function SettingForm({ setting }: { setting: Setting }) {
     onSuccess: async () => {
       setAnnouncement(t('settings.saved', { label }));
       await queryClient.invalidateQueries({ queryKey: SETTINGS_KEY });
+      await onSaved?.();
     },
   });
   const submit = (e: FormEvent) => {
