@@ -11,7 +11,7 @@ import { readers } from '../src/server/modules/vulnerabilities/formats/index.js'
 import { fingerprintOf } from '../src/server/modules/vulnerabilities/scan-import.js';
 import { benchArgs } from './lib/args.js';
 import { openBenchRuntime } from './lib/engine.js';
-import { timedImport } from './lib/import-run.js';
+import { type ImportRun, timedImport } from './lib/import-run.js';
 import { BenchError, machine, peakRssMib, progress, round, runBench, secondsSince } from './lib/report.js';
 
 /*
@@ -21,7 +21,9 @@ import { BenchError, machine, peakRssMib, progress, round, runBench, secondsSinc
  * in which 10% of the findings changed (a tenth of each host's items carry another plugin: that
  * many closed and that many new). Also measured in the same run, for comparison: the Nessus reader
  * alone over the file, and a plain COPY of the same number of rows (the staged columns) into a
- * scratch table. Requires DATABASE_URL (PostgreSQL) unless --engine pglite.
+ * scratch table. Beside each import another request reads the findings every 100 ms: its longest
+ * wait is `max_request_ms` (on the embedded database it waits for the import's transactions).
+ * Requires DATABASE_URL (PostgreSQL) unless --engine pglite.
  *
  *   npm run bench:import [-- --findings N] [-- --engine pglite]
  */
@@ -130,6 +132,55 @@ async function copyOnly(bench: Awaited<ReturnType<typeof openBenchRuntime>>, row
   });
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Another request while an import runs: a read of the organisation's findings (one page) every
+ * 100 ms, through the same app, timed from its start to its answer. On the embedded database the
+ * request waits for whatever the import's transaction is doing; its longest wait is the figure.
+ */
+function otherRequests(app: Awaited<ReturnType<typeof buildHttpApp>>, org: string) {
+  let stopped = false;
+  let longest = 0;
+  let count = 0;
+  const loop = (async () => {
+    while (!stopped) {
+      const started = performance.now();
+      const r = await app.inject({ method: 'GET', url: `/api/v1/orgs/${org}/findings?limit=1` });
+      if (r.statusCode !== 200) throw new BenchError(`reading findings answered ${r.statusCode}: ${r.body}`);
+      longest = Math.max(longest, performance.now() - started);
+      count++;
+      await sleep(100);
+    }
+  })();
+  return {
+    async stop(): Promise<{ max_request_ms: number; requests: number }> {
+      stopped = true;
+      await loop;
+      return { max_request_ms: round(longest, 1), requests: count };
+    },
+  };
+}
+
+/** One timed import with another request going on beside it. */
+async function importWithOthers(
+  app: Awaited<ReturnType<typeof buildHttpApp>>,
+  file: { stream: () => ReturnType<typeof createReadStream>; length: number },
+  label: string,
+): Promise<ImportRun & { max_request_ms: number; requests: number }> {
+  const others = otherRequests(app, 'bench-region');
+  try {
+    const run = await timedImport(app, 'bench-region', 'scan', file, label, {
+      query: '.nessus&format=nessus',
+      contentType: 'application/xml',
+    });
+    return { ...run, ...(await others.stop()) };
+  } catch (error) {
+    await others.stop().catch(() => {});
+    throw error;
+  }
+}
+
 await runBench('import', async () => {
   const { engine, count: findings } = benchArgs('findings', 100_000);
   if (findings % PER_HOST !== 0) throw new BenchError(`--findings must be a multiple of ${PER_HOST}`);
@@ -149,8 +200,11 @@ await runBench('import', async () => {
     if (parse.items !== findings)
       throw new BenchError(`the reader found ${parse.items} items, not ${findings}`);
     progress(`parse only: ${parse.per_s} findings/s`);
+    // The process's peak resident set after each step, to tell which one sets peak_rss_mb.
+    const peaks: Record<string, number> = { parse_only: peakRssMib() };
     const copyRate = await copyOnly(bench, findings);
     progress(`copy only: ${copyRate} rows/s`);
+    peaks.copy_only = peakRssMib();
 
     const ctx = bench.runtime.ctx;
     const app = await buildHttpApp(ctx, { operator: true });
@@ -166,18 +220,12 @@ await runBench('import', async () => {
         stream: () => createReadStream(file),
         length: statSync(file).size,
       });
-      const options = { query: '.nessus&format=nessus', contentType: 'application/xml' };
-      const one = await timedImport(app, 'bench-region', 'scan', upload(first), 'first import', options);
+      const one = await importWithOthers(app, upload(first), 'first import');
       if (one.summary.new !== findings)
         throw new BenchError(`first import: ${one.summary.new} new, not ${findings}`);
-      const two = await timedImport(
-        app,
-        'bench-region',
-        'scan',
-        upload(second),
-        're-scan (10% changed)',
-        options,
-      );
+      peaks.first_import = peakRssMib();
+      const two = await importWithOthers(app, upload(second), 're-scan (10% changed)');
+      peaks.reimport = peakRssMib();
       const moved = hosts * changed;
       const s = two.summary;
       if (s.new !== moved || s.closed !== moved || s.still_open !== findings - moved)
@@ -196,18 +244,23 @@ await runBench('import', async () => {
           queued_s: one.queued_s,
           job_s: one.job_s,
           max_stall_ms: one.max_stall_ms,
+          max_request_ms: one.max_request_ms,
+          requests: one.requests,
         },
         reimport: {
           upload_s: two.upload_s,
           queued_s: two.queued_s,
           job_s: two.job_s,
           max_stall_ms: two.max_stall_ms,
+          max_request_ms: two.max_request_ms,
+          requests: two.requests,
         },
         import_findings_per_s: Math.round(rate),
         parse_only_findings_per_s: parse.per_s,
         copy_only_rows_per_s: copyRate,
         import_share_of_slower_raw_rate: round(rate / slower, 3),
         peak_rss_mb: peakRssMib(),
+        peak_rss_mb_after: peaks,
         machine: machine(ctx.db.serverVersion),
       };
     } finally {

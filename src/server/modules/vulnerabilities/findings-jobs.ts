@@ -42,6 +42,8 @@ export async function expireAcceptances(ctx: AppContext): Promise<number> {
           after: { state: 'open', state_reason: null, accepted_by: null, accepted_until: null },
         });
       }
+      // Their figures of today follow.
+      for (const orgId of new Set(rows.map((row) => row.org_id))) await q.countDay(tx, orgId);
       return rows.length;
     });
   }

@@ -67,11 +67,28 @@ export interface FindingFilters {
   overdue?: boolean | undefined;
   kev?: boolean | undefined;
   q?: string | undefined;
+  /** New since a scan: the findings that import saw first. */
+  firstImport?: string | undefined;
 }
 
 const like = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** A page in the order severity (worst first), then id; `after` is the last item's [rank, id]. */
+const STATES = ['open', 'in_progress', 'risk_accepted', 'false_positive', 'fixed', 'suppressed'];
+const RANKS: Record<string, number> = { critical: 1, high: 2, medium: 3, low: 4, info: 5 };
+
+/**
+ * A page in the order severity (worst first), then id; `after` is the last item's [rank, id].
+ *
+ * Fast at millions of findings (migration 0031): the page is the merge of one short walk per
+ * severity, and per state as well unless the system or the scan gives the walk its own index
+ * (findings_system, findings_first_import): `state = S and severity_rank = R order by id limit n` reads
+ * findings_state in order and stops after n matches; the cheap filters (overdue, KEV, unmapped,
+ * system) are answered from that index's included columns, so a walk reads only index entries.
+ * A host, a CVE (small sets with their own index) and the text search are one statement.
+ * The walks return ids; only the page's rows are then read, with their system. After a cursor,
+ * the walks of worse-ranked severities are skipped and the cursor's own severity starts after
+ * its id: single-column comparisons, which row-level security lets the index answer.
+ */
 export async function listFindings(
   tx: Tx,
   orgId: string,
@@ -80,30 +97,67 @@ export async function listFindings(
   limit: number,
 ): Promise<FindingRow[]> {
   const where = [sql`f.org_id = ${orgId}`];
-  if (filters.states?.length) where.push(sql`f.state = any(${filters.states}::text[])`);
-  if (filters.severities?.length) where.push(sql`f.severity = any(${filters.severities}::text[])`);
-  if (filters.system !== undefined) where.push(sql`sy.key = ${filters.system}`);
+  let states = filters.states?.length ? [...new Set(filters.states)] : STATES;
+  if (filters.system !== undefined)
+    where.push(
+      sql`f.system_id = (select sy.id from inventory_systems sy where sy.org_id = ${orgId} and sy.key = ${filters.system})`,
+    );
   if (filters.host !== undefined) where.push(sql`f.host = ${filters.host.toLowerCase()}`);
-  if (filters.cve !== undefined) where.push(sql`f.cves @> array[${filters.cve.toUpperCase()}]::text[]`);
+  // Through the GIN index (migration 0031: containment is not leakproof, row-level security would scan).
+  if (filters.cve !== undefined)
+    where.push(
+      sql`f.id = any(array(select vaern_findings_with_cve(${orgId}::uuid, ${filters.cve.toUpperCase()})))`,
+    );
+  if (filters.firstImport !== undefined) where.push(sql`f.first_import_id = ${filters.firstImport}::uuid`);
   if (filters.unmapped === true) where.push(sql`f.system_id is null`);
   if (filters.unmapped === false) where.push(sql`f.system_id is not null`);
-  if (filters.overdue === true)
-    where.push(sql`f.due_on < current_date and f.state in ('open', 'in_progress')`);
+  if (filters.overdue === true) {
+    states = states.filter((st) => st === 'open' || st === 'in_progress');
+    where.push(sql`f.due_on < current_date`);
+  }
   if (filters.overdue === false)
     where.push(sql`(f.due_on is null or f.due_on >= current_date or f.state not in ('open', 'in_progress'))`);
   if (filters.kev !== undefined) where.push(sql`f.in_kev = ${filters.kev}`);
   if (filters.q) where.push(sql`(f.title ilike ${like(filters.q)} or f.host ilike ${like(filters.q)})`);
-  const page = (extra: RawBuilder<unknown>[]) =>
-    sql<FindingRow>`select ${columns} from ${from} where ${sql.join([...where, ...extra], sql` and `)}
-        order by f.severity_rank, f.id limit ${limit}`;
-  if (!after) return (await page([]).execute(tx.q)).rows;
-  // The page after (rank, id): the rest of the same severity, then the worse-ranked ones. Two
-  // single-column comparisons each, so that both read along the index under row-level security,
-  // which uses a row comparison `(a, b) > (…)` only as a filter (see inventory/queries.ts).
+  const ranks = (
+    filters.severities?.length ? [...new Set(filters.severities.map((v) => RANKS[v] ?? 0))] : [1, 2, 3, 4, 5]
+  )
+    .filter((r) => after === undefined || r >= after[0])
+    .sort((a, b) => a - b);
+  // A small set (one host, one CVE) or a text search: one statement, the planner picks how.
+  const single = filters.host !== undefined || filters.cve !== undefined || filters.q !== undefined;
+  // One system, one scan: their own index walks each severity in order.
+  const perRank = filters.system !== undefined || filters.firstImport !== undefined;
+  const walks: RawBuilder<unknown>[] = [];
+  if (states.length > 0 && ranks.length > 0 && single) {
+    const cond = [
+      ...where,
+      sql`f.state = any(${states}::text[])`,
+      sql`f.severity_rank = any(${ranks}::int[])`,
+    ];
+    if (after) cond.push(sql`(f.severity_rank > ${after[0]} or f.id > ${after[1]}::uuid)`);
+    walks.push(sql`(select f.id, f.severity_rank from findings f
+      where ${sql.join(cond, sql` and `)} order by f.severity_rank, f.id limit ${limit})`);
+  }
+  for (const rank of single ? [] : ranks) {
+    const cond = [...where, sql`f.severity_rank = ${rank}`];
+    if (after && rank === after[0]) cond.push(sql`f.id > ${after[1]}::uuid`);
+    const perState = perRank
+      ? [sql`f.state = any(${states}::text[])`]
+      : states.map((st) => sql`f.state = ${st}`);
+    if (states.length === 0) continue;
+    for (const state of perState)
+      walks.push(sql`(select f.id, f.severity_rank from findings f
+        where ${sql.join([...cond, state], sql` and `)} order by f.id limit ${limit})`);
+  }
+  if (walks.length === 0) return [];
   const r = await sql<FindingRow>`
-    select * from ((${page([sql`f.severity_rank = ${after[0]}`, sql`f.id > ${after[1]}::uuid`])})
-                   union all (${page([sql`f.severity_rank > ${after[0]}`])})) p
-    order by p.severity_rank, p.id limit ${limit}`.execute(tx.q);
+    with page as (
+      select w.id, w.severity_rank from (${sql.join(walks, sql` union all `)}) w
+      order by w.severity_rank, w.id limit ${limit})
+    select ${columns} from page p join findings f on f.org_id = ${orgId} and f.id = p.id
+      left join inventory_systems sy on sy.org_id = f.org_id and sy.id = f.system_id
+    order by f.severity_rank, f.id`.execute(tx.q);
   return r.rows;
 }
 
@@ -217,13 +271,17 @@ export async function writeSla(tx: Tx, orgId: string, p: SlaPolicy): Promise<voi
       epss_percentile_threshold = excluded.epss_percentile_threshold, updated_at = now()`.execute(tx.q);
 }
 
-/** Recomputes the due dates of one organisation's unfinished findings; returns how many changed. */
+/**
+ * Recomputes the due dates of one organisation's unfinished findings, then its figures of today
+ * (overdue and KEV follow the due dates); returns how many due dates changed.
+ */
 export async function recomputeDue(tx: Tx, orgId: string): Promise<number> {
   const r = await sql<{ n: number }>`select vaern_findings_recompute_due(${orgId}::uuid) as n`.execute(tx.q);
+  await countDay(tx, orgId);
   return r.rows[0]?.n ?? 0;
 }
 
-/** Rewrites today's open totals of the organisation (after a person changed a finding's state). */
+/** Rewrites the organisation's figures of today (after a person changed a finding's state). */
 export async function countDay(tx: Tx, orgId: string): Promise<void> {
   await sql`select vaern_findings_count_day(${orgId}::uuid, '{}'::jsonb)`.execute(tx.q);
 }
@@ -238,18 +296,16 @@ export interface SummaryRow {
 }
 
 /**
- * The dashboard's figures, from the daily counts (kept at import time) and indexed counts:
- * open findings by severity, overdue, open in KEV, the open totals at the end of each of the last
- * 13 weeks, the last scan and the 10 systems with the most open critical and high findings.
+ * The dashboard's figures, read from what vaern_findings_count_day keeps (at every scan import,
+ * change of state, recomputation of due dates and daily; migration 0031), never from the findings
+ * themselves: open findings by severity, overdue and open in KEV (the organisation's latest daily
+ * row), the open totals at the end of each of the last 13 weeks, the last scan and the 10 systems
+ * with the most open critical and high findings (finding_system_counts).
  */
 export async function summary(tx: Tx, orgId: string): Promise<SummaryRow> {
-  const open = await sql<{ severity: string; open_total: number }>`
-    select distinct on (severity) severity, open_total from finding_daily_counts
+  const open = await sql<{ severity: string; open_total: number; overdue: number; kev_open: number }>`
+    select distinct on (severity) severity, open_total, overdue, kev_open from finding_daily_counts
     where org_id = ${orgId} order by severity, day desc`.execute(tx.q);
-  const flags = await sql<{ overdue: number; kev_open: number }>`
-    select count(*) filter (where due_on < current_date)::int as overdue,
-           count(*) filter (where in_kev)::int as kev_open
-    from findings where org_id = ${orgId} and state in ('open', 'in_progress')`.execute(tx.q);
   const trend = await sql<{ week: string; severity: string; open_total: number }>`
     with weeks as (
       select (date_trunc('week', current_date) + (w * interval '1 week') + interval '6 days')::date as week_end
@@ -266,14 +322,13 @@ export async function summary(tx: Tx, orgId: string): Promise<SummaryRow> {
     order by finished_at desc limit 1`.execute(tx.q);
   const top = await sql<{ id: string; key: string; name: string; critical: number; high: number }>`
     select sy.id, sy.key, sy.name,
-           count(*) filter (where f.severity = 'critical')::int as critical,
-           count(*) filter (where f.severity = 'high')::int as high
-    from findings f join inventory_systems sy on sy.org_id = f.org_id and sy.id = f.system_id
-    where f.org_id = ${orgId} and f.state in ('open', 'in_progress') and f.severity in ('critical', 'high')
+           coalesce(sum(c.open_total) filter (where c.severity = 'critical'), 0)::int as critical,
+           coalesce(sum(c.open_total) filter (where c.severity = 'high'), 0)::int as high
+    from finding_system_counts c join inventory_systems sy on sy.org_id = c.org_id and sy.id = c.system_id
+    where c.org_id = ${orgId} and c.severity in ('critical', 'high') and c.open_total > 0
     group by sy.id, sy.key, sy.name
-    order by count(*) filter (where f.severity = 'critical') desc, count(*) desc, sy.key limit 10`.execute(
-    tx.q,
-  );
+    order by sum(c.open_total) filter (where c.severity = 'critical') desc, sum(c.open_total) desc, sy.key
+    limit 10`.execute(tx.q);
   const weeks = new Map<string, Record<string, number>>();
   for (const r of trend.rows) {
     const w = weeks.get(r.week) ?? {};
@@ -283,8 +338,8 @@ export async function summary(tx: Tx, orgId: string): Promise<SummaryRow> {
   const lastScan = last.rows[0];
   return {
     open_by_severity: Object.fromEntries(open.rows.map((r) => [r.severity, r.open_total])),
-    overdue: flags.rows[0]?.overdue ?? 0,
-    kev_open: flags.rows[0]?.kev_open ?? 0,
+    overdue: open.rows.reduce((n, r) => n + r.overdue, 0),
+    kev_open: open.rows.reduce((n, r) => n + r.kev_open, 0),
     trend: [...weeks].map(([week, open]) => ({ week, open })),
     last_scan: lastScan
       ? { import_id: lastScan.id, finished_at: lastScan.finished_at, extra: lastScan.extra }

@@ -39,7 +39,8 @@ export function findingsRoutes(fastify: FastifyInstance, ctx: AppContext) {
     {
       schema: {
         tags,
-        summary: "The organisation's findings, worst first: filters by state, severity, system, host, CVE",
+        summary:
+          "The organisation's findings, worst first: filters by state, severity, system, host, CVE, new since a scan",
         params: orgParams,
         querystring: findingsQuery,
         response: { 200: pageOf(finding) },
@@ -61,6 +62,7 @@ export function findingsRoutes(fastify: FastifyInstance, ctx: AppContext) {
           overdue: flag(query.overdue),
           kev: flag(query.kev),
           q: query.q,
+          firstImport: query.first_import,
         },
         after: findingCursor(query.cursor),
         limit: query.limit,

@@ -33,6 +33,7 @@ export const findingsQuery = pageQuery.extend({
   overdue: z.enum(['true', 'false']).optional(),
   kev: z.enum(['true', 'false']).optional(),
   q: z.string().min(1).max(200).optional(),
+  first_import: z.uuid().optional().describe('new since a scan: the findings that import saw first'),
 });
 
 export const findingParams = z.strictObject({ org: z.string().min(1).max(63), id: z.uuid() });

@@ -12,9 +12,10 @@ import './scan-messages.js';
 /**
  * `vaern import scan --org <slug> --format nessus|openvas|sarif|csv [--system <key>] FILE`
  * (docs/vulnerabilities.md). The format's reader streams the file; each item becomes a staged
- * row with its finding identity (fingerprint); the switch merges them into the organisation's
- * findings in one transaction: new ones created, known ones seen again (reopened when they had
- * been fixed), and the findings of the scan's scope that the file no longer has closed.
+ * row with its finding identity (fingerprint); merge slices type, deduplicate and map them into
+ * work tables nobody reads; the switch merges them into the organisation's findings in one
+ * transaction: new ones created, known ones seen again (reopened when they had been fixed), and
+ * the findings of the scan's scope that the file no longer has closed (scan-merge.ts).
  */
 
 const FORMATS = ['nessus', 'openvas', 'sarif', 'csv'] as const satisfies readonly ScanFormat[];
@@ -200,8 +201,21 @@ export const scanImport: ImportDefinition = {
   mayStart: (actor: Actor, org: { id: string }) => findingsPolicy.importScan(actor, org.id),
   read: ({ job, bytes }) => readScan(job, bytes),
   check: checkScan,
+  async merge(tx, job, slice) {
+    await merge.mergeSlice(tx, job, slice);
+    return {};
+  },
+  discard: merge.discardWork,
   async apply(tx, job) {
     const result = await merge.mergeScan(tx, job);
+    // The work rows go once the findings are published, a small transaction at a time.
+    tx.onCommit(() =>
+      merge
+        .clearWork(job)
+        .catch((error) =>
+          job.ctx.log.error({ err: error, importId: job.importId }, 'scan import work rows remain'),
+        ),
+    );
     // Findings that carry a KEV CVE mark their systems as running an exploited product.
     tx.onCommit(() => requestOrgRematch(job.ctx, job.org.id));
     Object.assign(job.extra, {

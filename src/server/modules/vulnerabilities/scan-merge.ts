@@ -1,40 +1,64 @@
-import { sql } from 'kysely';
-import type { Tx } from '../../db/tenant.js';
-import { type ImportJob, stagedRows } from '../imports/framework.js';
+import { type RawBuilder, sql } from 'kysely';
+import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
+import { type ImportJob, type StagedSlice, stagedRows } from '../imports/framework.js';
 
 /**
- * The SQL of a scan import's switch (docs/vulnerabilities.md), set-based over the staged items:
- * one transaction maps the scan's hosts to systems, merges its findings, closes those of its
- * scope that it no longer has and keeps its informational items as host facts.
+ * The SQL of a scan import's merge (docs/vulnerabilities.md, "How a scan is merged"), set-based
+ * over the staged items, in two parts:
+ *
+ * - **merge slices** (the framework's `merge`: at most 5,000 staged items each, each its own short
+ *   transaction): the items are typed, deduplicated per identity (the first listing's values,
+ *   every listing's CVE ids), given their exploitation data (KEV, EPSS) and written to
+ *   `scan_import_items`; each host is mapped to its system once (`scan_import_hosts`); the scope
+ *   of the scan is collected (`scan_import_scope`). Work tables only (migration 0030): nobody sees
+ *   any of it, the findings are untouched;
+ * - **the switch** (the framework's `apply`, one transaction): new findings inserted, known ones
+ *   updated (seen again, reopened when they had been fixed), each written once with its due date,
+ *   20,000 work rows per statement; then the findings of the scope that the file no longer has
+ *   closed, at most 20,000 per statement; the informational items kept as host facts; today's
+ *   figures. After the switch commits, the work rows are removed in small transactions.
  */
 
 /** At most this many unmapped host names are listed in a summary (all are counted). */
 export const UNMAPPED_LIST_CAP = 1000;
+/** Work rows per statement of the switch (the issue allows at most 20,000). */
+export const SWITCH_ROWS = 20_000;
+/** Work rows removed per transaction once the switch has committed (or the import failed). */
+const CLEAR_ROWS = 5_000;
 
-const staged = (job: ImportJob) =>
-  stagedRows(job, {
-    kind: 'text',
-    fingerprint: 'text',
-    family: 'text',
-    host: 'text',
-    port: 'integer',
-    protocol: 'text',
-    rule: 'text',
-    host_ip: 'text',
-    host_fqdn: 'text',
-    host_name: 'text',
-    title: 'text',
-    severity: 'text',
-    cvss: 'numeric',
-    cvss_vector: 'text',
-    cves: 'jsonb',
-    description: 'text',
-    solution: 'text',
-    evidence: 'text',
-    location_file: 'text',
-    location_line: 'integer',
-    suppressed: 'boolean',
-  });
+/** The states of an unfinished finding: they have a due date and a re-scan may close them. */
+const UNFINISHED = sql`('open', 'in_progress', 'risk_accepted', 'suppressed')`;
+
+const WORK_TABLES = ['scan_import_items', 'scan_import_hosts', 'scan_import_scope'] as const;
+
+const staged = (job: ImportJob, slice: StagedSlice) =>
+  stagedRows(
+    job,
+    {
+      kind: 'text',
+      fingerprint: 'text',
+      family: 'text',
+      host: 'text',
+      port: 'integer',
+      protocol: 'text',
+      rule: 'text',
+      host_ip: 'text',
+      host_fqdn: 'text',
+      host_name: 'text',
+      title: 'text',
+      severity: 'text',
+      cvss: 'numeric',
+      cvss_vector: 'text',
+      cves: 'jsonb',
+      description: 'text',
+      solution: 'text',
+      evidence: 'text',
+      location_file: 'text',
+      location_line: 'integer',
+      suppressed: 'boolean',
+    },
+    slice,
+  );
 
 export async function systemExists(tx: Tx, orgId: string, key: string): Promise<boolean> {
   const r = await sql<{ id: string }>`
@@ -43,56 +67,125 @@ export async function systemExists(tx: Tx, orgId: string, key: string): Promise<
 }
 
 /**
- * The switch reads the staged items once into temporary tables (private to the transaction,
- * dropped at its end, analysed so that the statements after plan for their real size):
- *
- * - `scan_items`: every staged item, typed;
- * - `scan_findings`: the file's findings, one per identity (a finding listed twice merges into
- *   one: the first listing's values, every listing's CVE ids);
- * - `scan_hosts`: each host of the file (informational items included: a host whose findings are
- *   all gone was still scanned) with its system: the one given with the import (pinned: SARIF
- *   findings belong to it), else vaern_findings_system_for (migration 0018: exact FQDN, then host
- *   name, then IP address, then the most specific IP range);
- * - `scan_scope`: the scope of the scan, the (family, host) pairs of scan_items.
- *
- * Each is indexed on what the statements look up: right after a large import the planner takes
- * the findings table for nearly empty (its statistics lag), and would otherwise join row by row
- * through a scan (a re-scan of 100,000 findings spent 143 s closing).
+ * No JIT compilation in this transaction (PostgreSQL): the set-based statements here are costed
+ * above jit_above_cost and compiling them took longer than running them (each merge slice spent
+ * most of its time compiling some fifty functions).
  */
-async function prepare(tx: Tx, job: ImportJob): Promise<void> {
+async function noJit(tx: Tx, job: ImportJob): Promise<void> {
+  if (job.ctx.db.kind === 'postgres') await sql`set local jit = off`.execute(tx.q);
+}
+
+/**
+ * Removes what an earlier run of this import left (an import interrupted by a crash starts over)
+ * and what finished imports of the organisation left behind (a crash between a switch and its
+ * clean-up). Normally there is nothing to remove.
+ */
+async function clearLeftovers(tx: Tx, job: ImportJob): Promise<void> {
   const org = job.org.id;
+  for (const table of WORK_TABLES) {
+    await sql`delete from ${sql.table(table)} w
+      where w.org_id = ${org}
+        and (w.import_id = ${job.importId}
+             or w.import_id in (select i.id from imports i where i.org_id = ${org}
+                                  and i.status in ('succeeded', 'refused', 'failed')))`.execute(tx.q);
+  }
+}
+
+/**
+ * One merge slice: the slice's staged items into the work tables. Everything a later slice may
+ * bring for the same identity or host is merged in: a finding listed twice keeps its first
+ * listing's values and gains the second's CVE ids; a host's identifiers are the smallest of each
+ * over the file (mapped again when a later slice lowers one).
+ */
+export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Promise<void> {
+  const org = job.org.id;
+  const importId = job.importId;
   const system = typeof job.options.system === 'string' ? job.options.system : null;
-  await sql`create temporary table scan_items on commit drop as select * from ${staged(job)} st`.execute(
+  await noJit(tx, job);
+  if (slice.after === 0) await clearLeftovers(tx, job);
+  await sql`create temporary table scan_slice on commit drop as
+    select * from ${staged(job, slice)} st`.execute(tx.q);
+  // Planned for its real size (a temporary table has no statistics until analysed).
+  await sql`analyze scan_slice`.execute(tx.q);
+
+  await sql`
+    insert into scan_import_hosts as h (org_id, import_id, host, ip, fqdn, hname, pinned, mapped)
+    select ${org}, ${importId}, host, min(host_ip), min(host_fqdn), min(host_name), false, false
+    from scan_slice group by host
+    on conflict (org_id, import_id, host) do update set
+      ip = least(h.ip, excluded.ip), fqdn = least(h.fqdn, excluded.fqdn), hname = least(h.hname, excluded.hname),
+      mapped = h.mapped and (h.ip, h.fqdn, h.hname) is not distinct from
+        (least(h.ip, excluded.ip), least(h.fqdn, excluded.fqdn), least(h.hname, excluded.hname))`.execute(
     tx.q,
   );
-  await sql`create temporary table scan_findings on commit drop as
-    with cves as (
-      select i.fingerprint, array_agg(distinct c order by c) as cve_list
-      from scan_items i cross join lateral jsonb_array_elements_text(i.cves) c
-      where i.kind = 'finding' group by i.fingerprint)
-    select distinct on (i.fingerprint) i.*, coalesce(c.cve_list, '{}') as cve_list
-    from scan_items i left join cves c on c.fingerprint = i.fingerprint
-    where i.kind = 'finding' order by i.fingerprint, i.row_no`.execute(tx.q);
-  await sql`create temporary table scan_hosts on commit drop as
-    with hosts as (
-      select host, min(host_ip)::inet as ip, min(host_fqdn) as fqdn, min(host_name) as hname
-      from scan_items group by host),
-    given as (select id from inventory_systems where org_id = ${org} and key = ${system})
-    select h.host, (select id from given) is not null as pinned,
-           coalesce((select id from given), vaern_findings_system_for(${org}::uuid, h.host, h.ip, h.fqdn, h.hname))
-             as system_id
-    from hosts h`.execute(tx.q);
-  // Lookups by identity and host: whatever the planner guesses for the findings (statistics lag
-  // behind a large import), a probe stays an index probe.
-  await sql`create temporary table scan_scope on commit drop as
-    select distinct family, host from scan_items`.execute(tx.q);
-  await sql`create index on scan_scope (family, host)`.execute(tx.q);
-  await sql`create index on scan_findings (fingerprint)`.execute(tx.q);
-  await sql`create index on scan_hosts (host)`.execute(tx.q);
-  await sql`analyze scan_items`.execute(tx.q);
-  await sql`analyze scan_findings`.execute(tx.q);
-  await sql`analyze scan_hosts`.execute(tx.q);
-  await sql`analyze scan_scope`.execute(tx.q);
+  // The system given with the import (SARIF: the findings belong to it), else the inventory's
+  // identifiers in the documented order (vaern_findings_system_for, migration 0018).
+  await sql`
+    update scan_import_hosts h set mapped = true, pinned = g.id is not null,
+      system_id = coalesce(g.id, vaern_findings_system_for(${org}::uuid, h.host, h.ip::inet, h.fqdn, h.hname))
+    from (select (select id from inventory_systems where org_id = ${org} and key = ${system}) as id) g
+    where h.org_id = ${org} and h.import_id = ${importId} and not h.mapped`.execute(tx.q);
+
+  await sql`
+    insert into scan_import_scope (org_id, import_id, family, host)
+    select distinct ${org}::uuid, ${importId}::uuid, family, host from scan_slice
+    on conflict do nothing`.execute(tx.q);
+
+  await sql`
+    with cv as (
+      select s.kind, s.fingerprint, array_agg(distinct c order by c) as cves
+      from scan_slice s cross join lateral jsonb_array_elements_text(s.cves) c
+      group by s.kind, s.fingerprint),
+    firsts as (select distinct on (kind, fingerprint) * from scan_slice order by kind, fingerprint, row_no),
+    base as (select coalesce(max(seq), 0) as n from scan_import_items
+             where org_id = ${org} and import_id = ${importId}),
+    x as (
+      select f.*, coalesce(cv.cves, '{}') as cve_list, row_number() over (order by f.row_no) as rn
+      from firsts f left join cv on cv.kind = f.kind and cv.fingerprint = f.fingerprint)
+    insert into scan_import_items as w (org_id, import_id, kind, fingerprint, seq, row_no, family, host, port,
+      protocol, rule, host_ip, host_fqdn, host_name, title, severity, cvss, cvss_vector, cves, description,
+      solution, evidence, location_file, location_line, state, in_kev, epss, epss_percentile)
+    select ${org}, ${importId}, x.kind, x.fingerprint, base.n + x.rn, x.row_no, x.family, x.host, x.port,
+           x.protocol, x.rule, x.host_ip::inet, x.host_fqdn, x.host_name, x.title, x.severity, x.cvss,
+           x.cvss_vector, x.cve_list, x.description, x.solution, x.evidence, x.location_file, x.location_line,
+           case when x.suppressed then 'suppressed' else 'open' end,
+           exists (select 1 from kev_entries k where k.cve = any (x.cve_list)),
+           (select max(e.epss) from epss_scores e where e.cve = any (x.cve_list)),
+           (select max(e.percentile) from epss_scores e where e.cve = any (x.cve_list))
+    from x cross join base
+    on conflict (org_id, import_id, kind, fingerprint) do update set
+      cves = array(select distinct c from unnest(w.cves || excluded.cves) c order by c),
+      in_kev = w.in_kev or excluded.in_kev,
+      epss = greatest(w.epss, excluded.epss),
+      epss_percentile = greatest(w.epss_percentile, excluded.epss_percentile)`.execute(tx.q);
+}
+
+/** Removes the import's work rows in the caller's transaction (a failed import: `discard`). */
+export async function discardWork(tx: Tx, job: ImportJob): Promise<void> {
+  for (const table of WORK_TABLES) {
+    await sql`delete from ${sql.table(table)}
+      where org_id = ${job.org.id} and import_id = ${job.importId}`.execute(tx.q);
+  }
+}
+
+/**
+ * Removes the import's work rows after its switch, CLEAR_ROWS per transaction, a turn of the event
+ * loop between them (on the embedded database a query blocks the server while it runs).
+ */
+export async function clearWork(job: ImportJob): Promise<void> {
+  const scope = scopeOf(job.actor, job.org.id);
+  for (const table of WORK_TABLES) {
+    for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const n = await withTenant(job.ctx.db.kysely, scope, async (tx) => {
+        const r = await sql`delete from ${sql.table(table)} where ctid = any (array(
+            select ctid from ${sql.table(table)}
+            where org_id = ${job.org.id} and import_id = ${job.importId} limit ${CLEAR_ROWS}))`.execute(tx.q);
+        return Number(r.numAffectedRows ?? 0);
+      });
+      if (n < CLEAR_ROWS) break;
+    }
+  }
 }
 
 export interface ScanMergeResult {
@@ -104,97 +197,181 @@ export interface ScanMergeResult {
   unmappedHostNames: string[];
 }
 
+/**
+ * The state of a finding the scan saw again, from its state before (`was`) and the scan's (`now`):
+ * back after a fix, open again (or suppressed, when the tool says so); a suppression follows the
+ * tool both ways; a person's decision (in progress, accepted, false positive) stays.
+ */
+const seenState = (was: RawBuilder<unknown>, now: RawBuilder<unknown>) => sql`case
+    when ${was} = 'fixed' then ${now}
+    when ${was} = 'suppressed' and ${now} = 'open' then 'open'
+    when ${was} in ('open', 'in_progress') and ${now} = 'suppressed' then 'suppressed'
+    else ${was} end`;
+
+/** Counts by severity that the switch adds up. */
+type BySeverity = Record<string, number>;
+const add = (into: BySeverity, severity: string, n: number) => {
+  into[severity] = (into[severity] ?? 0) + n;
+};
+const total = (counts: BySeverity) => Object.values(counts).reduce((a, b) => a + b, 0);
+
 /** The switch of a scan import, in the framework's one transaction. */
 export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult> {
   const org = job.org.id;
   const importId = job.importId;
-  // Classify against the findings as they were (every CTE reads the same snapshot), then merge.
-  await prepare(tx, job);
-  const merged = await sql<{ severity: string; new: number; still_open: number; reopened: number }>`
-    with s as (select * from scan_findings),
-    prior as (select f.fingerprint, f.state from findings f join s on s.fingerprint = f.fingerprint
-              where f.org_id = ${org}),
-    upsert as (
-      insert into findings as f (org_id, fingerprint, family, host, port, protocol, rule, host_ip, host_fqdn,
-        host_name, system_id, system_pinned, title, severity, cvss, cvss_vector, cves, description, solution, evidence,
-        location_file, location_line, state, first_import_id, last_import_id)
-      select ${org}, s.fingerprint, s.family, s.host, s.port, s.protocol, s.rule, s.host_ip::inet, s.host_fqdn,
-             s.host_name, m.system_id, m.pinned, s.title, s.severity, s.cvss, s.cvss_vector, s.cve_list, s.description,
-             s.solution, s.evidence, s.location_file, s.location_line,
-             case when s.suppressed then 'suppressed' else 'open' end, ${importId}::uuid, ${importId}::uuid
-      from s left join scan_hosts m on m.host = s.host
-      on conflict (org_id, fingerprint) do update set
-        host_ip = excluded.host_ip, host_fqdn = excluded.host_fqdn, host_name = excluded.host_name,
-        system_id = excluded.system_id, system_pinned = excluded.system_pinned, title = excluded.title, severity = excluded.severity,
-        cvss = excluded.cvss, cvss_vector = excluded.cvss_vector, cves = excluded.cves,
-        description = excluded.description, solution = excluded.solution, evidence = excluded.evidence,
-        location_file = excluded.location_file, location_line = excluded.location_line,
-        last_seen_at = now(), last_import_id = excluded.last_import_id, updated_at = now(),
-        -- Back after a fix: open again (or suppressed, when the tool says so). A suppression
-        -- follows the tool both ways; a person's decision (in progress, accepted, false
-        -- positive) stays.
-        state = case
-          when f.state = 'fixed' then excluded.state
-          when f.state = 'suppressed' and excluded.state = 'open' then 'open'
-          when f.state in ('open', 'in_progress') and excluded.state = 'suppressed' then 'suppressed'
-          else f.state end,
-        state_changed_at = case
-          when f.state = 'fixed' or (f.state = 'suppressed') <> (excluded.state = 'suppressed')
-               and f.state in ('open', 'in_progress', 'suppressed') then now()
-          else f.state_changed_at end,
-        closed_at = case when f.state = 'fixed' then null else f.closed_at end,
-        closed_by_import_id = case when f.state = 'fixed' then null else f.closed_by_import_id end,
-        reopened_count = f.reopened_count + (f.state = 'fixed')::int,
-        reopened_at = case when f.state = 'fixed' then now() else f.reopened_at end
-      returning 1)
-    select s.severity,
-           count(*) filter (where p.fingerprint is null)::int as new,
-           count(*) filter (where p.state is not null and p.state <> 'fixed')::int as still_open,
-           count(*) filter (where p.state = 'fixed')::int as reopened,
-           (select count(*) from upsert)::int as written
-    from s left join prior p on p.fingerprint = s.fingerprint
-    group by s.severity`.execute(tx.q);
+  const created: BySeverity = {};
+  const stillOpen: BySeverity = {};
+  const reopened: BySeverity = {};
+  const closed: BySeverity = {};
 
-  const closed = await sql<{ severity: string; n: number }>`
-    with closing as (
-    update findings f set state = 'fixed', state_changed_at = now(), closed_at = now(),
-      closed_by_import_id = ${importId}::uuid, updated_at = now(),
-      -- A risk accepted for what is now gone ends with it (the audit trail keeps the decision).
-      state_reason = null, accepted_by = null, accepted_until = null
-    where f.org_id = ${org}
-      and exists (select 1 from scan_scope sc where sc.family = f.family and sc.host = f.host)
-      and f.state in ('open', 'in_progress', 'risk_accepted', 'suppressed')
-      and not exists (select 1 from scan_findings s where s.fingerprint = f.fingerprint)
-    returning f.severity)
-    select severity, count(*)::int as n from closing group by severity`.execute(tx.q);
+  await noJit(tx, job);
+  // The work tables are complete: planned for their real size from here on (migration 0030).
+  await sql`select vaern_scan_import_analyze()`.execute(tx.q);
+  const last = await sql<{ n: number | null }>`
+    select max(seq) as n from scan_import_items where org_id = ${org} and import_id = ${importId}`.execute(
+    tx.q,
+  );
+  const maxSeq = Number(last.rows[0]?.n ?? 0);
+  // Every work row joins the SLA and its host's system (for the criticality of the due date),
+  // probed by key (LIMIT 1 keeps it a probe per row whatever the planner guesses: the work tables
+  // are new and have no statistics yet, and a guess of one row once turned the host lookup into a
+  // scan of every host per finding).
+  const context = sql`
+    cross join (select vaern_findings_sla(${org}::uuid) as p) sla
+    left join lateral (
+      select h.system_id, h.pinned, sy.criticality from scan_import_hosts h
+      left join inventory_systems sy on sy.org_id = ${org} and sy.id = h.system_id
+      where h.org_id = ${org} and h.import_id = ${importId} and h.host = w.host limit 1) h on true`;
+  const dueDays = sql`vaern_findings_due_days(sla.p, w.severity, h.criticality, w.in_kev, w.epss, w.epss_percentile)`;
 
-  await sql`
-    with facts as (select distinct on (fingerprint) * from scan_items where kind = 'fact' order by fingerprint, row_no)
-    insert into scan_host_facts as h (org_id, fingerprint, family, host, port, protocol, rule, title, evidence,
-      last_import_id)
-    select ${org}, fingerprint, family, host, port, protocol, rule, title, evidence, ${importId}::uuid from facts
-    on conflict (org_id, fingerprint) do update set title = excluded.title, evidence = excluded.evidence,
-      last_seen_at = now(), last_import_id = excluded.last_import_id`.execute(tx.q);
+  for (let after = 0; after < maxSeq; after += SWITCH_ROWS) {
+    const chunk = sql`w.org_id = ${org} and w.import_id = ${importId}
+      and w.seq > ${after} and w.seq <= ${after + SWITCH_ROWS}`;
+    // What the chunk's known findings were before the scan: still open, or back after a fix.
+    const before = await sql<{ severity: string; still_open: number; reopened: number }>`
+      select w.severity, count(*) filter (where o.state <> 'fixed')::int as still_open,
+             count(*) filter (where o.state = 'fixed')::int as reopened
+      from scan_import_items w
+      cross join lateral (select o.state from findings o
+                          where o.org_id = ${org} and o.fingerprint = w.fingerprint limit 1) o
+      where ${chunk} and w.kind = 'finding'
+      group by w.severity`.execute(tx.q);
+    for (const r of before.rows) {
+      add(stillOpen, r.severity, r.still_open);
+      add(reopened, r.severity, r.reopened);
+    }
+    // Each finding written once: a new one inserted with its due date (open, or suppressed when
+    // the tool says so); a known one updated through the conflict on its identity, which is
+    // found on the unique index whatever the planner guesses about the findings (a join with
+    // them, planned while the statistics still said the organisation had none, went through
+    // every finding for each row: minutes at 20,000). Its due date counts from when it was first
+    // seen: the inserted value minus today is the SLA's days.
+    const state = seenState(sql`f.state`, sql`excluded.state`);
+    const written = await sql<{ severity: string; n: number }>`
+      with up as (
+        insert into findings as f (org_id, fingerprint, family, host, port, protocol, rule, host_ip, host_fqdn,
+          host_name, system_id, system_pinned, title, severity, cvss, cvss_vector, cves, description, solution,
+          evidence, location_file, location_line, state, first_import_id, last_import_id, in_kev, epss,
+          epss_percentile, due_on)
+        select ${org}, w.fingerprint, w.family, w.host, w.port, w.protocol, w.rule, w.host_ip, w.host_fqdn,
+               w.host_name, h.system_id, coalesce(h.pinned, false), w.title, w.severity, w.cvss, w.cvss_vector,
+               w.cves, w.description, w.solution, w.evidence, w.location_file, w.location_line, w.state,
+               ${importId}::uuid, ${importId}::uuid, w.in_kev, w.epss, w.epss_percentile,
+               (now() at time zone 'UTC')::date + ${dueDays}
+        from scan_import_items w ${context}
+        where ${chunk} and w.kind = 'finding'
+        on conflict (org_id, fingerprint) do update set
+          host_ip = excluded.host_ip, host_fqdn = excluded.host_fqdn, host_name = excluded.host_name,
+          system_id = excluded.system_id, system_pinned = excluded.system_pinned, title = excluded.title,
+          severity = excluded.severity, cvss = excluded.cvss, cvss_vector = excluded.cvss_vector,
+          cves = excluded.cves, description = excluded.description, solution = excluded.solution,
+          evidence = excluded.evidence, location_file = excluded.location_file,
+          location_line = excluded.location_line,
+          last_seen_at = now(), last_import_id = excluded.last_import_id, updated_at = now(),
+          state = ${state},
+          state_changed_at = case
+            when f.state = 'fixed' or (f.state = 'suppressed') <> (excluded.state = 'suppressed')
+                 and f.state in ('open', 'in_progress', 'suppressed') then now()
+            else f.state_changed_at end,
+          closed_at = case when f.state = 'fixed' then null else f.closed_at end,
+          closed_by_import_id = case when f.state = 'fixed' then null else f.closed_by_import_id end,
+          reopened_count = f.reopened_count + (f.state = 'fixed')::int,
+          reopened_at = case when f.state = 'fixed' then now() else f.reopened_at end,
+          in_kev = case when ${state} in ${UNFINISHED} then excluded.in_kev else f.in_kev end,
+          epss = case when ${state} in ${UNFINISHED} then excluded.epss else f.epss end,
+          epss_percentile = case when ${state} in ${UNFINISHED} then excluded.epss_percentile
+                                 else f.epss_percentile end,
+          due_on = case when ${state} in ${UNFINISHED}
+                        then (f.first_seen_at at time zone 'UTC')::date
+                             + (excluded.due_on - (now() at time zone 'UTC')::date)
+                        else f.due_on end
+        returning f.severity)
+      select severity, count(*)::int as n from up group by severity`.execute(tx.q);
+    // New: written, and not known before.
+    for (const r of written.rows) add(created, r.severity, r.n);
+    for (const r of before.rows) add(created, r.severity, -(r.still_open + r.reopened));
+
+    await sql`
+      insert into scan_host_facts as h (org_id, fingerprint, family, host, port, protocol, rule, title, evidence,
+        last_import_id)
+      select ${org}, w.fingerprint, w.family, w.host, w.port, w.protocol, w.rule, w.title, w.evidence,
+             ${importId}::uuid
+      from scan_import_items w where ${chunk} and w.kind = 'fact'
+      on conflict (org_id, fingerprint) do update set title = excluded.title, evidence = excluded.evidence,
+        last_seen_at = now(), last_import_id = excluded.last_import_id`.execute(tx.q);
+  }
+
+  // The findings of the scope that the file no longer has: fixed, proved by this import. A risk
+  // accepted for what is now gone ends with it (the audit trail keeps the decision). They are
+  // updated by their ids (an index probe each, however few findings the planner believes in).
+  // Found through the scope's hosts: only the findings on the scanned hosts are read.
+  for (;;) {
+    const r = await sql<{ severity: string; n: number }>`
+      with gone as (
+        select f.id from scan_import_scope sc
+        join findings f on f.org_id = ${org} and f.family = sc.family and f.host = sc.host
+        where sc.org_id = ${org} and sc.import_id = ${importId}
+          and f.state in ${UNFINISHED} and f.last_import_id is distinct from ${importId}::uuid
+          and not exists (select 1 from scan_import_items w
+                          where w.org_id = ${org} and w.import_id = ${importId} and w.kind = 'finding'
+                            and w.fingerprint = f.fingerprint)
+        limit ${SWITCH_ROWS}),
+      closing as (
+        update findings f set state = 'fixed', state_changed_at = now(), closed_at = now(),
+          closed_by_import_id = ${importId}::uuid, updated_at = now(),
+          state_reason = null, accepted_by = null, accepted_until = null
+        where f.org_id = ${org} and f.id = any (array(select id from gone))
+        returning f.severity)
+      select severity, count(*)::int as n from closing group by severity`.execute(tx.q);
+    let n = 0;
+    for (const row of r.rows) {
+      add(closed, row.severity, row.n);
+      n += row.n;
+    }
+    if (n < SWITCH_ROWS) break;
+  }
 
   const unmapped = await sql<{ host: string; total: number }>`
-    select host, count(*) over ()::int as total from scan_hosts where system_id is null
+    select host, count(*) over ()::int as total from scan_import_hosts
+    where org_id = ${org} and import_id = ${importId} and system_id is null
     order by host limit ${UNMAPPED_LIST_CAP}`.execute(tx.q);
-
-  // Due dates of the findings this scan saw (new, still open, back).
-  await sql`select vaern_findings_recompute_due(${org}::uuid, ${importId}::uuid)`.execute(tx.q);
 
   // Today's figures: what this scan opened (new and back) and closed, by severity.
   const delta: Record<string, [number, number]> = {};
-  for (const r of merged.rows) delta[r.severity] = [r.new + r.reopened, 0];
-  for (const r of closed.rows) delta[r.severity] = [delta[r.severity]?.[0] ?? 0, r.n];
+  for (const severity of new Set([
+    ...Object.keys(created),
+    ...Object.keys(reopened),
+    ...Object.keys(closed),
+  ])) {
+    delta[severity] = [(created[severity] ?? 0) + (reopened[severity] ?? 0), closed[severity] ?? 0];
+  }
   await sql`select vaern_findings_count_day(${org}::uuid, ${JSON.stringify(delta)}::jsonb)`.execute(tx.q);
 
-  const sum = (key: 'new' | 'still_open' | 'reopened') => merged.rows.reduce((n, r) => n + r[key], 0);
   return {
-    new: sum('new'),
-    stillOpen: sum('still_open'),
-    reopened: sum('reopened'),
-    closed: closed.rows.reduce((n, r) => n + r.n, 0),
+    new: total(created),
+    stillOpen: total(stillOpen),
+    reopened: total(reopened),
+    closed: total(closed),
     unmappedHosts: unmapped.rows[0]?.total ?? 0,
     unmappedHostNames: unmapped.rows.map((r) => r.host),
   };

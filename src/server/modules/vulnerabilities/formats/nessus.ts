@@ -33,6 +33,8 @@ interface HostContext {
   name: string | null;
   line: number;
   tags: Map<string, string>;
+  /** The host of its items, worked out once from the name and tags (see scanHost). */
+  host?: ScanHost;
 }
 
 function score(text: string | null): number | null {
@@ -65,7 +67,8 @@ function item(node: XNode, context: HostContext, limits: ScanLimits): ScanItem {
   const rule = a.pluginID?.trim() ?? '';
   if (rule === '')
     throw new ScanFormatError('scans.nessus_item', node.line, { detail: 'pluginID is missing' });
-  const host = scanHost(context);
+  context.host ??= scanHost(context);
+  const host = context.host;
   if (host.name === null) {
     throw new ScanFormatError('scans.nessus_item', node.line, { detail: 'the ReportHost has no name' });
   }
@@ -139,6 +142,7 @@ export const readNessus: ScanReader = (bytes, limits = DEFAULT_SCAN_LIMITS) => {
           for (const tag of children(node, 'tag')) {
             if (tag.attrs.name !== undefined) context.tags.set(tag.attrs.name, tag.text);
           }
+          context.host = undefined;
           return null;
         }
         return item(node, context, limits);
