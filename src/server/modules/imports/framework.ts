@@ -48,15 +48,6 @@ export interface ImportDefinition {
    */
   merge?(tx: Tx, job: ImportJob, slice: StagedSlice): Promise<Partial<ApplyCounts>>;
   /**
-   * Optional work on each chunk of staged rows while the rest of the file is still being read:
-   * the database works on one chunk while the reader parses the next (on a server, in its own
-   * session; at most one chunk in flight besides the staging). Runs before the checks, so the
-   * rows may yet be refused: only work that is invisible until `apply` and that `discard` undoes
-   * (e.g. inserting the new records hidden), and that needs no check to have passed (a duplicate
-   * key must not break it). Counts as merge's, handed to `apply`.
-   */
-  prepare?(tx: Tx, job: ImportJob, slice: StagedSlice): Promise<Partial<ApplyCounts>>;
-  /**
    * Applies every staged row in the one transaction that also marks the import succeeded and
    * records its audit entry, so the result becomes visible at once or not at all: the atomic
    * switch. Keep it to what must be atomic. Use set-based SQL over `stagedRows(job, …)`; never
@@ -64,8 +55,8 @@ export interface ImportDefinition {
    */
   apply(tx: Tx, job: ImportJob, merged: ApplyCounts): Promise<ApplyCounts>;
   /**
-   * Removes what the prepare and merge slices did but the switch never published, when an import
-   * is refused or fails (rows kept invisible until the switch, e.g. pending memberships).
+   * Removes what the merge slices prepared but the switch never published, when an import fails
+   * after merging (rows kept invisible until the switch, e.g. pending memberships).
    */
   discard?(tx: Tx, job: ImportJob): Promise<void>;
 }

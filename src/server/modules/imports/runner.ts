@@ -3,14 +3,7 @@ import { copyField, copyRows } from '../../db/copy.js';
 import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
 import { recordAudit } from '../audit/record.js';
 import { deleteStoredFile, openFile } from '../files/service.js';
-import {
-  type ApplyCounts,
-  FileRefused,
-  type ImportDefinition,
-  type ImportIssue,
-  type ImportJob,
-  type StagedSlice,
-} from './framework.js';
+import { FileRefused, type ImportDefinition, type ImportIssue, type ImportJob } from './framework.js';
 import './messages.js';
 import * as q from './queries.js';
 import { findImportDefinition } from './registers/index.js';
@@ -66,15 +59,7 @@ interface Run {
   rows: number;
   bytesRead: number;
   issues: IssueList;
-  /** What the definition's prepare hook did while the file was read. */
-  prepared: ApplyCounts;
 }
-
-const addCounts = (to: ApplyCounts, counts: Partial<ApplyCounts>) => {
-  to.created += counts.created ?? 0;
-  to.updated += counts.updated ?? 0;
-  to.unchanged += counts.unchanged ?? 0;
-};
 
 /**
  * Every transaction of a run starts after a turn of the event loop. On the embedded database a
@@ -97,10 +82,7 @@ const progress = (run: Run, phase: string): q.Progress => ({
 /**
  * Reads the stored file through the definition's reader, collecting every row's issues, and stages
  * the rows in bounded chunks, each chunk its own short transaction (other requests are served in
- * between on the embedded database). Each staged chunk then goes through the definition's prepare
- * hook, if it has one, while the reader goes on: one chunk prepared at a time, in file order.
- * Returns false when the file as a whole was refused (after every prepared chunk has finished,
- * so that discarding leaves nothing behind).
+ * between on the embedded database). Returns false when the file as a whole was refused.
  */
 async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Promise<boolean> {
   const file = await openFile({ ctx: run.ctx, actor: run.job.actor, orgId: run.orgId, fileId });
@@ -111,17 +93,6 @@ async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Pr
   // One chunk is written while the reader goes on with the next: the file is parsed and the
   // database stages at the same time. Never more than one write in flight (bounded memory).
   let writing: Promise<void> = Promise.resolve();
-  let preparing: Promise<void> = Promise.resolve();
-  let stagedUpTo = 0;
-  const prepareHook = def.prepare;
-  const prepare = (slice: StagedSlice) => {
-    if (!prepareHook) return;
-    preparing = preparing.then(async () =>
-      addCounts(run.prepared, await tenant(run, (tx) => prepareHook(tx, run.job, slice))),
-    );
-    // Observed here so that a failure never goes unhandled; awaited before the read returns.
-    preparing.catch(() => {});
-  };
   const flush = async () => {
     const rows = batch;
     const at = progress(run, 'reading');
@@ -130,12 +101,7 @@ async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Pr
     lastWrite = Date.now();
     await writing;
     writing = (async () => {
-      if (rows.length > 0) {
-        await stage(run, rows);
-        const upTo = rows[rows.length - 1]?.[0] ?? stagedUpTo;
-        prepare({ after: stagedUpTo, upTo });
-        stagedUpTo = upTo;
-      }
+      if (rows.length > 0) await stage(run, rows);
       await tenant(run, (tx) => q.setProgress(tx, run.orgId, run.importId, at));
     })();
     // Handled here so that a failed write never goes unobserved; the next flush awaits it.
@@ -168,12 +134,10 @@ async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Pr
     }
     await flush();
     await writing;
-    await preparing;
     return true;
   } catch (error) {
-    // Writes and prepared chunks still in flight end before the staged rows are discarded.
+    // A write still in flight ends before the staged rows are discarded.
     await writing.catch(() => {});
-    await preparing.catch(() => {});
     if (!(error instanceof FileRefused)) throw error;
     for (const issue of error.issues) run.issues.add(issue);
     return false;
@@ -262,10 +226,8 @@ const outcome = (
   extra: run.job.extra,
 });
 
-/** Refuses the file: what prepare did, the staged rows and the upload removed, nothing applied. */
-async function refuse(run: Run, def: ImportDefinition): Promise<void> {
-  const discard = def.discard;
-  if (discard) await tenant(run, (tx) => discard(tx, run.job));
+/** Refuses the file: staged rows and the upload removed, nothing applied. */
+async function refuse(run: Run): Promise<void> {
   await discardStaged(run);
   const o = outcome(run, {
     status: 'refused',
@@ -285,7 +247,7 @@ async function refuse(run: Run, def: ImportDefinition): Promise<void> {
  * staged rows go afterwards, in chunks.
  */
 async function apply(run: Run, def: ImportDefinition): Promise<void> {
-  const merged = { ...run.prepared };
+  const merged = { created: 0, updated: 0, unchanged: 0 };
   const merge = def.merge;
   if (merge) {
     await tenant(run, (tx) =>
@@ -295,7 +257,10 @@ async function apply(run: Run, def: ImportDefinition): Promise<void> {
       const upTo = await tenant(run, (tx) => q.nextSliceEnd(tx, run.orgId, run.importId, after, STAGE_ROWS));
       if (upTo === null) break;
       const slice = { after, upTo };
-      addCounts(merged, await tenant(run, (tx) => merge(tx, run.job, slice)));
+      const counts = await tenant(run, (tx) => merge(tx, run.job, slice));
+      merged.created += counts.created ?? 0;
+      merged.updated += counts.updated ?? 0;
+      merged.unchanged += counts.unchanged ?? 0;
       after = upTo;
     }
   }
@@ -363,7 +328,6 @@ export async function runImport(ctx: AppContext, payload: RunImportPayload): Pro
     rows: 0,
     bytesRead: 0,
     issues: new IssueList(),
-    prepared: { created: 0, updated: 0, unchanged: 0 },
   };
   if (!(await tenant(run, (tx) => q.startRun(tx, orgId, importId)))) return;
   const def = findImportDefinition(found.kind);
@@ -379,7 +343,7 @@ export async function runImport(ctx: AppContext, payload: RunImportPayload): Pro
       run.issues.add({ row: 1, column: null, code: 'imports.no_rows' });
     }
     if (run.issues.total > 0) {
-      await refuse(run, def);
+      await refuse(run);
       return;
     }
     await apply(run, def);

@@ -135,10 +135,9 @@ export const TEMPLATES = {
 export type TemplateName = keyof typeof TEMPLATES;
 
 /**
- * A register of records with keys. While the file is read, chunk by chunk: the new rows inserted
- * hidden (a refused file's are discarded). Merge, slice by slice, once the file passed its checks:
- * the rows that change nothing set aside. The switch: the changed rows updated; the new ones
- * appear as the framework marks the import succeeded.
+ * A register of records with keys. Merge, slice by slice: the new rows inserted hidden, the rows
+ * that change nothing set aside. The switch: the changed rows updated; the new ones appear as the
+ * framework marks the import succeeded.
  */
 function registerImport(
   name: q.RegisterName,
@@ -152,8 +151,10 @@ function registerImport(
     columns: TEMPLATES[name].map((c) => c.column),
     mayStart,
     ...(check ? { check: async (tx, job, limit) => toIssues(await check(tx, job, limit)) } : {}),
-    prepare: async (tx, job, slice) => ({ created: await q.insertPending(tx, name, job, slice) }),
-    merge: async (tx, job, slice) => ({ unchanged: await q.dropUnchanged(tx, name, job, slice) }),
+    merge: async (tx, job, slice) => ({
+      created: await q.insertPending(tx, name, job, slice),
+      unchanged: await q.dropUnchanged(tx, name, job, slice),
+    }),
     async apply(tx, job, merged) {
       const updated = await q.updateChanged(tx, name, job);
       tx.onCommit(() => requestAnalyze(job.ctx));

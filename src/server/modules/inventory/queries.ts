@@ -504,11 +504,6 @@ interface ImportSql {
   refSelect: RawBuilder<unknown>[];
   refJoins(orgId: string): RawBuilder<unknown>;
   refColumns: readonly string[];
-  /**
-   * Rows of `x` that the checks refuse and the table's constraints would reject: never inserted
-   * (new rows are inserted while the file is still read, before its checks have run).
-   */
-  refused?: RawBuilder<unknown>;
 }
 
 const IMPORT_SQL: Record<RegisterName, ImportSql> = {
@@ -527,7 +522,6 @@ const IMPORT_SQL: Record<RegisterName, ImportSql> = {
     refJoins: () =>
       sql`left join owners o on o.email = s.owner_email left join shared f on f.ref = s.shared_system`,
     refColumns: ['owner_id', 'shared_org_id', 'shared_system_id'],
-    refused: sql`x.shared and x.shared_org_id is not null`,
   },
   processes: {
     table: 'inventory_processes',
@@ -620,10 +614,7 @@ function importSource(
 
 const storedColumns = (spec: ImportSql) => [...spec.fields.map((f) => f.name), ...spec.refColumns];
 
-/**
- * A chunk of staged rows, while the file is read: its new rows, inserted hidden until the import
- * succeeds (discarded if it does not). Returns how many.
- */
+/** A merge slice: the slice's new rows, inserted hidden until the import succeeds. Returns how many. */
 export async function insertPending(tx: Tx, name: RegisterName, job: ImportJob, slice: StagedSlice) {
   const spec = IMPORT_SQL[name];
   const cols = storedColumns(spec);
@@ -631,7 +622,6 @@ export async function insertPending(tx: Tx, name: RegisterName, job: ImportJob, 
     sql`with ${importSource(name, job, { slice, which: 'new' })}
       insert into ${sql.table(spec.table)} (org_id, ${sql.join(cols.map((c) => sql.ref(c)))}, imported_by)
       select ${job.org.id}, ${sql.join(cols.map((c) => sql.ref(`x.${c}`)))}, ${job.importId}::uuid from x
-      ${spec.refused ? sql`where not (${spec.refused})` : sql``}
       on conflict do nothing`.execute(tx.q),
   );
   return Number(r.numAffectedRows ?? 0n);
