@@ -228,24 +228,26 @@ export function describeCliEmbedded(title: string, suite: CliSuite, more?: CliSu
 
 /** The same suite against a fresh PostgreSQL database; it runs where DATABASE_URL names a server. */
 export function describeCliOnPostgres(title: string, suite: CliSuite): void {
-  // reason for the skip: needs a PostgreSQL server (DATABASE_URL); CI always sets it
-  describe.skipIf(!process.env.DATABASE_URL)(`${title} (built CLI, PostgreSQL; needs DATABASE_URL)`, () => {
-    let dir: string;
-    let env: Env;
-    let db: Awaited<ReturnType<typeof freshPostgresUrl>>;
-    beforeAll(async () => {
-      assertBuilt();
-      dir = tempDir();
-      db = await freshPostgresUrl();
-      env = { DATABASE_URL: db.url, VAERN_SECRET: TEST_SECRET, VAERN_DATA_DIR: dir };
-    });
-    afterAll(async () => {
-      await db?.drop();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
-    suite(
-      () => env,
-      () => dir,
-    );
-  });
+  describe.skipIf(!process.env.DATABASE_URL /* reason: needs DATABASE_URL; CI sets it */)(
+    `${title} (built CLI, PostgreSQL; needs DATABASE_URL)`,
+    () => {
+      let dir: string;
+      let env: Env;
+      let db: Awaited<ReturnType<typeof freshPostgresUrl>>;
+      beforeAll(async () => {
+        assertBuilt();
+        dir = tempDir();
+        db = await freshPostgresUrl();
+        env = { DATABASE_URL: db.url, VAERN_SECRET: TEST_SECRET, VAERN_DATA_DIR: dir };
+      });
+      afterAll(async () => {
+        await db?.drop();
+        if (dir) rmSync(dir, { recursive: true, force: true });
+      });
+      suite(
+        () => env,
+        () => dir,
+      );
+    },
+  );
 }

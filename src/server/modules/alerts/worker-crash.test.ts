@@ -40,8 +40,7 @@ interface Hook {
   id: string;
 }
 
-// reason for the skip: `vaern worker` as its own process needs a PostgreSQL server (DATABASE_URL); CI sets it
-describe.skipIf(!hasPostgres)(
+describe.skipIf(!hasPostgres /* reason: needs DATABASE_URL; CI sets it */)(
   'a killed `vaern worker` (PostgreSQL, built CLI) loses no alert delivery',
   () => {
     let t: TestApp;

@@ -157,7 +157,7 @@ describe.each(engines())('audit verify on %s', (engine) => {
     }
   });
 
-  it.skipIf(noAdmin)(
+  it.skipIf(noAdmin /* reason: on PostgreSQL needs PG_ADMIN_URL (a superuser URL); CI sets it */)(
     `reports an entry whose after-values were changed as altered ${NEEDS_ADMIN}`,
     async () => {
       await admin().tamper(async () => {
@@ -173,7 +173,7 @@ describe.each(engines())('audit verify on %s', (engine) => {
     },
   );
 
-  it.skipIf(noAdmin)(
+  it.skipIf(noAdmin /* reason: on PostgreSQL needs PG_ADMIN_URL (a superuser URL); CI sets it */)(
     `reports an entry rewritten with a new hash once, not as a cascade ${NEEDS_ADMIN}`,
     async () => {
       await admin().tamper(async () => {
@@ -183,7 +183,7 @@ describe.each(engines())('audit verify on %s', (engine) => {
     },
   );
 
-  it.skipIf(noAdmin)(
+  it.skipIf(noAdmin /* reason: on PostgreSQL needs PG_ADMIN_URL (a superuser URL); CI sets it */)(
     `catches the last entry rewritten with its head through the anchors ${NEEDS_ADMIN}`,
     async () => {
       await admin().tamper(async () => {
@@ -194,14 +194,17 @@ describe.each(engines())('audit verify on %s', (engine) => {
     },
   );
 
-  it.skipIf(noAdmin)(`reports a deleted middle entry as removed ${NEEDS_ADMIN}`, async () => {
-    await admin().tamper(async () => {
-      await admin().query('delete from audit_log where org_id = $1 and seq = 3', [alpha.id]);
-    });
-    expect((await verify()).problems).toEqual([{ chain: alpha.id, seq: 3, kind: 'removed' }]);
-  });
+  it.skipIf(noAdmin /* reason: on PostgreSQL needs PG_ADMIN_URL (a superuser URL); CI sets it */)(
+    `reports a deleted middle entry as removed ${NEEDS_ADMIN}`,
+    async () => {
+      await admin().tamper(async () => {
+        await admin().query('delete from audit_log where org_id = $1 and seq = 3', [alpha.id]);
+      });
+      expect((await verify()).problems).toEqual([{ chain: alpha.id, seq: 3, kind: 'removed' }]);
+    },
+  );
 
-  it.skipIf(noAdmin)(
+  it.skipIf(noAdmin /* reason: on PostgreSQL needs PG_ADMIN_URL (a superuser URL); CI sets it */)(
     `reports the last entries deleted with their head rewound as truncated, through the anchors ${NEEDS_ADMIN}`,
     async () => {
       const third = await row(alpha.id, 3);
@@ -216,27 +219,33 @@ describe.each(engines())('audit verify on %s', (engine) => {
     },
   );
 
-  it.skipIf(noAdmin)(`reports a head ahead of the table as truncated ${NEEDS_ADMIN}`, async () => {
-    await admin().tamper(async () => {
-      await admin().query('delete from audit_log where org_id = $1 and seq = 2', [beta.id]);
-    });
-    // The head (seq 2) and the newest anchor (seq 2) both say the chain went further.
-    expect((await verify()).problems).toEqual([{ chain: beta.id, seq: 2, kind: 'truncated' }]);
-  });
+  it.skipIf(noAdmin /* reason: on PostgreSQL needs PG_ADMIN_URL (a superuser URL); CI sets it */)(
+    `reports a head ahead of the table as truncated ${NEEDS_ADMIN}`,
+    async () => {
+      await admin().tamper(async () => {
+        await admin().query('delete from audit_log where org_id = $1 and seq = 2', [beta.id]);
+      });
+      // The head (seq 2) and the newest anchor (seq 2) both say the chain went further.
+      expect((await verify()).problems).toEqual([{ chain: beta.id, seq: 2, kind: 'truncated' }]);
+    },
+  );
 
-  it.skipIf(noAdmin)(`reports a truncated table as truncated for each chain ${NEEDS_ADMIN}`, async () => {
-    await admin().tamper(async () => {
-      await admin().query('truncate audit_log');
-    });
-    const result = await verify();
-    expect(result.ok).toBe(false);
-    expect(result.entries).toBe(0);
-    expect(result.problems).toEqual(
-      [PLATFORM_CHAIN, alpha.id, beta.id].sort().map((chain) => ({ chain, seq: 1, kind: 'truncated' })),
-    );
-  });
+  it.skipIf(noAdmin /* reason: on PostgreSQL needs PG_ADMIN_URL (a superuser URL); CI sets it */)(
+    `reports a truncated table as truncated for each chain ${NEEDS_ADMIN}`,
+    async () => {
+      await admin().tamper(async () => {
+        await admin().query('truncate audit_log');
+      });
+      const result = await verify();
+      expect(result.ok).toBe(false);
+      expect(result.entries).toBe(0);
+      expect(result.problems).toEqual(
+        [PLATFORM_CHAIN, alpha.id, beta.id].sort().map((chain) => ({ chain, seq: 1, kind: 'truncated' })),
+      );
+    },
+  );
 
-  it.skipIf(noAdmin)(
+  it.skipIf(noAdmin /* reason: on PostgreSQL needs PG_ADMIN_URL (a superuser URL); CI sets it */)(
     `reports a chain with every row and its head deleted as truncated, through its anchors ${NEEDS_ADMIN}`,
     async () => {
       await admin().tamper(async () => {
@@ -247,23 +256,26 @@ describe.each(engines())('audit verify on %s', (engine) => {
     },
   );
 
-  it.skipIf(noAdmin)(`reports a head that disagrees with the table as altered ${NEEDS_ADMIN}`, async () => {
-    await admin().tamper(async () => {
-      // alpha: the head is deleted; beta: the head is rewound by one entry.
-      await admin().query('delete from audit_heads where org_id = $1', [alpha.id]);
-      const first = await row(beta.id, 1);
-      await admin().query('update audit_heads set seq = 1, hash = $1 where org_id = $2', [
-        first.hash,
-        beta.id,
-      ]);
-    });
-    expect((await verify()).problems).toEqual(
-      [
-        { chain: alpha.id, seq: 1, kind: 'altered' },
-        { chain: beta.id, seq: 2, kind: 'altered' },
-      ].sort((a, b) => (a.chain < b.chain ? -1 : 1)),
-    );
-  });
+  it.skipIf(noAdmin /* reason: on PostgreSQL needs PG_ADMIN_URL (a superuser URL); CI sets it */)(
+    `reports a head that disagrees with the table as altered ${NEEDS_ADMIN}`,
+    async () => {
+      await admin().tamper(async () => {
+        // alpha: the head is deleted; beta: the head is rewound by one entry.
+        await admin().query('delete from audit_heads where org_id = $1', [alpha.id]);
+        const first = await row(beta.id, 1);
+        await admin().query('update audit_heads set seq = 1, hash = $1 where org_id = $2', [
+          first.hash,
+          beta.id,
+        ]);
+      });
+      expect((await verify()).problems).toEqual(
+        [
+          { chain: alpha.id, seq: 1, kind: 'altered' },
+          { chain: beta.id, seq: 2, kind: 'altered' },
+        ].sort((a, b) => (a.chain < b.chain ? -1 : 1)),
+      );
+    },
+  );
 
   it('reports forged and damaged anchor lines as anchor_invalid, and ignores what they claim', async () => {
     const file = t.config.auditAnchorsPath;
@@ -285,65 +297,73 @@ describe.each(engines())('audit verify on %s', (engine) => {
     expect((await verify()).problems).toEqual([{ chain: beta.id, seq: moved.seq, kind: 'anchor_invalid' }]);
   });
 
-  it.skipIf(noAdmin)(`checks against a copy of the anchors given with --anchors ${NEEDS_ADMIN}`, async () => {
-    const copy = path.join(t.dir, 'offline-anchors.jsonl');
-    copyFileSync(t.config.auditAnchorsPath, copy);
-    // The attacker truncates alpha, rewinds its head and drops its newest lines from the
-    // instance's anchor file (lines can be deleted without the secret, not forged).
-    const third = await row(alpha.id, 3);
-    await admin().tamper(async () => {
-      await admin().query('delete from audit_log where org_id = $1 and seq > 3', [alpha.id]);
-      await admin().query('update audit_heads set seq = 3, hash = $1 where org_id = $2', [
-        third.hash,
-        alpha.id,
-      ]);
-    });
-    const kept = readFileSync(t.config.auditAnchorsPath, 'utf8')
-      .split('\n')
-      .filter((l) => l && !(JSON.parse(l).chain === alpha.id && JSON.parse(l).seq > 3));
-    writeFileSync(t.config.auditAnchorsPath, `${kept.join('\n')}\n`);
-    expect((await verify()).ok).toBe(true);
-    const withCopy = await verify({ anchors: copy });
-    expect(withCopy.problems).toEqual([{ chain: alpha.id, seq: 4, kind: 'truncated' }]);
-    expect(withCopy.anchors.file).toBe(copy);
-    const missing = await t.asOperator('POST', '/api/v1/operator/audit/verify', {
-      anchors: path.join(t.dir, 'nowhere.jsonl'),
-    });
-    expect(missing.statusCode).toBe(400);
-    expect(missing.json()).toMatchObject({ code: 'audit.anchors_not_found' });
-  });
+  it.skipIf(noAdmin /* reason: on PostgreSQL needs PG_ADMIN_URL (a superuser URL); CI sets it */)(
+    `checks against a copy of the anchors given with --anchors ${NEEDS_ADMIN}`,
+    async () => {
+      const copy = path.join(t.dir, 'offline-anchors.jsonl');
+      copyFileSync(t.config.auditAnchorsPath, copy);
+      // The attacker truncates alpha, rewinds its head and drops its newest lines from the
+      // instance's anchor file (lines can be deleted without the secret, not forged).
+      const third = await row(alpha.id, 3);
+      await admin().tamper(async () => {
+        await admin().query('delete from audit_log where org_id = $1 and seq > 3', [alpha.id]);
+        await admin().query('update audit_heads set seq = 3, hash = $1 where org_id = $2', [
+          third.hash,
+          alpha.id,
+        ]);
+      });
+      const kept = readFileSync(t.config.auditAnchorsPath, 'utf8')
+        .split('\n')
+        .filter((l) => l && !(JSON.parse(l).chain === alpha.id && JSON.parse(l).seq > 3));
+      writeFileSync(t.config.auditAnchorsPath, `${kept.join('\n')}\n`);
+      expect((await verify()).ok).toBe(true);
+      const withCopy = await verify({ anchors: copy });
+      expect(withCopy.problems).toEqual([{ chain: alpha.id, seq: 4, kind: 'truncated' }]);
+      expect(withCopy.anchors.file).toBe(copy);
+      const missing = await t.asOperator('POST', '/api/v1/operator/audit/verify', {
+        anchors: path.join(t.dir, 'nowhere.jsonl'),
+      });
+      expect(missing.statusCode).toBe(400);
+      expect(missing.json()).toMatchObject({ code: 'audit.anchors_not_found' });
+    },
+  );
 
-  it.skipIf(noAdmin)(`reports every problem at once, whatever the batch size ${NEEDS_ADMIN}`, async () => {
-    await admin().tamper(async () => {
-      await admin().query(`update audit_log set action = 'token.revoke' where org_id = $1 and seq = 2`, [
-        alpha.id,
-      ]);
-      await admin().query('delete from audit_log where org_id = $1 and seq in (4, 5)', [alpha.id]);
-      await admin().query('update audit_heads set seq = 3, hash = $1 where org_id = $2', [
-        (await row(alpha.id, 3)).hash,
-        alpha.id,
-      ]);
-      await rewriteEntry(admin(), await row(beta.id, 1), { email: 'forged@example.dk', role: 'admin' });
-      await admin().query(
-        `update audit_log set "at" = "at" + interval '1 microsecond' where org_id = $1 and seq = 1`,
-        [PLATFORM_CHAIN],
+  it.skipIf(noAdmin /* reason: on PostgreSQL needs PG_ADMIN_URL (a superuser URL); CI sets it */)(
+    `reports every problem at once, whatever the batch size ${NEEDS_ADMIN}`,
+    async () => {
+      await admin().tamper(async () => {
+        await admin().query(`update audit_log set action = 'token.revoke' where org_id = $1 and seq = 2`, [
+          alpha.id,
+        ]);
+        await admin().query('delete from audit_log where org_id = $1 and seq in (4, 5)', [alpha.id]);
+        await admin().query('update audit_heads set seq = 3, hash = $1 where org_id = $2', [
+          (await row(alpha.id, 3)).hash,
+          alpha.id,
+        ]);
+        await rewriteEntry(admin(), await row(beta.id, 1), { email: 'forged@example.dk', role: 'admin' });
+        await admin().query(
+          `update audit_log set "at" = "at" + interval '1 microsecond' where org_id = $1 and seq = 1`,
+          [PLATFORM_CHAIN],
+        );
+        await admin().query('delete from audit_log where org_id = $1 and seq = 2', [PLATFORM_CHAIN]);
+      });
+      appendFileSync(t.config.auditAnchorsPath, '{"chain": "x", "seq": 7}\n');
+      const expected = [
+        { chain: 'x', seq: 7, kind: 'anchor_invalid' },
+        { chain: PLATFORM_CHAIN, seq: 1, kind: 'altered' },
+        { chain: PLATFORM_CHAIN, seq: 2, kind: 'removed' },
+        { chain: alpha.id, seq: 2, kind: 'altered' },
+        { chain: alpha.id, seq: 4, kind: 'truncated' },
+        { chain: beta.id, seq: 1, kind: 'altered' },
+      ];
+      // Sorted by chain, then seq; the unauthentic line names chain "x" and seq 7.
+      const sorted = expected.sort((a, b) =>
+        a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : a.seq - b.seq,
       );
-      await admin().query('delete from audit_log where org_id = $1 and seq = 2', [PLATFORM_CHAIN]);
-    });
-    appendFileSync(t.config.auditAnchorsPath, '{"chain": "x", "seq": 7}\n');
-    const expected = [
-      { chain: 'x', seq: 7, kind: 'anchor_invalid' },
-      { chain: PLATFORM_CHAIN, seq: 1, kind: 'altered' },
-      { chain: PLATFORM_CHAIN, seq: 2, kind: 'removed' },
-      { chain: alpha.id, seq: 2, kind: 'altered' },
-      { chain: alpha.id, seq: 4, kind: 'truncated' },
-      { chain: beta.id, seq: 1, kind: 'altered' },
-    ];
-    // Sorted by chain, then seq; the unauthentic line names chain "x" and seq 7.
-    const sorted = expected.sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : a.seq - b.seq));
-    expect((await verify()).problems).toEqual(sorted);
-    for (const batchSize of [1, 2, 5]) {
-      expect((await verifyAuditTrail({ ctx: t.runtime.ctx, batchSize })).problems).toEqual(sorted);
-    }
-  });
+      expect((await verify()).problems).toEqual(sorted);
+      for (const batchSize of [1, 2, 5]) {
+        expect((await verifyAuditTrail({ ctx: t.runtime.ctx, batchSize })).problems).toEqual(sorted);
+      }
+    },
+  );
 });

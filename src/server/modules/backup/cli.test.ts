@@ -175,52 +175,54 @@ const hasPostgres = Boolean(process.env.DATABASE_URL);
 if (!hasPostgres)
   console.warn('backup cli.test.ts: DATABASE_URL is not set; the PostgreSQL round trip skips');
 
-// reason for the skip: the round trip needs a PostgreSQL server (DATABASE_URL); CI always sets it
-describe.skipIf(!hasPostgres)('vaern backup and restore between PostgreSQL and the embedded database', () => {
-  const dirs: string[] = [];
-  const dbs: Array<Awaited<ReturnType<typeof freshPostgresUrl>>> = [];
-  beforeAll(() => assertBuilt());
-  afterAll(async () => {
-    for (const db of dbs) await db.drop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
+describe.skipIf(!hasPostgres /* reason: needs a PostgreSQL server (DATABASE_URL); CI sets it */)(
+  'vaern backup and restore between PostgreSQL and the embedded database',
+  () => {
+    const dirs: string[] = [];
+    const dbs: Array<Awaited<ReturnType<typeof freshPostgresUrl>>> = [];
+    beforeAll(() => assertBuilt());
+    afterAll(async () => {
+      for (const db of dbs) await db.drop();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    });
 
-  it(
-    'PostgreSQL → embedded → PostgreSQL, with the same secret',
-    async () => {
-      const anchors = tempDir();
-      dirs.push(anchors);
-      const first = await freshPostgresUrl();
-      dbs.push(first);
-      const pgEnv = { DATABASE_URL: first.url, VAERN_SECRET: TEST_SECRET, VAERN_DATA_DIR: anchors };
-      await runJson(['seed', 'demo', '--force'], pgEnv);
-      const files = tempDir();
-      dirs.push(files);
-      const file = path.join(files, 'pg.vaernbak');
-      expectBackupSummary(await runJson<BackupSummary>(['backup', file], pgEnv), file);
+    it(
+      'PostgreSQL → embedded → PostgreSQL, with the same secret',
+      async () => {
+        const anchors = tempDir();
+        dirs.push(anchors);
+        const first = await freshPostgresUrl();
+        dbs.push(first);
+        const pgEnv = { DATABASE_URL: first.url, VAERN_SECRET: TEST_SECRET, VAERN_DATA_DIR: anchors };
+        await runJson(['seed', 'demo', '--force'], pgEnv);
+        const files = tempDir();
+        dirs.push(files);
+        const file = path.join(files, 'pg.vaernbak');
+        expectBackupSummary(await runJson<BackupSummary>(['backup', file], pgEnv), file);
 
-      const embedded = tempDir();
-      dirs.push(embedded);
-      const embeddedEnv = { VAERN_DATA_DIR: embedded, VAERN_SECRET: TEST_SECRET };
-      const restored = await runJson<RestoreSummary>(['restore', file], embeddedEnv);
-      expect(restored.source.engine).toBe('postgres');
-      expect(await runJson<Verified>(['audit', 'verify'], embeddedEnv)).toMatchObject({ ok: true });
-      const orgs = await orgsOf(pgEnv);
-      expect(await orgsOf(embeddedEnv)).toEqual(orgs);
+        const embedded = tempDir();
+        dirs.push(embedded);
+        const embeddedEnv = { VAERN_DATA_DIR: embedded, VAERN_SECRET: TEST_SECRET };
+        const restored = await runJson<RestoreSummary>(['restore', file], embeddedEnv);
+        expect(restored.source.engine).toBe('postgres');
+        expect(await runJson<Verified>(['audit', 'verify'], embeddedEnv)).toMatchObject({ ok: true });
+        const orgs = await orgsOf(pgEnv);
+        expect(await orgsOf(embeddedEnv)).toEqual(orgs);
 
-      const back = path.join(files, 'embedded.vaernbak');
-      await runJson<BackupSummary>(['backup', back], embeddedEnv);
-      const second = await freshPostgresUrl();
-      dbs.push(second);
-      const anchors2 = tempDir();
-      dirs.push(anchors2);
-      const secondEnv = { DATABASE_URL: second.url, VAERN_SECRET: TEST_SECRET, VAERN_DATA_DIR: anchors2 };
-      const again = await runJson<RestoreSummary>(['restore', back], secondEnv);
-      expect(again.source.engine).toBe('pglite');
-      expect(await runJson<Verified>(['audit', 'verify'], secondEnv)).toMatchObject({ ok: true });
-      expect(await orgsOf(secondEnv)).toEqual(orgs);
-      expect(await usersOf(secondEnv)).toEqual(await usersOf(pgEnv));
-    },
-    CLI_TIMEOUT,
-  );
-});
+        const back = path.join(files, 'embedded.vaernbak');
+        await runJson<BackupSummary>(['backup', back], embeddedEnv);
+        const second = await freshPostgresUrl();
+        dbs.push(second);
+        const anchors2 = tempDir();
+        dirs.push(anchors2);
+        const secondEnv = { DATABASE_URL: second.url, VAERN_SECRET: TEST_SECRET, VAERN_DATA_DIR: anchors2 };
+        const again = await runJson<RestoreSummary>(['restore', back], secondEnv);
+        expect(again.source.engine).toBe('pglite');
+        expect(await runJson<Verified>(['audit', 'verify'], secondEnv)).toMatchObject({ ok: true });
+        expect(await orgsOf(secondEnv)).toEqual(orgs);
+        expect(await usersOf(secondEnv)).toEqual(await usersOf(pgEnv));
+      },
+      CLI_TIMEOUT,
+    );
+  },
+);
