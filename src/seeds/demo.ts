@@ -1,5 +1,5 @@
 import type { AppContext } from '../server/context.js';
-import { withTenant } from '../server/db/tenant.js';
+import { OPERATOR_SCOPE, withTenant } from '../server/db/tenant.js';
 import type { OrgRef } from '../server/http/types.js';
 import { type Actor, MFA_ROLES, type OrgKind, type OrgRole } from '../server/lib/actor.js';
 import { createMailer } from '../server/lib/mail.js';
@@ -181,7 +181,6 @@ export const DEMO_USERS: DemoUser[] = [
 ];
 
 const SEED_ACTOR: Actor = { kind: 'operator', label: 'seed' };
-const OPERATOR_SCOPE = { orgIds: [], operator: true } as const;
 
 /** Whoever holds a role that MFA_ROLES names, and every platform administrator, signs in with TOTP. */
 const needsMfa = (u: DemoUser) =>

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from './client.js';
 import { definerWindow } from './migrate.js';
-import type { Tx } from './tenant.js';
+import { OPERATOR_SCOPE, type Tx } from './tenant.js';
 
 export interface MaintenanceOptions {
   /**
@@ -60,7 +60,7 @@ export async function withMaintenance<T>(
       await sql`set local role vaern_definer`.execute(q);
       const tx: MaintenanceTx = {
         q,
-        scope: { orgIds: [], operator: true },
+        scope: OPERATOR_SCOPE,
         onCommit: (cb) => callbacks.push(cb),
         async asOwner(inner) {
           await sql`set local role none`.execute(q);

@@ -15,6 +15,9 @@ export interface Scope {
   dataPeriods?: Readonly<Record<string, readonly [string | null, string | null]>>;
 }
 
+/** The operator's scope: jobs and the CLI acting for the whole instance (every organisation). */
+export const OPERATOR_SCOPE: Scope = { orgIds: [], operator: true };
+
 export interface Tx {
   q: Transaction<DB>;
   scope: Scope;

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { scopeOf, withTenant } from '../../db/tenant.js';
+import { OPERATOR_SCOPE, scopeOf, withTenant } from '../../db/tenant.js';
 import type { OrgRef } from '../../http/types.js';
 import type { Actor } from '../../lib/actor.js';
 import { badRequest, forbidden, notFound } from '../../lib/errors.js';
@@ -16,8 +16,6 @@ import { presentAffected, presentMatch } from './match-present.js';
 /** Identities keyed per transaction when the index catches up with the inventories. */
 const IDENTITY_BATCH = 2_000;
 
-const OPERATOR = { orgIds: [], operator: true } as const;
-
 /**
  * Adds the product identities of one organisation's inventory (or every one) that the index
  * lacks: read set-based, keyed here with the identity library (advisories/identity/keys.ts),
@@ -26,7 +24,7 @@ const OPERATOR = { orgIds: [], operator: true } as const;
 export async function refreshIdentities(ctx: AppContext, orgId: string | null): Promise<number> {
   let added = 0;
   for (;;) {
-    const n = await withTenant(ctx.db.kysely, OPERATOR, async (tx) => {
+    const n = await withTenant(ctx.db.kysely, OPERATOR_SCOPE, async (tx) => {
       const missing = await q.missingIdentities(tx, orgId, IDENTITY_BATCH);
       if (missing.length === 0) return 0;
       const rows = missing.map((m) => {
@@ -64,7 +62,7 @@ export async function refreshIdentities(ctx: AppContext, orgId: string | null): 
  * have keys.
  */
 export async function refreshKevKeys(ctx: AppContext): Promise<number> {
-  return withTenant(ctx.db.kysely, OPERATOR, async (tx) => {
+  return withTenant(ctx.db.kysely, OPERATOR_SCOPE, async (tx) => {
     const names = await q.kevNames(tx);
     const keys = names.map((n) => {
       const vendor = canonicalVendorKey(vendorKey(n.vendor_project));
@@ -91,7 +89,7 @@ export async function runMatch(
   if (scope.advisoryId === undefined && !scope.kevOnly) await refreshIdentities(ctx, orgId);
   let n = 0;
   if (!scope.kevOnly) {
-    n += await withTenant(ctx.db.kysely, OPERATOR, (tx) =>
+    n += await withTenant(ctx.db.kysely, OPERATOR_SCOPE, (tx) =>
       q.computeMatches(tx, scope.advisoryId ?? null, orgId),
     );
   }

@@ -1,8 +1,6 @@
 import type { AppContext } from '../../context.js';
-import { withTenant } from '../../db/tenant.js';
+import { OPERATOR_SCOPE, withTenant } from '../../db/tenant.js';
 import * as dq from './delivery-queries.js';
-
-const OPERATOR = { orgIds: [], operator: true } as const;
 
 /** A claimed delivery is held by its worker this long unless the worker renews the lease. */
 export const LEASE_SECONDS = 30;
@@ -85,7 +83,7 @@ export async function pump<T extends dq.DeliveryKey>(o: PumpOptions<T>): Promise
     const rows = accepted;
     accepted = [];
     try {
-      await withTenant(o.ctx.db.kysely, OPERATOR, (tx) => dq.markSent(tx, rows, o.sentAt()));
+      await withTenant(o.ctx.db.kysely, OPERATOR_SCOPE, (tx) => dq.markSent(tx, rows, o.sentAt()));
       markFailures = 0;
     } catch (error) {
       // Still held (and their leases renewed): marked with the next flush. Dropping them would
@@ -140,7 +138,7 @@ export async function pump<T extends dq.DeliveryKey>(o: PumpOptions<T>): Promise
   const renewer = setInterval(() => {
     const rows = [...held.values()];
     const until = new Date(Date.now() + LEASE_SECONDS * 1000);
-    void withTenant(o.ctx.db.kysely, OPERATOR, (tx) => dq.renewLeases(tx, rows, until)).catch(
+    void withTenant(o.ctx.db.kysely, OPERATOR_SCOPE, (tx) => dq.renewLeases(tx, rows, until)).catch(
       (error: unknown) => o.ctx.log.warn({ err: error }, 'alert delivery leases not renewed'),
     );
   }, RENEW_MS);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { withTenant } from '../../db/tenant.js';
+import { OPERATOR_SCOPE, withTenant } from '../../db/tenant.js';
 import type { JobDefinition } from '../../jobs/queue.js';
 import type { MailMessage } from '../../lib/mail.js';
 import { type Locale, translate } from '../../lib/messages.js';
@@ -9,8 +9,6 @@ import './alert-messages.js';
 import { LEASE_SECONDS, type PumpRun, pump } from './delivery-pump.js';
 import * as dq from './delivery-queries.js';
 import { backoffMs, MAX_ATTEMPTS } from './webhook-delivery.js';
-
-const OPERATOR = { orgIds: [], operator: true } as const;
 
 /** The stable Message-ID of a delivery: the same on every attempt, so receivers can de-duplicate. */
 export const messageIdOf = (publicUrl: string, deliveryId: string): string =>
@@ -77,7 +75,7 @@ export async function deliverDueEmails(
     concurrency: EMAIL_CONCURRENCY,
     batch: EMAIL_BATCH,
     claim: (limit, skip) =>
-      withTenant(ctx.db.kysely, OPERATOR, (tx) =>
+      withTenant(ctx.db.kysely, OPERATOR_SCOPE, (tx) =>
         dq.claimEmails(tx, { now: new Date(), leaseSeconds: LEASE_SECONDS, limit, skip, ...o }),
       ),
     send: async (d) => {
@@ -92,7 +90,7 @@ export async function deliverDueEmails(
       const now = new Date();
       const failures = d.attempts + 1;
       const retryAt = failures >= MAX_EMAIL_ATTEMPTS ? null : new Date(now.getTime() + backoffMs(failures));
-      await withTenant(ctx.db.kysely, OPERATOR, (tx) => dq.markFailed(tx, d, error, now, retryAt));
+      await withTenant(ctx.db.kysely, OPERATOR_SCOPE, (tx) => dq.markFailed(tx, d, error, now, retryAt));
       return retryAt !== null;
     },
     sentAt: () => new Date(),

@@ -1,13 +1,11 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { withTenant } from '../../db/tenant.js';
+import { OPERATOR_SCOPE, withTenant } from '../../db/tenant.js';
 import type { JobDefinition } from '../../jobs/queue.js';
 import { recordAudit } from '../audit/record.js';
 import { readSetting } from '../settings/registry.js';
 import { deliverAlert } from './delivery.js';
-
-const OPERATOR = { orgIds: [], operator: true } as const;
 
 export interface EscalationStep {
   org_id: string;
@@ -24,7 +22,7 @@ export interface EscalationStep {
  * send stays for the delivery job's retries). `now` is a parameter so that tests control the clock.
  */
 export async function escalateAlerts(ctx: AppContext, now: Date = new Date()): Promise<EscalationStep[]> {
-  const steps = await withTenant(ctx.db.kysely, OPERATOR, async (tx) => {
+  const steps = await withTenant(ctx.db.kysely, OPERATOR_SCOPE, async (tx) => {
     const officer = await readSetting(tx, 'alert_escalation_minutes');
     const management = await readSetting(tx, 'alert_escalation_management_minutes');
     const r = await sql<EscalationStep>`

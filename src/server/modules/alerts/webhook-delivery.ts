@@ -3,7 +3,7 @@ import https from 'node:https';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { withTenant } from '../../db/tenant.js';
+import { OPERATOR_SCOPE, withTenant } from '../../db/tenant.js';
 import type { JobDefinition } from '../../jobs/queue.js';
 import { AppError } from '../../lib/errors.js';
 import { translate } from '../../lib/messages.js';
@@ -20,8 +20,6 @@ import {
   type Resolver,
 } from './webhook-guard.js';
 import { WEBHOOK_SECRET_PURPOSE } from './webhook-service.js';
-
-const OPERATOR = { orgIds: [], operator: true } as const;
 
 /** A delivery is tried this many times; after the last failure it goes to the dead-letter list. */
 export const MAX_ATTEMPTS = 8;
@@ -162,7 +160,7 @@ export async function deliverDueWebhooks(
     concurrency: WEBHOOK_CONCURRENCY,
     batch: WEBHOOK_BATCH,
     claim: (limit, skip) =>
-      withTenant(ctx.db.kysely, OPERATOR, async (tx) => {
+      withTenant(ctx.db.kysely, OPERATOR_SCOPE, async (tx) => {
         // The allow-list as it is now: an administrator's change applies from the next claim.
         allow = parseAllowlist(await readSetting(tx, 'webhook_allowlist'));
         return dq.claimWebhooks(tx, { now: clock(), leaseSeconds: LEASE_SECONDS, limit, skip });
@@ -175,7 +173,7 @@ export async function deliverDueWebhooks(
         failures >= MAX_ATTEMPTS || error === 'endpoint removed'
           ? null
           : new Date(at.getTime() + backoffMs(failures));
-      await withTenant(ctx.db.kysely, OPERATOR, (tx) => dq.markFailed(tx, d, error, at, retryAt));
+      await withTenant(ctx.db.kysely, OPERATOR_SCOPE, (tx) => dq.markFailed(tx, d, error, at, retryAt));
       return retryAt !== null;
     },
     sentAt: clock,

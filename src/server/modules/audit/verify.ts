@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../../context.js';
-import { type Scope, withTenant } from '../../db/tenant.js';
+import { OPERATOR_SCOPE, withTenant } from '../../db/tenant.js';
 import { AppError } from '../../lib/errors.js';
 import type { Anchor } from './anchors.js';
 import { entryHash, GENESIS_HASH } from './chain.js';
@@ -77,8 +77,6 @@ export interface AuditVerification {
   anchors: { file: string; lines: number; chains: number };
 }
 
-/** Verification reads every chain: the operator's scope, which row-level security lets see all. */
-const OPERATOR_SCOPE: Scope = { orgIds: [], operator: true };
 export const VERIFY_BATCH_SIZE = 5000;
 
 class Problems {
