@@ -30,7 +30,6 @@ export async function copyRows(
   try {
     await client.query('begin');
     await client.query(TENANT_SETTINGS_SQL, tenantSettings(scope));
-    await client.query('set local role vaern_app');
     await client.query(
       `create temporary table vaern_copy on commit drop as select ${list} from ${table} with no data`,
     );

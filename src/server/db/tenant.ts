@@ -43,12 +43,13 @@ export async function withTenant<T>(
   const [orgIds, userId, platformAdmin, operator, dataPeriods] = tenantSettings(scope);
   const callbacks: Array<() => void | Promise<void>> = [];
   const result = await kysely.transaction().execute(async (q) => {
+    // One round trip: the settings and the role (set_config('role', …, true) is SET LOCAL ROLE).
     await sql`select set_config('app.org_ids', ${orgIds}, true),
                      set_config('app.user_id', ${userId}, true),
                      set_config('app.platform_admin', ${platformAdmin}, true),
                      set_config('app.operator', ${operator}, true),
-                     set_config('app.data_periods', ${dataPeriods}, true)`.execute(q);
-    await sql`set local role vaern_app`.execute(q);
+                     set_config('app.data_periods', ${dataPeriods}, true),
+                     set_config('role', 'vaern_app', true)`.execute(q);
     return fn({ q, scope, onCommit: (cb) => callbacks.push(cb) });
   });
   for (const cb of callbacks) await cb();
@@ -79,10 +80,13 @@ export function tenantSettings(scope: Scope): [string, string, string, string, s
   ];
 }
 
-/** withTenant's settings as one parameterised statement ($1–$5: tenantSettings), for raw sessions. */
+/**
+ * withTenant's settings and role as one parameterised statement ($1–$5: tenantSettings), for raw
+ * sessions: the scope's settings, then `SET LOCAL ROLE vaern_app`.
+ */
 export const TENANT_SETTINGS_SQL = `select set_config('app.org_ids', $1, true), set_config('app.user_id', $2, true),
   set_config('app.platform_admin', $3, true), set_config('app.operator', $4, true),
-  set_config('app.data_periods', $5, true)`;
+  set_config('app.data_periods', $5, true), set_config('role', 'vaern_app', true)`;
 
 /** The scope of an actor's request: its own organisations (or one of them), never more. */
 export function scopeOf(actor: Actor, onlyOrgId?: string): Scope {

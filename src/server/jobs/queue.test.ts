@@ -15,7 +15,8 @@ describe.each(engines())('scheduled jobs on %s', (engine) => {
     const schedules = await t.runtime.ctx.jobs.schedules();
     expect(schedules).toContainEqual({ name: 'scorecard.snapshot', cron: '5 0 * * *' });
     expect(schedules.filter((s) => s.name === 'scorecard.snapshot')).toHaveLength(1);
+    expect(schedules).toContainEqual({ name: 'imports.recover_inline', cron: '*/5 * * * *' });
     // Jobs without a schedule are not scheduled.
-    expect(schedules.some((s) => s.name.startsWith('imports.'))).toBe(false);
+    expect(schedules.some((s) => s.name === 'imports.run')).toBe(false);
   });
 });

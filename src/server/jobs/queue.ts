@@ -11,6 +11,8 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   expireInSeconds?: number;
   /** A cron expression (UTC): pg-boss sends the job on this schedule, once across all workers. */
   schedule?: string;
+  /** Also sent once (with an empty payload) whenever a process starts handling the queues. */
+  atStart?: boolean;
   handle(payload: z.infer<S>): Promise<void>;
 }
 
@@ -86,6 +88,7 @@ export class Jobs {
       this.#workers.set(def.name, worker);
     }
     this.#working = true;
+    for (const def of this.#defs.values()) if (def.atStart) await this.send(def, {});
   }
 
   async stop(): Promise<void> {

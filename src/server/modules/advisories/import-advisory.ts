@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { recordAudit } from '../audit/record.js';
 import type { ImportDefinition, ImportIssue, ImportJob } from '../imports/framework.js';
 import { openReferenceWrites } from '../vulnerabilities/reference-queries.js';
-import { afterAdvisoryStored } from './advisory-hooks.js';
 import { advisoryPolicy } from './advisory-policy.js';
 import { isTlpLabel, TLP_LABELS } from './csaf/tlp.js';
 import { isNewerRevision } from './csaf/tracking.js';
 import * as q from './import-queries.js';
 import { type AdvisoryImportOptions, advisoryRows } from './import-read.js';
 import { MANUAL_NAMESPACE_PREFIX, manualNamespace } from './manual-csaf.js';
+import { computeImportedMatches } from './match-queries.js';
 
 /**
  * `vaern import advisory FILE`: one CSAF 2.0 advisory (docs/advisories.md), imported into the
@@ -170,6 +170,8 @@ export const advisoryImport: ImportDefinition = {
     job.extra.products = counts.products;
     job.extra.vulnerabilities = counts.vulnerabilities;
     await q.insertAudience(tx, id, job.org.id, optionsOf(job).audience);
+    // Its affected list in the same switch: the advisory is never visible without it.
+    job.extra.matches = await computeImportedMatches(tx, id);
     if (isManual(job)) {
       // Besides the import's own entry: the advisory's, as for any record a person writes.
       await recordAudit(tx, job.ctx.anchors, {
@@ -189,7 +191,6 @@ export const advisoryImport: ImportDefinition = {
         },
       });
     }
-    tx.onCommit(() => afterAdvisoryStored(job.ctx, id));
     return { created: inserted ? 1 : 0, updated: inserted ? 0 : 1, unchanged: 0 };
   },
 };

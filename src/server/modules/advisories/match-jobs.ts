@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { JobDefinition } from '../../jobs/queue.js';
-import { onAdvisoryStored } from './advisory-hooks.js';
 import { runMatch } from './match-service.js';
 
 const payload = z.strictObject({
@@ -45,17 +44,11 @@ const queue = (ctx: AppContext, p: z.infer<typeof payload>) =>
     .then(() => undefined)
     .catch((error: unknown) => ctx.log.warn({ err: error }, 'advisory matching not queued'));
 
-/** Queues matching one stored advisory against every inventory; a failure to queue is logged. */
-export const requestAdvisoryMatch = (ctx: AppContext, advisoryId: string): Promise<void> =>
-  queue(ctx, { advisory_id: advisoryId });
-
 /** Queues matching one organisation's changed inventory against every advisory. */
 export const requestOrgRematch = (ctx: AppContext, orgId: string): Promise<void> =>
   queue(ctx, { org_id: orgId });
 
 /** Queues matching the KEV catalogue against every inventory, after it changed. */
 export const requestKevMatch = (ctx: AppContext): Promise<void> => queue(ctx, { kev_only: true });
-
-onAdvisoryStored(requestAdvisoryMatch);
 
 export const matchJobs = (ctx: AppContext): JobDefinition[] => [matchJob(ctx), dailyMatchJob(ctx)];

@@ -27,6 +27,18 @@ export async function addIdentities(tx: Tx, rows: readonly Record<string, string
   return r.rows[0]?.n ?? 0;
 }
 
+/**
+ * Computes and stores the matches of the advisory the running import just stored, inside that
+ * import's switch (0038: only for that import, in the same transaction); returns how many.
+ */
+export async function computeImportedMatches(tx: Tx, advisoryId: string): Promise<number> {
+  const r = await sql<{ n: number | null }>`
+    select vaern_advisory_match_imported(${advisoryId}::uuid) as n`.execute(tx.q);
+  const n = r.rows[0]?.n;
+  if (n === null || n === undefined) throw new Error('the advisory was not stored by this import');
+  return n;
+}
+
 /** Computes and stores the matches of one advisory or all, for one organisation or all. */
 export async function computeMatches(tx: Tx, advisoryId: string | null, orgId: string | null) {
   const r = await sql<{ n: number }>`

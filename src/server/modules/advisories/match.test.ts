@@ -118,6 +118,7 @@ describe.each(engines())('advisory matching on %s', (engine) => {
   let officerB: string;
   let memberB: string;
   let officerBPerson: SignedIn;
+  let importedMatches: unknown[] = [];
 
   const call = (auth: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
     t.inject({
@@ -282,12 +283,29 @@ describe.each(engines())('advisory matching on %s', (engine) => {
     expect(green.status, green.body).toBe('succeeded');
     const amber = await importAdvisory(advisory({ id: 'TEST-AMBER', tlp: 'AMBER' }), `&audience=${a.slug}`);
     expect(amber.status, amber.body).toBe('succeeded');
-    // The import queues the matching; run it here as well, so the test does not wait on the queue.
-    await runMatch(t.runtime.ctx, {});
+    // Each import computed its advisory's matches in its own switch (0038), no job between:
+    // GREEN reaches A's two items and B's three, AMBER (audience A) A's two.
+    importedMatches = [JSON.parse(green.body).matches, JSON.parse(amber.body).matches];
   }, 180_000);
 
   afterAll(async () => {
     await t?.close();
+  });
+
+  it('stores an advisory with its affected list in one step: the import computed the matches', async () => {
+    expect(importedMatches).toEqual([5, 2]);
+    // Outside the import that stored it (even in the sector unit's scope, even naming another
+    // import), the definer refuses: null, and the operator setting stays off.
+    const id = await advisoryId('TEST-GREEN');
+    const outside = await withTenant(t.runtime.ctx.db.kysely, { orgIds: [sector.id] }, async (tx) => {
+      await sql`select set_config('app.reference_import', gen_random_uuid()::text, true)`.execute(tx.q);
+      const r = await sql<{ n: number | null; op: string | null }>`
+        select vaern_advisory_match_imported(${id}::uuid) as n,
+               current_setting('app.operator', true) as op`.execute(tx.q);
+      return r.rows[0];
+    });
+    expect(outside?.n).toBeNull();
+    expect(outside?.op ?? '').not.toBe('true');
   });
 
   it('matches by name with a spelling variant, by package URL, by model number and by CPE, each with its confidence', async () => {

@@ -30,6 +30,14 @@ addMessages({
     en: 'This answer link is not valid or has expired.',
     da: 'Dette svarlink er ugyldigt eller udløbet.',
   },
+  'alerts.link_not_answerer': {
+    en: 'This link cannot answer for the organisation: only its admins, security officers, management and the people named on the alert answer. Nothing was recorded.',
+    da: 'Dette link kan ikke svare for organisationen: kun dens administratorer, sikkerhedsansvarlige, ledelse og de navngivne personer på varslet svarer. Intet er registreret.',
+  },
+  'alerts.mail_view': {
+    en: 'Read the alert and your organisation’s answers in Værn: {link}',
+    da: 'Læs varslet og organisationens svar i Værn: {link}',
+  },
   'alerts.mail_subject': {
     en: '[{severity}] [TLP:{tlp}] Alert: {title}',
     da: '[{severity}] [TLP:{tlp}] Varsel: {title}',

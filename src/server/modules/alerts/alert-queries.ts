@@ -198,6 +198,36 @@ export async function linkTarget(tx: Tx, deliveryId: string): Promise<LinkTarget
   return r.rows[0];
 }
 
+/**
+ * Whether a person may answer an alert for an organisation (vaern_alert_may_answer, 0037): active,
+ * and its admin, security officer or management, or named on the alert there. Under the request's
+ * row-level security: in the person's own request it sees their memberships and naming.
+ */
+export async function mayAnswer(tx: Tx, orgId: string, alertId: string, userId: string): Promise<boolean> {
+  const r = await sql<{ ok: boolean }>`
+    select vaern_alert_may_answer(${orgId}::uuid, ${alertId}::uuid, ${userId}::uuid) as ok`.execute(tx.q);
+  return r.rows[0]?.ok === true;
+}
+
+/**
+ * Of the given deliveries, those addressed to a person who may not answer the alert for the
+ * organisation (operator scope: the e-mail job). Their e-mails carry a link to the alert's page.
+ */
+export async function viewOnlyDeliveries(
+  tx: Tx,
+  keys: ReadonlyArray<{ org_id: string; id: string }>,
+): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const r = await sql<{ id: string }>`
+    select d.id from alert_deliveries d
+    join unnest(${keys.map((k) => k.org_id)}::uuid[], ${keys.map((k) => k.id)}::uuid[]) k(org_id, id)
+      on d.org_id = k.org_id and d.id = k.id
+    where d.user_id is not null and not vaern_alert_may_answer(d.org_id, d.alert_id, d.user_id)`.execute(
+    tx.q,
+  );
+  return new Set(r.rows.map((x) => x.id));
+}
+
 export async function orgBrief(tx: Tx, orgId: string): Promise<{ slug: string; name: string } | undefined> {
   const r = await sql<{ slug: string; name: string }>`
     select slug, name from organisations where id = ${orgId}`.execute(tx.q);

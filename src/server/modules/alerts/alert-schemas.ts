@@ -111,6 +111,11 @@ export const linkView = z.object({
   }),
   organisation: z.object({ slug: z.string(), name: z.string() }),
   answering_as: z.string(),
+  may_answer: z
+    .boolean()
+    .describe(
+      "False for a person who may not answer for the organisation: posting the link's answer is refused",
+    ),
   answer: alertAnswer.nullable(),
   statuses: z.array(z.enum(ANSWER_STATUSES)),
 });

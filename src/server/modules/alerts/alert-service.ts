@@ -150,8 +150,13 @@ const actorLabel = (actor: Actor): string => {
 /** The organisation answers an alert it received; every answer is kept and audited. */
 export async function answerAlert(opts: OrgOpts & { id: string; status: Status; note: string | undefined }) {
   const { ctx, actor, org } = opts;
-  authorise(alertPolicy.answer(actor, org.id));
+  // The organisation's admin, security officer or management; a person named on the alert too
+  // (checked in the database, the rule the answer links follow: vaern_alert_may_answer).
+  const byRole = alertPolicy.answer(actor, org.id);
+  authorise(byRole || (actor.kind === 'user' && alertPolicy.read(actor, org.id)));
   return withTenant(ctx.db.kysely, scopeOf(actor, org.id), async (tx) => {
+    if (!byRole && !(actor.kind === 'user' && (await q.mayAnswer(tx, org.id, opts.id, actor.userId))))
+      throw forbidden();
     const row = await q.findAlert(tx, org.id, opts.id);
     if (!row) throw notFound('alerts.not_found');
     const note = opts.note?.trim() || null;
@@ -246,6 +251,7 @@ export async function viewLink(opts: { ctx: AppContext; token: string }) {
       },
       organisation: org,
       answering_as: target.address,
+      may_answer: !target.user_id || (await q.mayAnswer(tx, target.org_id, target.alert_id, target.user_id)),
       answer: alert.answer ? presentAnswer(alert.answer) : null,
       statuses: [...ANSWER_STATUSES],
     };
@@ -260,6 +266,9 @@ export async function answerByLink(opts: {
   note: string | undefined;
 }) {
   return withLink(opts.ctx, opts.token, async (tx, target, alert) => {
+    // A person's link answers only while they may answer in the app (a duty address's always).
+    if (target.user_id && !(await q.mayAnswer(tx, target.org_id, target.alert_id, target.user_id)))
+      throw forbidden('alerts.link_not_answerer');
     const note = opts.note?.trim() || null;
     const { id } = await q.insertAnswer(tx, {
       orgId: target.org_id,

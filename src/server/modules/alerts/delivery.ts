@@ -6,6 +6,7 @@ import type { MailMessage } from '../../lib/mail.js';
 import { type Locale, translate } from '../../lib/messages.js';
 import { answerLink } from './alert-links.js';
 import './alert-messages.js';
+import * as aq from './alert-queries.js';
 import { LEASE_SECONDS, type PumpRun, pump } from './delivery-pump.js';
 import * as dq from './delivery-queries.js';
 import { backoffMs, MAX_ATTEMPTS } from './webhook-delivery.js';
@@ -15,15 +16,26 @@ export const messageIdOf = (publicUrl: string, deliveryId: string): string =>
   `<${deliveryId}@${new URL(publicUrl).hostname}>`;
 
 /**
- * One delivery's e-mail. TLP:CLEAR and TLP:GREEN carry the text and the recommended action;
- * AMBER and above only the title and the answer link, never the body (DESIGN.md: TLP is access
- * control; an e-mail leaves it).
+ * An e-mail delivery as sent: `may_answer` is false for a person who may not answer the alert for
+ * the organisation (vaern_alert_may_answer: not its admin, security officer or management, not
+ * named), whose e-mail carries a link to the alert's page instead of an answer link.
  */
-export function alertMail(ctx: AppContext, d: dq.EmailDelivery): MailMessage {
+export type MailDelivery = dq.EmailDelivery & { may_answer: boolean };
+
+/** The alert's page in the web app (the organisation chosen there). */
+export const alertPageLink = (publicUrl: string, alertId: string): string =>
+  `${publicUrl}/alerts/${encodeURIComponent(alertId)}`;
+
+/**
+ * One delivery's e-mail. TLP:CLEAR and TLP:GREEN carry the text and the recommended action;
+ * AMBER and above only the title and the link, never the body (DESIGN.md: TLP is access
+ * control; an e-mail leaves it). The link answers for the organisation (the duty address, and
+ * people who may answer) or opens the alert's page (everyone else).
+ */
+export function alertMail(ctx: AppContext, d: MailDelivery): MailMessage {
   const locale: Locale = d.locale ?? 'da';
   const t = (key: string, params: Record<string, string> = {}) => translate(key, locale, params);
   const open = d.tlp === 'CLEAR' || d.tlp === 'GREEN';
-  const link = answerLink(ctx.config.publicUrl, ctx.config.secret, d.id);
   const intro = d.issuer_name
     ? t('alerts.mail_intro_org', { issuer: d.issuer_name, recipient: d.org_name })
     : t('alerts.mail_intro', { recipient: d.org_name });
@@ -41,7 +53,9 @@ export function alertMail(ctx: AppContext, d: dq.EmailDelivery): MailMessage {
   } else {
     parts.push(t('alerts.mail_restricted', { tlp: d.tlp }), '');
   }
-  parts.push(t('alerts.mail_answer', { link }));
+  if (d.may_answer)
+    parts.push(t('alerts.mail_answer', { link: answerLink(ctx.config.publicUrl, ctx.config.secret, d.id) }));
+  else parts.push(t('alerts.mail_view', { link: alertPageLink(ctx.config.publicUrl, d.alert_id) }));
   return {
     to: d.address,
     subject: t('alerts.mail_subject', { severity: d.severity.toUpperCase(), tlp: d.tlp, title: d.title }),
@@ -70,14 +84,22 @@ export async function deliverDueEmails(
   ctx: AppContext,
   o: { alertId?: string; retryFailed?: boolean } = {},
 ): Promise<PumpRun> {
-  return pump<dq.EmailDelivery>({
+  return pump<MailDelivery>({
     ctx,
     concurrency: EMAIL_CONCURRENCY,
     batch: EMAIL_BATCH,
     claim: (limit, skip) =>
-      withTenant(ctx.db.kysely, OPERATOR_SCOPE, (tx) =>
-        dq.claimEmails(tx, { now: new Date(), leaseSeconds: LEASE_SECONDS, limit, skip, ...o }),
-      ),
+      withTenant(ctx.db.kysely, OPERATOR_SCOPE, async (tx) => {
+        const rows = await dq.claimEmails(tx, {
+          now: new Date(),
+          leaseSeconds: LEASE_SECONDS,
+          limit,
+          skip,
+          ...o,
+        });
+        const viewOnly = await aq.viewOnlyDeliveries(tx, rows);
+        return rows.map((d) => ({ ...d, may_answer: !viewOnly.has(d.id) }));
+      }),
     send: async (d) => {
       try {
         await ctx.mailer.send(alertMail(ctx, d));

@@ -19,10 +19,10 @@ async function upload(
   t: TestApp,
   org: string,
   body: string | Buffer | Readable,
-  opts: { kind?: string; headers?: Headers; type?: string } = {},
+  opts: { kind?: string; headers?: Headers; type?: string; query?: string } = {},
 ) {
   const headers = { 'content-type': opts.type ?? 'text/csv', ...(opts.headers ?? {}) };
-  const url = `/api/v1/orgs/${org}/imports/${opts.kind ?? 'users'}?name=people.csv`;
+  const url = `/api/v1/orgs/${org}/imports/${opts.kind ?? 'users'}?name=people.csv${opts.query ?? ''}`;
   if (!opts.headers) return t.operator.inject({ method: 'POST', url, headers, payload: body });
   return t.inject({ method: 'POST', url, headers, payload: body });
 }
@@ -234,6 +234,59 @@ describe.each(engines())('imports on %s', (engine) => {
     // The refused upload is not kept, and nothing stays staged.
     expect(await count(t, 'files')).toBe(before.files);
     expect(await count(t, 'import_rows')).toBe(0);
+  });
+
+  it('runs a small file in the request with ?wait=true and answers with the finished import', async () => {
+    const clean = await upload(
+      t,
+      org.slug,
+      csv('email;name;role', 'venter@example.dk;Venter Straks;member'),
+      {
+        headers: admin.headers(),
+        query: '&wait=true',
+      },
+    );
+    expect(clean.statusCode, clean.body).toBe(200);
+    expect(summaryOf(clean.json())).toEqual({
+      import_id: expect.any(String),
+      status: 'succeeded',
+      rows: 1,
+      created: 1,
+      updated: 0,
+      unchanged: 0,
+      errors: 0,
+      error_list: [],
+    });
+    // The answer is what GET shows, and the record is there when the request returns.
+    const again = await t.inject({
+      method: 'GET',
+      url: `/api/v1/orgs/${org.slug}/imports/${clean.json().import_id}`,
+      headers: admin.headers(),
+    });
+    expect(again.json()).toEqual(clean.json());
+    expect(await count(t, 'users', sql`email = 'venter@example.dk'`)).toBe(1);
+
+    // A refused file answers 200 too, with its error list; nothing is written or kept.
+    const files = await count(t, 'files');
+    const refused = await upload(t, org.slug, csv('email;name;role', 'ikke-en-adresse;X;member'), {
+      headers: admin.headers(),
+      query: '&wait=true',
+    });
+    expect(refused.statusCode, refused.body).toBe(200);
+    expect(refused.json()).toMatchObject({ status: 'refused', errors: 1 });
+    expect(await count(t, 'files')).toBe(files);
+    expect(await count(t, 'import_rows')).toBe(0);
+
+    // Larger than the request may carry (4 MiB): 413, and nothing stored.
+    const imports = await count(t, 'imports');
+    const big = await upload(t, org.slug, Buffer.alloc(4 * 1024 * 1024 + 1, 'a'), {
+      headers: admin.headers(),
+      query: '&wait=true',
+    });
+    expect(big.statusCode, big.body).toBe(413);
+    expect(big.json()).toMatchObject({ code: 'files.too_large', title: expect.stringContaining('4 MiB') });
+    expect(await count(t, 'files')).toBe(files);
+    expect(await count(t, 'imports')).toBe(imports);
   });
 
   it('shows the errors in Danish to a Danish reader', async () => {

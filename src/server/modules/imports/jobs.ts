@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import { OPERATOR_SCOPE, withTenant } from '../../db/tenant.js';
 import type { JobDefinition } from '../../jobs/queue.js';
-import { runImport } from './runner.js';
+import './messages.js';
+import * as q from './queries.js';
+import { failInterruptedImport, runImport } from './runner.js';
 
 const runImportPayload = z.strictObject({ org_id: z.uuid(), import_id: z.uuid() });
 
@@ -17,4 +20,60 @@ export const runImportJob = (ctx: AppContext): JobDefinition<typeof runImportPay
   handle: (payload) => runImport(ctx, payload),
 });
 
-export const importJobs = (ctx: AppContext): JobDefinition[] => [runImportJob(ctx)];
+/**
+ * The lease of an import run inside a request (runImportNow, service.ts), renewed every
+ * INLINE_RENEW_MS while the request runs it.
+ */
+export const INLINE_LEASE_SECONDS = 300;
+export const INLINE_RENEW_MS = 60_000;
+
+/** Stale inline imports recovered per statement that finds them. */
+const RECOVER_BATCH = 100;
+
+/**
+ * Imports run inside a request (runImportNow) have no job that pg-boss could expire and retry: a
+ * process that dies while running one leaves it queued or running. Its lease (renewed while the
+ * request lives) then runs out, and this marks it failed with `imports.inline_interrupted`, through
+ * the runner's own failure path. Not retried: the request that asked for it has already ended
+ * in an error, and whoever sent it decides whether to send it again. Returns how many it ended.
+ */
+export async function recoverInlineImports(ctx: AppContext): Promise<number> {
+  let ended = 0;
+  for (;;) {
+    const stale = await withTenant(ctx.db.kysely, OPERATOR_SCOPE, (tx) =>
+      q.staleInlineImports(tx, RECOVER_BATCH),
+    );
+    for (const s of stale) {
+      const done = await failInterruptedImport(
+        ctx,
+        { org_id: s.org_id, import_id: s.id },
+        { leaseSeconds: INLINE_LEASE_SECONDS, code: 'imports.inline_interrupted' },
+      );
+      if (done) {
+        ended++;
+        ctx.log.warn(
+          { import_id: s.id, org_id: s.org_id },
+          'import left unfinished by a request marked failed',
+        );
+      }
+    }
+    if (stale.length < RECOVER_BATCH) return ended;
+  }
+}
+
+const recoverPayload = z.strictObject({});
+
+/** The recovery of inline imports: when a worker starts, and every five minutes. */
+export const recoverInlineJob = (ctx: AppContext): JobDefinition<typeof recoverPayload> => ({
+  name: 'imports.recover_inline',
+  payload: recoverPayload,
+  retryLimit: 0,
+  expireInSeconds: 900,
+  schedule: '*/5 * * * *',
+  atStart: true,
+  handle: async () => {
+    await recoverInlineImports(ctx);
+  },
+});
+
+export const importJobs = (ctx: AppContext): JobDefinition[] => [runImportJob(ctx), recoverInlineJob(ctx)];

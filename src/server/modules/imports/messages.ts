@@ -138,6 +138,10 @@ addMessages({
     en: 'The import failed on our side and changed nothing. The error has been logged.',
     da: 'Importen fejlede hos os og ændrede intet. Fejlen er logget.',
   },
+  'imports.inline_interrupted': {
+    en: 'The import was interrupted: the server stopped while it ran, and it changed nothing. Send it again.',
+    da: 'Importen blev afbrudt: serveren stoppede, mens den kørte, og den ændrede intet. Send den igen.',
+  },
   'imports.users.role_sector_only': {
     en: 'The role "sector_coordinator" exists only in the sector unit.',
     da: 'Rollen "sector_coordinator" findes kun i sektorenheden.',

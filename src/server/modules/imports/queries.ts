@@ -41,16 +41,70 @@ export async function insertImport(
     options: unknown;
     createdBy: unknown;
     bytesTotal: number;
+    /** An import run inside a request (runImportNow): the seconds of its first lease. */
+    inlineLeaseSeconds?: number;
   },
 ): Promise<string> {
+  const lease =
+    v.inlineLeaseSeconds === undefined
+      ? sql`null`
+      : sql`now() + make_interval(secs => ${v.inlineLeaseSeconds})`;
   const r = await sql<{ id: string }>`
-    insert into imports (org_id, kind, file_id, file_name, options, status, phase, created_by, bytes_total)
+    insert into imports (org_id, kind, file_id, file_name, options, status, phase, created_by, bytes_total,
+                         inline_lease_until)
     values (${v.orgId}, ${v.kind}, ${v.fileId}, ${v.fileName}, ${JSON.stringify(v.options)}::jsonb, 'queued',
-            'queued', ${JSON.stringify(v.createdBy)}::jsonb, ${v.bytesTotal})
+            'queued', ${JSON.stringify(v.createdBy)}::jsonb, ${v.bytesTotal}, ${lease})
     returning id`.execute(tx.q);
   const id = r.rows[0]?.id;
   if (!id) throw new Error('import not inserted');
   return id;
+}
+
+/** Extends the lease of an import a request is still running, while it is unfinished. */
+export async function renewInlineLease(
+  tx: Tx,
+  orgId: string,
+  id: string,
+  leaseSeconds: number,
+): Promise<void> {
+  await sql`
+    update imports set inline_lease_until = now() + make_interval(secs => ${leaseSeconds})
+    where org_id = ${orgId} and id = ${id} and inline_lease_until is not null and status in ('queued', 'running')`.execute(
+    tx.q,
+  );
+}
+
+/**
+ * Imports a request ran and left unfinished past their lease (operator scope): the process that
+ * ran them died. Oldest lease first, at most `limit`.
+ */
+export async function staleInlineImports(
+  tx: Tx,
+  limit: number,
+): Promise<Array<{ org_id: string; id: string }>> {
+  const r = await sql<{ org_id: string; id: string }>`
+    select org_id, id from imports
+    where inline_lease_until is not null and status in ('queued', 'running') and inline_lease_until < now()
+    order by inline_lease_until
+    limit ${limit}`.execute(tx.q);
+  return r.rows;
+}
+
+/**
+ * Takes over a stale inline import for its recovery: moves its lease on, so that no other worker
+ * recovers it at the same time. False when it finished or another worker took it meanwhile.
+ */
+export async function takeStaleInline(
+  tx: Tx,
+  orgId: string,
+  id: string,
+  leaseSeconds: number,
+): Promise<boolean> {
+  const r = await sql`
+    update imports set inline_lease_until = now() + make_interval(secs => ${leaseSeconds})
+    where org_id = ${orgId} and id = ${id} and inline_lease_until is not null
+      and status in ('queued', 'running') and inline_lease_until < now()`.execute(tx.q);
+  return Number(r.numAffectedRows ?? 0n) === 1;
 }
 
 /** Only for an import whose job could not be queued: nothing refers to it yet. */

@@ -36,15 +36,15 @@ async function uploadRoute(fastify: FastifyInstance, ctx: AppContext) {
         tags,
         summary: 'Start an import: the body is the file (CSV, XLSX, JSON or XML as the kind reads)',
         description:
-          'The file is stored, then read, validated and applied by a background job. Follow it with GET /api/v1/orgs/{org}/imports/{id}. `?name=` names the file; other query keys are options of the import kind.',
+          'The file is stored, then read, validated and applied by a background job. Follow it with GET /api/v1/orgs/{org}/imports/{id}. `?name=` names the file; `?wait=true` runs the import in the request instead (a file of at most 4 MiB: one advisory, a small register) and answers 200 with the finished import, as GET would show it; other query keys are options of the import kind.',
         params: importParams,
         querystring: uploadQuery,
-        response: { 202: startedImport },
+        response: { 200: importStatus, 202: startedImport },
       },
     },
     async (request, reply) => {
       const body = request.body as Readable | undefined;
-      const { name, ...options } = request.query;
+      const { name, wait, ...options } = request.query;
       const length = Number(request.headers['content-length']);
       try {
         const started = await service.startImport({
@@ -57,8 +57,11 @@ async function uploadRoute(fastify: FastifyInstance, ctx: AppContext) {
           fileName: name,
           options: options as Record<string, string>,
           body: body ?? nothing(),
+          wait: wait === 'true',
         });
-        return reply.code(202).send(started);
+        if (started.finished)
+          return reply.code(200).send(presentImport(started.finished, requestLocale(request)));
+        return reply.code(202).send({ import_id: started.import_id });
       } catch (error) {
         // Refused before the whole body was read (too large, not allowed): do not read the rest.
         if (body && !body.readableEnded) reply.header('connection', 'close');

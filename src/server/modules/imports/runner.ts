@@ -61,6 +61,9 @@ interface Run {
   issues: IssueList;
 }
 
+/** Staged rows from which the staging table is analysed before the checks. */
+const ANALYZE_FROM_ROWS = 1_000;
+
 /**
  * Every transaction of a run starts after a turn of the event loop. On the embedded database a
  * query runs synchronously, so a chain of them would otherwise never let a waiting request in.
@@ -277,7 +280,7 @@ async function apply(run: Run, def: ImportDefinition): Promise<void> {
   });
 }
 
-async function fail(run: Run, def: ImportDefinition | undefined): Promise<void> {
+async function fail(run: Run, def: ImportDefinition | undefined, code = 'imports.failed'): Promise<void> {
   const discard = def?.discard;
   if (discard) await tenant(run, (tx) => discard(tx, run.job));
   await discardStaged(run);
@@ -287,7 +290,7 @@ async function fail(run: Run, def: ImportDefinition | undefined): Promise<void> 
     updated: 0,
     unchanged: 0,
     errors: 1,
-    errorList: [{ row: null, column: null, code: 'imports.failed' }],
+    errorList: [{ row: null, column: null, code }],
     dropFile: false,
   });
   await tenant(run, (tx) => finish(run, tx, o));
@@ -298,19 +301,9 @@ export interface RunImportPayload {
   import_id: string;
 }
 
-/**
- * The background job of every import: read and validate the whole file, stage, check, then apply
- * in one step, or refuse the file leaving nothing behind. Safe to run again after a crash: an
- * import still queued or running starts over; a finished one is left alone.
- */
-export async function runImport(ctx: AppContext, payload: RunImportPayload): Promise<void> {
-  const orgId = payload.org_id;
-  const importId = payload.import_id;
-  const found = await withTenant(ctx.db.kysely, { orgIds: [orgId] }, (tx) =>
-    q.findImportToRun(tx, orgId, importId),
-  );
-  if (!found || (found.status !== 'queued' && found.status !== 'running')) return;
-  const run: Run = {
+/** A run of an import as the job runs it: as a job acting for the import's creator. */
+function runOf(ctx: AppContext, orgId: string, importId: string, found: q.RunRow): Run {
+  return {
     ctx,
     kind: found.kind,
     job: {
@@ -329,6 +322,45 @@ export async function runImport(ctx: AppContext, payload: RunImportPayload): Pro
     bytesRead: 0,
     issues: new IssueList(),
   };
+}
+
+/**
+ * Ends an import that a request ran (runImportNow) and left unfinished past its lease, because
+ * the process died: the same end as a run that failed (the definition's discard, the staged rows
+ * removed, status failed, one audit entry), with the error `code`. Nothing of it was applied: an
+ * import applies in one transaction with its end. False when it was no longer stale (finished,
+ * renewed, or taken by another worker).
+ */
+export async function failInterruptedImport(
+  ctx: AppContext,
+  payload: RunImportPayload,
+  o: { leaseSeconds: number; code: string },
+): Promise<boolean> {
+  const orgId = payload.org_id;
+  const importId = payload.import_id;
+  const found = await withTenant(ctx.db.kysely, { orgIds: [orgId] }, (tx) =>
+    q.findImportToRun(tx, orgId, importId),
+  );
+  if (!found || (found.status !== 'queued' && found.status !== 'running')) return false;
+  const run = runOf(ctx, orgId, importId, found);
+  if (!(await tenant(run, (tx) => q.takeStaleInline(tx, orgId, importId, o.leaseSeconds)))) return false;
+  await fail(run, findImportDefinition(found.kind), o.code);
+  return true;
+}
+
+/**
+ * The background job of every import: read and validate the whole file, stage, check, then apply
+ * in one step, or refuse the file leaving nothing behind. Safe to run again after a crash: an
+ * import still queued or running starts over; a finished one is left alone.
+ */
+export async function runImport(ctx: AppContext, payload: RunImportPayload): Promise<void> {
+  const orgId = payload.org_id;
+  const importId = payload.import_id;
+  const found = await withTenant(ctx.db.kysely, { orgIds: [orgId] }, (tx) =>
+    q.findImportToRun(tx, orgId, importId),
+  );
+  if (!found || (found.status !== 'queued' && found.status !== 'running')) return;
+  const run = runOf(ctx, orgId, importId, found);
   if (!(await tenant(run, (tx) => q.startRun(tx, orgId, importId)))) return;
   const def = findImportDefinition(found.kind);
   try {
@@ -337,7 +369,9 @@ export async function runImport(ctx: AppContext, payload: RunImportPayload): Pro
     await discardStaged(run);
     const readable = await readAndStage(run, def, found.file_id);
     run.job.rows = run.rows;
-    await q.analyzeStaging(ctx.db.kysely);
+    // Fresh statistics matter for the checks and merges of a large file; a small one (one
+    // advisory, a short register) is read through the import's own index whatever they say.
+    if (run.rows >= ANALYZE_FROM_ROWS) await q.analyzeStaging(ctx.db.kysely);
     if (readable) await checkStaged(run, def);
     if (run.issues.total === 0 && run.rows === 0) {
       run.issues.add({ row: 1, column: null, code: 'imports.no_rows' });

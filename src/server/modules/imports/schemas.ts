@@ -9,7 +9,10 @@ export const importIdParams = z.strictObject({ org: z.string().min(1).max(63), i
 
 /** `?name=` the file's name; any other key is an option of the register (checked by it). */
 export const uploadQuery = z
-  .object({ name: z.string().trim().min(1).max(255).optional() })
+  .object({
+    name: z.string().trim().min(1).max(255).optional(),
+    wait: z.enum(['true', 'false']).optional(),
+  })
   .catchall(z.string().max(1000));
 
 export const startedImport = z.object({ import_id: z.uuid() });

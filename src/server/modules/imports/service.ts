@@ -5,7 +5,7 @@ import type { OrgRef } from '../../http/types.js';
 import { type Actor, actorRef } from '../../lib/actor.js';
 import { AppError, forbidden, notFound } from '../../lib/errors.js';
 import { deleteStoredFile, storeFile, tooLarge } from '../files/service.js';
-import { runImportJob } from './jobs.js';
+import { INLINE_LEASE_SECONDS, INLINE_RENEW_MS, runImportJob } from './jobs.js';
 import './messages.js';
 import { importsPolicy } from './policy.js';
 import * as q from './queries.js';
@@ -13,6 +13,12 @@ import { findImportDefinition } from './registers/index.js';
 import { runImport } from './runner.js';
 
 const noOptions = z.strictObject({});
+
+/**
+ * The largest file an upload may ask to have imported in its request (`?wait=true`): one
+ * advisory, a small register. Larger files go through the queue and are followed by their id.
+ */
+export const INLINE_MAX_BYTES = 4 * 1024 * 1024;
 
 /**
  * Starts an import: checks the kind, the actor, the media type and the options, streams the body
@@ -29,7 +35,9 @@ export async function startImport(opts: {
   fileName: string | undefined;
   options: Record<string, string>;
   body: AsyncIterable<Uint8Array | string>;
-}): Promise<{ import_id: string }> {
+  /** Run the import in the request (a file of at most INLINE_MAX_BYTES) and return it finished. */
+  wait?: boolean;
+}): Promise<{ import_id: string; finished?: q.ImportRow }> {
   const { ctx, actor, org } = opts;
   const def = findImportDefinition(opts.kind);
   if (!def) throw notFound('imports.kind_unknown', { kind: opts.kind });
@@ -51,9 +59,8 @@ export async function startImport(opts: {
       parsed.error.issues.map((i) => ({ path: ['querystring', ...i.path].join('.'), message: i.message })),
     );
   }
-  if (opts.contentLength !== undefined && opts.contentLength > ctx.config.maxUploadBytes) {
-    throw tooLarge(ctx.config.maxUploadBytes);
-  }
+  const limit = opts.wait ? Math.min(INLINE_MAX_BYTES, ctx.config.maxUploadBytes) : ctx.config.maxUploadBytes;
+  if (opts.contentLength !== undefined && opts.contentLength > limit) throw tooLarge(limit);
   const file = await storeFile({
     ctx,
     actor,
@@ -61,6 +68,7 @@ export async function startImport(opts: {
     name: opts.fileName ?? `${def.kind}-import`,
     contentType: mediaType,
     body: opts.body,
+    maxBytes: limit,
   });
   const importId = await withTenant(ctx.db.kysely, scopeOf(actor, org.id), (tx) =>
     q.insertImport(tx, {
@@ -71,8 +79,10 @@ export async function startImport(opts: {
       options: parsed.data,
       createdBy: actorRef(actor),
       bytesTotal: file.size,
+      ...(opts.wait ? { inlineLeaseSeconds: INLINE_LEASE_SECONDS } : {}),
     }),
   );
+  if (opts.wait) return { import_id: importId, finished: await runInline(ctx, actor, org, importId) };
   try {
     await ctx.jobs.send(runImportJob(ctx), { org_id: org.id, import_id: importId });
   } catch (error) {
@@ -91,7 +101,9 @@ export async function startImport(opts: {
  * request instead of the queue, so that the caller learns the outcome at once: the same stored
  * file, reader, checks, switch and audit entry as an upload. `options` are the caller's own,
  * not parsed from a query string (they may hold keys an upload cannot set). Returns the finished
- * import: succeeded, refused with its error list, or failed.
+ * import: succeeded, refused with its error list, or failed. The import holds a lease while the
+ * request runs it (imports.inline_lease_until); if the process dies, the recovery job marks it
+ * failed once the lease has passed (recoverInlineImports, jobs.ts).
  */
 export async function runImportNow(opts: {
   ctx: AppContext;
@@ -126,9 +138,28 @@ export async function runImportNow(opts: {
       options: opts.options,
       createdBy: actorRef(actor),
       bytesTotal: file.size,
+      inlineLeaseSeconds: INLINE_LEASE_SECONDS,
     }),
   );
-  await runImport(ctx, { org_id: org.id, import_id: importId });
+  return runInline(ctx, actor, org, importId);
+}
+
+/**
+ * Runs a recorded import (inserted with an inline lease) in the caller's request and returns it
+ * finished. While it runs the request renews the lease; should the process die, the lease runs
+ * out and the job imports.recover_inline marks the import failed (jobs.ts).
+ */
+async function runInline(ctx: AppContext, actor: Actor, org: OrgRef, importId: string): Promise<q.ImportRow> {
+  const renewal = setInterval(() => {
+    withTenant(ctx.db.kysely, scopeOf(actor, org.id), (tx) =>
+      q.renewInlineLease(tx, org.id, importId, INLINE_LEASE_SECONDS),
+    ).catch((error) => ctx.log.warn({ err: error, importId }, 'import lease not renewed'));
+  }, INLINE_RENEW_MS);
+  try {
+    await runImport(ctx, { org_id: org.id, import_id: importId });
+  } finally {
+    clearInterval(renewal);
+  }
   const row = await withTenant(ctx.db.kysely, scopeOf(actor, org.id), (tx) =>
     q.findImport(tx, org.id, importId),
   );

@@ -385,6 +385,8 @@ export async function listDependencies(
   tx: Tx,
   o: {
     orgId: string;
+    /** A system's key: the dependencies with it at either end. */
+    system?: string | undefined;
     fromType?: string | undefined;
     fromKey?: string | undefined;
     toType?: string | undefined;
@@ -395,6 +397,11 @@ export async function listDependencies(
 ) {
   const conditions = [sql`d.org_id = ${o.orgId}`];
   if (o.afterId !== undefined) conditions.push(sql`d.id > ${o.afterId}::uuid`);
+  if (o.system !== undefined) {
+    // By the system's id, so that each side reads its index (from_system, to_system).
+    const id = sql`(select id from inventory_systems where org_id = ${o.orgId} and key = ${o.system})`;
+    conditions.push(sql`(d.from_system_id = ${id} or d.to_system_id = ${id})`);
+  }
   if (o.fromType !== undefined) conditions.push(sql`d.from_type = ${o.fromType}`);
   if (o.fromKey !== undefined) conditions.push(sql`coalesce(fp.key, fs.key) = ${o.fromKey}`);
   if (o.toType !== undefined) conditions.push(sql`d.to_type = ${o.toType}`);

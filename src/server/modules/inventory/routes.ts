@@ -326,6 +326,7 @@ export function inventoryRoutes(fastify: FastifyInstance, ctx: AppContext) {
         actor: actorOf(request),
         org: orgOf(request),
         filters: {
+          ...(request.query.system ? { system: request.query.system } : {}),
           ...(request.query.from_type ? { fromType: request.query.from_type } : {}),
           ...(request.query.from_key ? { fromKey: request.query.from_key } : {}),
           ...(request.query.to_type ? { toType: request.query.to_type } : {}),

@@ -105,6 +105,9 @@ export const componentsQuery = pageQuery.extend({
   system: keyParam.optional().describe("the system's key"),
 });
 export const dependenciesQuery = pageQuery.extend({
+  system: keyParam
+    .optional()
+    .describe("the system's key: its dependencies at either end (what it uses and what uses it)"),
   from_type: z.enum(FROM_TYPES).optional(),
   from_key: keyParam.optional(),
   to_type: z.enum(TO_TYPES).optional(),

@@ -252,7 +252,7 @@ export async function deleteRecord(opts: Opts & { name: q.RegisterName; key: str
 
 export async function listDependencies(
   opts: Opts & {
-    filters: { fromType?: string; fromKey?: string; toType?: string; toKey?: string };
+    filters: { system?: string; fromType?: string; fromKey?: string; toType?: string; toKey?: string };
     afterId: string | undefined;
     limit: number;
   },

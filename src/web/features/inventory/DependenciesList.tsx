@@ -1,19 +1,8 @@
-import {
-  Button,
-  Group,
-  NativeSelect,
-  Paper,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Button, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../../app/api';
+import { api } from '../../app/api';
 import type { Page } from '../../app/api-types';
 import { useOrg } from '../../app/org';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -21,108 +10,21 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { SystemLink } from '../../components/SystemLink';
 import { canWriteInventory, type Dependency } from './access';
+import { AddDependency } from './DependencyForm';
 
-type FromType = Dependency['from_type'];
-type ToType = Dependency['to_type'];
-
-/** What a process or a system may depend on (the server's rule, inventory/schemas.ts). */
-const TO_TYPES: Record<FromType, ToType[]> = { process: ['system'], system: ['system', 'supplier'] };
-
-/** Adds a dependency: from a process or a system, to a system or a supplier, by their keys. */
-function AddDependency(props: { org: string; onDone(): void }) {
-  const { t } = useTranslation();
-  const queryClient = useQueryClient();
-  const [fromType, setFromType] = useState<FromType>('system');
-  const [fromKey, setFromKey] = useState('');
-  const [toType, setToType] = useState<ToType>('system');
-  const [toKey, setToKey] = useState('');
-  const create = useMutation({
-    mutationFn: () =>
-      api<Dependency>('POST', `/orgs/${encodeURIComponent(props.org)}/inventory/dependencies`, {
-        from_type: fromType,
-        from_key: fromKey.trim(),
-        to_type: toType,
-        to_key: toKey.trim(),
-      }),
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['inventory', props.org] });
-      props.onDone();
-    },
-  });
-  const fields = create.error instanceof ApiError ? create.error.fields : [];
-  const fieldError = (name: string) =>
-    fields.some((f) => f.path === `body.${name}`) ? t('inventory.form.invalid') : undefined;
-  const title = t('inventory.dependencies.add');
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate();
-  };
-  const typeOptions = (types: readonly string[]) =>
-    types.map((v) => ({ value: v, label: t(`inventory.graph.types.${v}`) }));
-  return (
-    <Paper withBorder p="md" maw={960}>
-      <form onSubmit={submit} aria-label={title} noValidate>
-        <Stack gap="md">
-          <Title order={2} size="h3">
-            {title}
-          </Title>
-          <Group gap="md" align="flex-start" wrap="wrap">
-            <NativeSelect
-              label={t('inventory.dependencies.fromType')}
-              w={220}
-              value={fromType}
-              error={fieldError('from_type')}
-              data={typeOptions(['process', 'system'])}
-              onChange={(e) => {
-                const next = e.currentTarget.value as FromType;
-                setFromType(next);
-                if (!TO_TYPES[next].includes(toType)) setToType('system');
-              }}
-            />
-            <TextInput
-              label={t('inventory.dependencies.fromKey')}
-              required
-              w={280}
-              value={fromKey}
-              error={fieldError('from_key')}
-              onChange={(e) => setFromKey(e.currentTarget.value)}
-            />
-          </Group>
-          <Group gap="md" align="flex-start" wrap="wrap">
-            <NativeSelect
-              label={t('inventory.dependencies.toType')}
-              w={220}
-              value={toType}
-              error={fieldError('to_type')}
-              data={typeOptions(TO_TYPES[fromType])}
-              onChange={(e) => setToType(e.currentTarget.value as ToType)}
-            />
-            <TextInput
-              label={t('inventory.dependencies.toKey')}
-              required
-              w={280}
-              value={toKey}
-              error={fieldError('to_key')}
-              onChange={(e) => setToKey(e.currentTarget.value)}
-            />
-          </Group>
-          <ErrorAlert title={t('inventory.dependencies.failed')} error={create.error} />
-          <Group gap="sm">
-            <Button type="submit" loading={create.isPending}>
-              {t('inventory.form.save')}
-            </Button>
-            <Button variant="default" onClick={props.onDone}>
-              {t('common.cancel')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Paper>
-  );
+/** A sort key of a dependency seen from `system`: the direction, the other end's type and key. */
+function otherEnd(d: Dependency, system: string) {
+  return d.from_type === 'system' && d.from_key === system
+    ? `2 ${d.to_type === 'system' ? 0 : 1} ${d.to_key}`
+    : `1 ${d.from_type === 'process' ? 0 : 1} ${d.from_key}`;
 }
 
-/** The dependencies register: every dependency, with add and remove for those who keep it. */
-export function DependenciesList({ org }: { org: string }) {
+/**
+ * Dependencies with add and remove for those who keep the inventory: the whole register (its tab),
+ * or, given `system` (a key), that system's dependencies at either end as its page lists them
+ * (direction, type, key and name of the other end), read with `?system=`.
+ */
+export function DependenciesList({ org, system }: { org: string; system?: string }) {
   const { t } = useTranslation();
   const { memberships } = useOrg();
   const canWrite = canWriteInventory(memberships.find((m) => m.org === org));
@@ -131,9 +33,10 @@ export function DependenciesList({ org }: { org: string }) {
   const [deleting, setDeleting] = useState<Dependency | undefined>(undefined);
   const path = `/orgs/${encodeURIComponent(org)}/inventory/dependencies`;
   const list = useInfiniteQuery({
-    queryKey: ['inventory', org, 'dependencies'],
+    queryKey: ['inventory', org, 'dependencies', system ?? null],
     queryFn: ({ pageParam }) => {
       const p = new URLSearchParams({ limit: '100' });
+      if (system !== undefined) p.set('system', system);
       if (pageParam) p.set('cursor', pageParam);
       return api<Page<Dependency>>('GET', `${path}?${p}`);
     },
@@ -147,20 +50,50 @@ export function DependenciesList({ org }: { org: string }) {
       await queryClient.invalidateQueries({ queryKey: ['inventory', org] });
     },
   });
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const loaded = list.data?.pages.flatMap((p) => p.items) ?? [];
+  // Seen from a system, as its graph draws them: what uses it (processes, then systems), then what
+  // it uses (systems, then suppliers), each by key. The register keeps the server's order.
+  const items =
+    system === undefined
+      ? loaded
+      : [...loaded].sort((a, b) => otherEnd(a, system).localeCompare(otherEnd(b, system)));
+  const keyCell = (type: string, key: string) =>
+    type === 'system' ? (
+      <SystemLink org={org} systemKey={key}>
+        {key}
+      </SystemLink>
+    ) : (
+      key
+    );
   const end = (type: string, key: string, name: string) => (
     <>
-      {t(`inventory.graph.types.${type}`)}:{' '}
-      {type === 'system' ? (
-        <SystemLink org={org} systemKey={key}>
-          {key}
-        </SystemLink>
-      ) : (
-        key
-      )}{' '}
-      · {name}
+      {t(`inventory.graph.types.${type}`)}: {keyCell(type, key)} · {name}
     </>
   );
+  // The columns: from and to on the register; seen from the system on its page.
+  const headers =
+    system === undefined
+      ? [t('inventory.dependencies.from'), t('inventory.dependencies.to')]
+      : [
+          t('inventory.graph.direction'),
+          t('inventory.graph.type'),
+          t('inventory.fields.key'),
+          t('inventory.fields.name'),
+        ];
+  const cells = (d: Dependency): ReactNode[] => {
+    if (system === undefined)
+      return [end(d.from_type, d.from_key, d.from_name), end(d.to_type, d.to_key, d.to_name)];
+    const uses = d.from_type === 'system' && d.from_key === system;
+    const [type, key, name] = uses
+      ? [d.to_type, d.to_key, d.to_name]
+      : [d.from_type, d.from_key, d.from_name];
+    return [
+      t(`inventory.graph.${uses ? 'uses' : 'usedBy'}`),
+      t(`inventory.graph.types.${type}`),
+      keyCell(type, key),
+      name,
+    ];
+  };
   return (
     <Stack>
       {canWrite && !adding && (
@@ -174,50 +107,65 @@ export function DependenciesList({ org }: { org: string }) {
           </Button>
         </Group>
       )}
-      {adding && <AddDependency org={org} onDone={() => setAdding(false)} />}
+      {adding && <AddDependency org={org} system={system} onDone={() => setAdding(false)} />}
       <ErrorAlert title={t('app.error')} error={list.error} />
       <Text role="status" size="sm">
         {list.isPending
           ? t('app.loading')
           : t(list.hasNextPage ? 'inventory.shownMore' : 'inventory.shown', { count: items.length })}
       </Text>
-      <Table.ScrollContainer minWidth={700}>
-        <Table striped data-testid="dependencies-register">
-          <VisuallyHidden component="caption">{t('inventory.tabs.dependencies')}</VisuallyHidden>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('inventory.dependencies.from')}</Table.Th>
-              <Table.Th scope="col">{t('inventory.dependencies.to')}</Table.Th>
-              {canWrite && <Table.Th scope="col">{t('inventory.records.actions')}</Table.Th>}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((d) => (
-              <Table.Tr key={d.id}>
-                <Table.Td>{end(d.from_type, d.from_key, d.from_name)}</Table.Td>
-                <Table.Td>{end(d.to_type, d.to_key, d.to_name)}</Table.Td>
-                {canWrite && (
-                  <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="default"
-                      color="red"
-                      aria-label={t('inventory.dependencies.removeLabel', { from: d.from_key, to: d.to_key })}
-                      onClick={() => {
-                        remove.reset();
-                        setDeleting(d);
-                      }}
-                    >
-                      {t('inventory.dependencies.remove')}
-                    </Button>
-                  </Table.Td>
-                )}
+      {(system === undefined || items.length > 0) && (
+        <Table.ScrollContainer minWidth={system === undefined ? 700 : 640}>
+          <Table striped data-testid={system === undefined ? 'dependencies-register' : 'dependencies'}>
+            {system === undefined ? (
+              <VisuallyHidden component="caption">{t('inventory.tabs.dependencies')}</VisuallyHidden>
+            ) : (
+              <caption>{t('inventory.graph.tableCaption')}</caption>
+            )}
+            <Table.Thead>
+              <Table.Tr>
+                {headers.map((h) => (
+                  <Table.Th scope="col" key={h}>
+                    {h}
+                  </Table.Th>
+                ))}
+                {canWrite && <Table.Th scope="col">{t('inventory.records.actions')}</Table.Th>}
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      {list.isSuccess && items.length === 0 && <Text>{t('inventory.emptyRegister')}</Text>}
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((d) => (
+                <Table.Tr key={d.id}>
+                  {cells(d).map((c, i) => (
+                    <Table.Td key={headers[i]}>{c}</Table.Td>
+                  ))}
+                  {canWrite && (
+                    <Table.Td>
+                      <Button
+                        size="xs"
+                        variant="default"
+                        color="red"
+                        aria-label={t('inventory.dependencies.removeLabel', {
+                          from: d.from_key,
+                          to: d.to_key,
+                        })}
+                        onClick={() => {
+                          remove.reset();
+                          setDeleting(d);
+                        }}
+                      >
+                        {t('inventory.dependencies.remove')}
+                      </Button>
+                    </Table.Td>
+                  )}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {system === undefined && list.isSuccess && items.length === 0 && (
+        <Text>{t('inventory.emptyRegister')}</Text>
+      )}
       <LoadMoreButton query={list} label={t('inventory.more')} maw={240} />
       {deleting && (
         <ConfirmDialog

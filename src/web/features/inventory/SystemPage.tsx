@@ -8,8 +8,8 @@ import { useOrg } from '../../app/org';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageTitle } from '../../components/PageTitle';
-import { SystemLink } from '../../components/SystemLink';
 import { canWriteInventory, type System, type SystemDetail } from './access';
+import { DependenciesList } from './DependenciesList';
 import { DependencyGraph } from './DependencyGraph';
 import { BASELINE_ITEMS } from './fields';
 import { CRITICALITY_COLOR, useFormats } from './format';
@@ -164,10 +164,13 @@ function SystemFields({ system }: { system: SystemDetail }) {
   );
 }
 
+/**
+ * The system's dependency graph, and below it the same dependencies as a table (for screen readers
+ * and keyboard use), with add and remove for those who keep the inventory; its components are in
+ * their own table.
+ */
 function Dependencies({ org, system }: { org: string; system: SystemDetail }) {
   const { t } = useTranslation();
-  const direction = (d: SystemDetail['dependencies'][number]) =>
-    d.from_type === 'system' && d.from_key === system.key ? 'uses' : 'usedBy';
   return (
     <Paper withBorder p="md">
       <Title order={2} size="h4" mb="xs">
@@ -177,54 +180,12 @@ function Dependencies({ org, system }: { org: string; system: SystemDetail }) {
         {t('inventory.graph.legend')}
       </Text>
       <DependencyGraph system={system} />
-      <Table.ScrollContainer minWidth={640} mt="md">
-        <Table striped data-testid="dependencies">
-          <caption>{t('inventory.graph.tableCaption')}</caption>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">{t('inventory.graph.direction')}</Table.Th>
-              <Table.Th scope="col">{t('inventory.graph.type')}</Table.Th>
-              <Table.Th scope="col">{t('inventory.fields.key')}</Table.Th>
-              <Table.Th scope="col">{t('inventory.fields.name')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {system.dependencies.map((d) => {
-              const dir = direction(d);
-              const type = dir === 'uses' ? d.to_type : d.from_type;
-              const key = dir === 'uses' ? d.to_key : d.from_key;
-              const name = dir === 'uses' ? d.to_name : d.from_name;
-              return (
-                <Table.Tr key={d.id}>
-                  <Table.Td>{t(`inventory.graph.${dir}`)}</Table.Td>
-                  <Table.Td>{t(`inventory.graph.types.${type}`)}</Table.Td>
-                  <Table.Td>
-                    {type === 'system' ? (
-                      <SystemLink org={org} systemKey={key}>
-                        {key}
-                      </SystemLink>
-                    ) : (
-                      key
-                    )}
-                  </Table.Td>
-                  <Table.Td>{name}</Table.Td>
-                </Table.Tr>
-              );
-            })}
-            {system.components.map((c) => (
-              <Table.Tr key={c.id}>
-                <Table.Td>{t('inventory.graph.uses')}</Table.Td>
-                <Table.Td>{t('inventory.graph.types.component')}</Table.Td>
-                <Table.Td>{c.key}</Table.Td>
-                <Table.Td>{[c.vendor, c.product, c.version].filter(Boolean).join(' ') || '—'}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
       {system.dependencies.length === 0 && system.components.length === 0 && (
         <Text size="sm">{t('inventory.graph.none')}</Text>
       )}
+      <Stack mt="md">
+        <DependenciesList org={org} system={system.key} />
+      </Stack>
     </Paper>
   );
 }

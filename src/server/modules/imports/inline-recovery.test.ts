@@ -1,0 +1,194 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines } from '../../../../test/databases.js';
+import {
+  clientAddress,
+  createOrg,
+  createUser,
+  login,
+  type OrgFixture,
+  type SignedIn,
+} from '../../../../test/factories.js';
+import { startTestApp, type TestApp } from '../../../../test/server.js';
+import { OPERATOR_SCOPE, type Tx, withTenant } from '../../db/tenant.js';
+import { translate } from '../../lib/messages.js';
+import { storeFile } from '../files/service.js';
+import { INLINE_LEASE_SECONDS, recoverInlineImports } from './jobs.js';
+import * as q from './queries.js';
+
+/**
+ * Imports run inside a request (runImportNow: an advisory written by hand) hold a lease; one that a
+ * dead process left queued or running past its lease is marked failed by imports.recover_inline,
+ * through the runner's failure path (docs/advisories.md, "Written by hand").
+ */
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const form = {
+  title: 'Inline recovery advisory',
+  summary: 'A summary.',
+  severity: 'high',
+  lang: 'en',
+  tlp: 'GREEN',
+  vulnerabilities: [{ cve: 'cve-2099-7171', title: 'Something' }],
+  products: [
+    { vendor: 'Acme Medical Inc.', product: 'RecoveryPump', versions: '<= 2.0', status: 'known_affected' },
+  ],
+};
+
+describe.each(engines())('recovery of imports run inside a request on %s', (engine) => {
+  let t: TestApp;
+  let sector: OrgFixture;
+  let coordinator: SignedIn;
+  let coordinatorEmail: string;
+
+  const asOp = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(t.runtime.ctx.db.kysely, OPERATOR_SCOPE, fn);
+
+  const importRow = (id: string) =>
+    asOp(async (tx) => {
+      const r = await sql<{
+        status: string;
+        error_list: Array<{ code: string }>;
+        inline_lease_until: Date | null;
+        finished_at: Date | null;
+        staged: number;
+      }>`
+        select status, error_list, inline_lease_until, finished_at,
+               (select count(*)::int from import_rows r where r.org_id = i.org_id and r.import_id = i.id) as staged
+        from imports i where i.org_id = ${sector.id} and i.id = ${id}`.execute(tx.q);
+      return r.rows[0];
+    });
+
+  const expireLease = (id: string) =>
+    asOp((tx) =>
+      sql`update imports set inline_lease_until = now() - interval '1 second'
+          where org_id = ${sector.id} and id = ${id}`.execute(tx.q),
+    );
+
+  /**
+   * The state a process leaves when it dies inside runImportNow: the stored file, the import with
+   * its lease (as runImportNow records it), started and with a staged row (as runImport leaves it).
+   */
+  async function stuckImport(): Promise<string> {
+    const actor = { kind: 'operator', label: 'test' } as const;
+    const file = await storeFile({
+      ctx: t.runtime.ctx,
+      actor,
+      orgId: sector.id,
+      name: 'stuck.json',
+      contentType: 'application/json',
+      body: (async function* () {
+        yield Buffer.from('{}');
+      })(),
+    });
+    return withTenant(t.runtime.ctx.db.kysely, { orgIds: [sector.id], operator: true }, async (tx) => {
+      const id = await q.insertImport(tx, {
+        orgId: sector.id,
+        kind: 'advisory',
+        fileId: file.id,
+        fileName: file.name,
+        options: { tlp: 'GREEN', manual: true },
+        createdBy: { type: 'user', id: coordinator.userId, name: coordinatorEmail },
+        bytesTotal: file.size,
+        inlineLeaseSeconds: INLINE_LEASE_SECONDS,
+      });
+      expect(await q.startRun(tx, sector.id, id)).toBe(true);
+      await q.stageRows(tx, sector.id, id, JSON.stringify([{ row_no: 1, key: 'x', data: { a: 1 } }]));
+      return id;
+    });
+  }
+
+  beforeAll(async () => {
+    // No worker yet: the last test starts one to see the recovery run at start.
+    t = await startTestApp(engine);
+    sector = await createOrg(t, { kind: 'sector_unit' });
+    const user = await createUser(t, { org: sector.slug, role: 'sector_coordinator' });
+    coordinatorEmail = user.email;
+    coordinator = await login(t, user);
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('gives an advisory written by hand a lease, and leaves its finished import alone', async () => {
+    const r = await t.inject({
+      method: 'POST',
+      url: '/api/v1/sector/advisories',
+      remoteAddress: clientAddress(),
+      headers: { ...coordinator.headers(), 'accept-language': 'en' },
+      payload: form,
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const importId = r.json().import_id as string;
+    const row = await importRow(importId);
+    expect(row?.status).toBe('succeeded');
+    expect(row?.inline_lease_until).not.toBeNull();
+    // Even with its lease long past, a finished import is never touched.
+    await expireLease(importId);
+    expect(await recoverInlineImports(t.runtime.ctx)).toBe(0);
+    expect((await importRow(importId))?.status).toBe('succeeded');
+  });
+
+  it('marks an import left running past its lease failed, with a message in both languages', async () => {
+    const id = await stuckImport();
+    // A job-run import (no lease) and a live inline one are not touched.
+    const queued = await asOp(async (tx) => {
+      const r = await sql<{ id: string }>`
+        insert into imports (org_id, kind, status, phase, created_by)
+        values (${sector.id}, 'advisory', 'queued', 'queued', '{"type":"operator","name":"test"}')
+        returning id`.execute(tx.q);
+      return r.rows[0]?.id ?? '';
+    });
+    expect(await recoverInlineImports(t.runtime.ctx)).toBe(0);
+    expect((await importRow(id))?.status).toBe('running');
+
+    await expireLease(id);
+    expect(await recoverInlineImports(t.runtime.ctx)).toBe(1);
+    const row = await importRow(id);
+    expect(row?.status).toBe('failed');
+    expect(row?.finished_at).not.toBeNull();
+    expect(row?.error_list.map((e) => e.code)).toEqual(['imports.inline_interrupted']);
+    expect(row?.staged).toBe(0);
+    expect((await importRow(queued))?.status).toBe('queued');
+    // Once only.
+    expect(await recoverInlineImports(t.runtime.ctx)).toBe(0);
+
+    for (const lang of ['en', 'da'] as const) {
+      const got = await t.inject({
+        method: 'GET',
+        url: `/api/v1/orgs/${sector.slug}/imports/${id}`,
+        headers: { ...coordinator.headers(), 'accept-language': lang },
+      });
+      expect(got.statusCode, got.body).toBe(200);
+      expect(got.json().status).toBe('failed');
+      const message = got.json().error_list[0].message as string;
+      expect(message).toBe(translate('imports.inline_interrupted', lang));
+      expect(message).not.toBe('imports.inline_interrupted');
+    }
+    // One audit entry, as for any import's end.
+    const audit = await asOp(async (tx) => {
+      const r = await sql<{ action: string; status: string }>`
+        select action, after ->> 'status' as status from audit_log
+        where org_id = ${sector.id} and target_type = 'import' and target_id = ${id}`.execute(tx.q);
+      return r.rows;
+    });
+    expect(audit).toEqual([{ action: 'import.advisory', status: 'failed' }]);
+  });
+
+  it('recovers when a worker starts, and schedules the recovery every five minutes', async () => {
+    const id = await stuckImport();
+    await expireLease(id);
+    expect(await t.runtime.ctx.jobs.schedules()).toContainEqual({
+      name: 'imports.recover_inline',
+      cron: '*/5 * * * *',
+    });
+    await t.runtime.ctx.jobs.work();
+    let status = '';
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(100)) {
+      status = (await importRow(id))?.status ?? '';
+      if (status === 'failed') break;
+    }
+    expect(status).toBe('failed');
+  }, 60_000);
+});
