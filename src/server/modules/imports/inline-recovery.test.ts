@@ -153,6 +153,26 @@ describe.each(engines())('recovery of imports run inside a request on %s', (engi
     expect((await importRow(queued))?.status).toBe('queued');
     // Once only.
     expect(await recoverInlineImports(t.runtime.ctx)).toBe(0);
+    // The request that ran it, were it still alive, cannot write its outcome over this one: the
+    // write throws, so its switch rolls back with it.
+    await expect(
+      withTenant(t.runtime.ctx.db.kysely, { orgIds: [sector.id], operator: true }, (tx) =>
+        q.finishImport(tx, sector.id, id, {
+          status: 'succeeded',
+          rows: 1,
+          processed: 1,
+          created: 1,
+          updated: 0,
+          unchanged: 0,
+          errors: 0,
+          errorList: [],
+          extra: {},
+          bytesRead: 2,
+          dropFile: false,
+        }),
+      ),
+    ).rejects.toThrow('already finished');
+    expect((await importRow(id))?.status).toBe('failed');
 
     for (const lang of ['en', 'da'] as const) {
       const got = await t.inject({

@@ -256,12 +256,18 @@ export interface Outcome {
   dropFile: boolean;
 }
 
+/**
+ * Writes the outcome of a queued or running import. An import something else finished meanwhile
+ * (the recovery of an inline import whose lease ran out) is not overwritten: this throws, and the
+ * caller's transaction (the switch with it) rolls back.
+ */
 export async function finishImport(tx: Tx, orgId: string, id: string, o: Outcome): Promise<void> {
-  await sql`
+  const r = await sql`
     update imports set status = ${o.status}, phase = 'finished', rows = ${o.rows}, processed = ${o.processed},
       created = ${o.created}, updated = ${o.updated}, unchanged = ${o.unchanged}, errors = ${o.errors},
       error_list = ${JSON.stringify(o.errorList)}::jsonb, extra = ${JSON.stringify(o.extra)}::jsonb,
       bytes_read = ${o.bytesRead}, finished_at = now()
       ${o.dropFile ? sql`, file_id = null` : sql``}
-    where org_id = ${orgId} and id = ${id}`.execute(tx.q);
+    where org_id = ${orgId} and id = ${id} and status in ('queued', 'running')`.execute(tx.q);
+  if (Number(r.numAffectedRows ?? 0n) !== 1) throw new Error(`import ${id} was already finished`);
 }
