@@ -372,6 +372,21 @@ const orgComposeAlertRoute = createRoute({
   ),
 });
 
+const orgIssuedAlertsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerts/issued',
+  component: lazyRouteComponent(
+    () => import('../features/alerts/OrgIssuedAlertsPage'),
+    'OrgIssuedAlertsPage',
+  ),
+});
+
+const orgAlertBoardRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerts/issued/$id',
+  component: lazyRouteComponent(() => import('../features/alerts/OrgAlertBoardPage'), 'OrgAlertBoardPage'),
+});
+
 const alertsRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/alerts',
@@ -445,6 +460,8 @@ const routeTree = rootRoute.addChildren([
     alertsRoute,
     alertSettingsRoute,
     orgComposeAlertRoute,
+    orgIssuedAlertsRoute,
+    orgAlertBoardRoute,
     alertRoute,
     sectorAlertsRoute,
     composeAlertRoute,

@@ -132,6 +132,16 @@ export async function markRead(
   return r.rows[0];
 }
 
+/** Marks the person's notification of one alert read (at most one row: one per alert, person, channel). */
+export async function markAlertRead(tx: Tx, orgId: string, userId: string, alertId: string): Promise<number> {
+  const r = await sql`
+    update alert_deliveries set read_at = now()
+    where channel = 'app' and org_id = ${orgId} and alert_id = ${alertId} and recipient = ${userId}
+      and user_id = ${userId} and read_at is null
+    returning 1`.execute(tx.q);
+  return r.rows.length;
+}
+
 export async function markAllRead(tx: Tx, orgId: string, userId: string): Promise<number> {
   const r = await sql`
     update alert_deliveries set read_at = now()

@@ -6,6 +6,7 @@ import { decodeCursor, page, pageOf, pageQuery } from '../../http/paging.js';
 import { actorOf, orgOf } from '../../http/request.js';
 import { badRequest } from '../../lib/errors.js';
 import { orgParams } from '../directory/schemas.js';
+import { alertParams } from './alert-schemas.js';
 import {
   markedCount,
   notification,
@@ -150,6 +151,26 @@ export function subscriptionRoutes(fastify: FastifyInstance, ctx: AppContext) {
         actor: actorOf(request),
         org: orgOf(request),
         id: request.params.id,
+      }),
+  );
+
+  app.post(
+    '/api/v1/orgs/:org/alerts/:id/notification/read',
+    {
+      schema: {
+        tags,
+        summary:
+          'Mark my notification of one alert read (when I open the alert); 0 when there is none unread',
+        params: alertParams,
+        response: { 200: markedCount },
+      },
+    },
+    async (request) =>
+      service.markAlertNotificationRead({
+        ctx,
+        actor: actorOf(request),
+        org: orgOf(request),
+        alertId: request.params.id,
       }),
   );
 

@@ -184,6 +184,14 @@ export async function markNotificationRead(opts: OrgOpts & { id: string }) {
   });
 }
 
+/** Opening an alert marks the person's notification of it read; `marked` is 0 when there was none unread. */
+export async function markAlertNotificationRead(opts: OrgOpts & { alertId: string }) {
+  const userId = personIn(opts.actor, opts.org.id);
+  return withTenant(opts.ctx.db.kysely, scopeOf(opts.actor, opts.org.id), async (tx) => ({
+    marked: await q.markAlertRead(tx, opts.org.id, userId, opts.alertId),
+  }));
+}
+
 export async function markAllNotificationsRead(opts: OrgOpts) {
   const userId = personIn(opts.actor, opts.org.id);
   return withTenant(opts.ctx.db.kysely, scopeOf(opts.actor, opts.org.id), async (tx) => ({

@@ -243,6 +243,12 @@ describe.each(engines())('alert subscriptions and notifications on %s', (engine)
     expect(token.json().code).toBe('alerts.subscription_people_only');
     const tokenNotes = await call(tokenH, 'GET', `/api/v1/orgs/${H.slug}/notifications`);
     expect(tokenNotes.statusCode).toBe(403);
+    const tokenOpen = await call(
+      tokenH,
+      'POST',
+      `/api/v1/orgs/${H.slug}/alerts/${crypto.randomUUID()}/notification/read`,
+    );
+    expect(tokenOpen.statusCode).toBe(403);
   });
 
   it('stores only my own subscription; another person can neither read nor change it', async () => {
@@ -333,6 +339,7 @@ describe.each(engines())('alert subscriptions and notifications on %s', (engine)
       ['GET', `/api/v1/orgs/${H.slug}/notifications/unread`],
       ['POST', `/api/v1/orgs/${H.slug}/notifications/read-all`],
       ['POST', `/api/v1/orgs/${H.slug}/notifications/${crypto.randomUUID()}/read`],
+      ['POST', `/api/v1/orgs/${H.slug}/alerts/${crypto.randomUUID()}/notification/read`],
       [
         'PUT',
         `/api/v1/orgs/${H.slug}/alert-webhooks/${crypto.randomUUID()}/filters`,
@@ -472,11 +479,25 @@ describe.each(engines())('alert subscriptions and notifications on %s', (engine)
     expect(read.json().read_at).not.toBeNull();
     expect(await unread(p.eve, H)).toBe(0);
 
-    // Mark all read: the officer's four; Bob's stay unread.
+    // Opening an alert marks the person's notification of it read, once; nobody else's.
     const bobBefore = await unread(p.bob, H);
     expect(bobBefore).toBeGreaterThan(0);
+    const bobAlert = (await mine(p.bob, H)).items.find((i) => i.read_at === null)?.alert_id ?? '';
+    // An alert both were notified of: the officer opening it leaves Bob's notification unread.
+    const opened = officer.items.find((i) => i.alert_id === bobAlert);
+    expect(opened).toBeDefined();
+    const openUrl = (alertId: string) => `/api/v1/orgs/${H.slug}/alerts/${alertId}/notification/read`;
+    const open = await call(p.officer, 'POST', openUrl(opened?.alert_id ?? ''));
+    expect(open.statusCode, open.body).toBe(200);
+    expect(open.json()).toEqual({ marked: 1 });
+    expect(await unread(p.officer, H)).toBe(3);
+    expect((await mine(p.officer, H)).items.find((i) => i.id === opened?.id)?.read_at).not.toBeNull();
+    expect((await call(p.officer, 'POST', openUrl(opened?.alert_id ?? ''))).json()).toEqual({ marked: 0 });
+    expect(await unread(p.bob, H)).toBe(bobBefore);
+
+    // Mark all read: the officer's other three; Bob's stay unread.
     const all = await call(p.officer, 'POST', `/api/v1/orgs/${H.slug}/notifications/read-all`);
-    expect(all.json()).toEqual({ marked: 4 });
+    expect(all.json()).toEqual({ marked: 3 });
     expect(await unread(p.officer, H)).toBe(0);
     expect(await unread(p.bob, H)).toBe(bobBefore);
 

@@ -1,7 +1,7 @@
 import { Alert, Anchor, Group, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api';
 import { useOrg } from '../../app/org';
@@ -10,6 +10,7 @@ import { PageTitle } from '../../components/PageTitle';
 import { AnswerForm, type AnswerInput } from './AnswerForm';
 import { type AlertDetail, canAnswerAlerts } from './access';
 import { AlertSeverityBadge, AnswerBadge, TlpBadge, useAlertFormats } from './format';
+import { notificationsKey, orgPath } from './subscription';
 
 const TEXT_STYLE = { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' } as const;
 
@@ -26,7 +27,8 @@ function Section({ title, testId, children }: { title: string; testId: string; c
 
 /**
  * One alert the current organisation received: its text, the recommended action, every answer
- * the organisation gave, and the answer form for those who may answer.
+ * the organisation gave, and the answer form for those who may answer. Opening it marks the
+ * person's notification of it read.
  */
 export function AlertPage() {
   const { t } = useTranslation();
@@ -55,6 +57,22 @@ export function AlertPage() {
       await queryClient.invalidateQueries({ queryKey: ['alerts', org, 'list'] });
     },
   });
+  // Opening the alert marks the person's notification of it read, from whichever list it was
+  // opened (the bell, the inbox, a link); the bell's count follows.
+  const { mutate: markRead } = useMutation({
+    mutationFn: (alertId: string) =>
+      api<{ marked: number }>(
+        'POST',
+        orgPath(org, `alerts/${encodeURIComponent(alertId)}/notification/read`),
+      ),
+    onSuccess: async ({ marked }) => {
+      if (marked > 0) await queryClient.invalidateQueries({ queryKey: notificationsKey(org) });
+    },
+  });
+  const openedId = detail.data?.id;
+  useEffect(() => {
+    if (openedId) markRead(openedId);
+  }, [openedId, markRead]);
   const alert = detail.data;
   return (
     <Stack maw={1000}>

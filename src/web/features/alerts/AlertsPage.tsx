@@ -35,9 +35,14 @@ export function AlertsPage() {
         </Anchor>
       )}
       {canIssueAlerts(current) && (
-        <Anchor size="sm" renderRoot={(props) => <Link {...props} to="/alerts/new" />}>
-          {t('alerts.org.write')}
-        </Anchor>
+        <>
+          <Anchor size="sm" renderRoot={(props) => <Link {...props} to="/alerts/new" />}>
+            {t('alerts.org.write')}
+          </Anchor>
+          <Anchor size="sm" renderRoot={(props) => <Link {...props} to="/alerts/issued" />}>
+            {t('alerts.org.issuedLink')}
+          </Anchor>
+        </>
       )}
       {!may ? (
         <Text>{t('alerts.notAllowed')}</Text>

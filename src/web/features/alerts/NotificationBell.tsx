@@ -34,7 +34,8 @@ function BellIcon() {
 
 /**
  * The person's in-app notifications of alerts in the current organisation: a bell in the header
- * with the unread count, opening the newest notifications; opening one marks it read.
+ * with the unread count, opening the newest notifications; opening one shows the alert, whose page
+ * marks it read.
  */
 export function NotificationBell() {
   const { current } = useOrg();
@@ -62,10 +63,6 @@ function Bell({ org }: { org: string }) {
     retry: false,
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: key });
-  const markRead = useMutation({
-    mutationFn: (id: string) => api('POST', orgPath(org, `notifications/${id}/read`)),
-    onSettled: refresh,
-  });
   const markAll = useMutation({
     mutationFn: () => api('POST', orgPath(org, 'notifications/read-all')),
     onSettled: refresh,
@@ -120,10 +117,8 @@ function Bell({ org }: { org: string }) {
                         renderRoot={(props) => (
                           <Link {...props} to="/alerts/$id" params={{ id: n.alert_id }} />
                         )}
-                        onClick={() => {
-                          if (!n.read_at) markRead.mutate(n.id);
-                          setOpened(false);
-                        }}
+                        // The alert's page marks its notification read when it opens.
+                        onClick={() => setOpened(false)}
                       >
                         {n.title}
                         {!n.read_at && (

@@ -11,7 +11,7 @@ import {
   Textarea,
   TextInput,
 } from '@mantine/core';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,7 +25,7 @@ import { PageTitle } from '../../components/PageTitle';
 import type { Tlp } from '../advisories/access';
 import { AudiencePreview } from './AudiencePreview';
 import { type AlertSeverity, canIssueAlerts } from './access';
-import type { ComposedAlert } from './sector';
+import { type ComposedAlert, issuedAlertsKey } from './sector';
 
 const FORM_TLPS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const satisfies readonly Tlp[];
 type FormTlp = (typeof FORM_TLPS)[number];
@@ -60,8 +60,10 @@ export function OrgComposeAlertPage() {
     enabled: may,
   });
   const audience = { children: children && childrenAllowed, people };
+  const queryClient = useQueryClient();
   const publish = useMutation({
     mutationFn: (input: object) => api<ComposedAlert>('POST', `${base}/issued-alerts`, input),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: issuedAlertsKey(current?.org ?? '') }),
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -101,6 +103,14 @@ export function OrgComposeAlertPage() {
             notifications: t('alerts.sector.preview.notifications', { count: r.notifications }),
           })}
         </Alert>
+        <Anchor
+          renderRoot={(props) => <Link {...props} to="/alerts/issued/$id" params={{ id: publish.data.id }} />}
+        >
+          {t('alerts.org.followAnswers')}
+        </Anchor>
+        <Anchor renderRoot={(props) => <Link {...props} to="/alerts/issued" />} size="sm">
+          {t('alerts.org.issuedLink')}
+        </Anchor>
         <Anchor renderRoot={(props) => <Link {...props} to="/alerts" />} size="sm">
           {t('alerts.org.backToAlerts')}
         </Anchor>

@@ -17,6 +17,8 @@ export type ComposeInput = z.input<typeof composeBody>;
 export type ComposedAlert = z.infer<typeof composedAlert>;
 
 export const sectorAlertsKey = ['sector-alerts'] as const;
+/** An organisation's own issued alerts (the same shapes as the sector's list and board). */
+export const issuedAlertsKey = (org: string) => ['alerts', org, 'issued'] as const;
 
 /** How often the board reads the answers again (ms): it is the live view of a running alert. */
 export const BOARD_REFRESH_MS = 15_000;
