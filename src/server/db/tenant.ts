@@ -28,6 +28,17 @@ export interface Tx {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+export interface TenantOptions {
+  /**
+   * Commit without waiting for the write-ahead log to reach the disk (`synchronous_commit =
+   * off`). Only for steps whose loss in a crash of the machine is harmless because a later,
+   * durable commit depends on them or they are redone: an import's staging, progress and
+   * clean-up (its switch commits durably, and flushes everything before it). The database stays
+   * consistent either way.
+   */
+  asyncCommit?: boolean;
+}
+
 /**
  * The only way application code reaches the database: one transaction that sets the request's
  * organisations and switches to the NOLOGIN role vaern_app, so row-level security applies
@@ -39,8 +50,10 @@ export async function withTenant<T>(
   kysely: Kysely<DB>,
   scope: Scope,
   fn: (tx: Tx) => Promise<T>,
+  options: TenantOptions = {},
 ): Promise<T> {
   const [orgIds, userId, platformAdmin, operator, dataPeriods] = tenantSettings(scope);
+  const commit = options.asyncCommit ? 'off' : 'on';
   const callbacks: Array<() => void | Promise<void>> = [];
   const result = await kysely.transaction().execute(async (q) => {
     // One round trip: the settings and the role (set_config('role', …, true) is SET LOCAL ROLE).
@@ -49,6 +62,7 @@ export async function withTenant<T>(
                      set_config('app.platform_admin', ${platformAdmin}, true),
                      set_config('app.operator', ${operator}, true),
                      set_config('app.data_periods', ${dataPeriods}, true),
+                     set_config('synchronous_commit', ${commit}, true),
                      set_config('role', 'vaern_app', true)`.execute(q);
     return fn({ q, scope, onCommit: (cb) => callbacks.push(cb) });
   });

@@ -61,6 +61,9 @@ interface Run {
   issues: IssueList;
 }
 
+/** Rows of a staging chunk from which a server stages with COPY rather than one INSERT. */
+const COPY_FROM_ROWS = 1_000;
+
 /** Staged rows from which the staging table is analysed before the checks. */
 const ANALYZE_FROM_ROWS = 1_000;
 
@@ -70,7 +73,18 @@ const ANALYZE_FROM_ROWS = 1_000;
  */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * A step of the run: staging, progress, checks, merge slices, clean-up. These commit without
+ * waiting for the disk (withTenant's asyncCommit): a crash of the machine can lose only steps the
+ * run redoes or the recovery fails; the import's end (`durable`) waits, and flushes them with it.
+ */
 const tenant = async <T>(run: Run, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+  await nextTurn();
+  return withTenant(run.ctx.db.kysely, scopeOf(run.job.actor, run.orgId), fn, { asyncCommit: true });
+};
+
+/** The import's end (the switch, a refusal, a failure): committed durably. */
+const durable = async <T>(run: Run, fn: (tx: Tx) => Promise<T>): Promise<T> => {
   await nextTurn();
   return withTenant(run.ctx.db.kysely, scopeOf(run.job.actor, run.orgId), fn);
 };
@@ -151,10 +165,13 @@ async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Pr
 
 /**
  * Writes staged rows: with COPY on a server (its own transaction, under the import's scope), as
- * one INSERT of a JSON array on the embedded database (which has no COPY from a client).
+ * one INSERT of a JSON array on the embedded database (which has no COPY from a client) and for
+ * small chunks on a server.
  */
 async function stage(run: Run, rows: Array<[number, string | null, string | null]>): Promise<void> {
-  if (run.ctx.db.kind === 'postgres') {
+  // A few rows (one advisory, a short register) go in as JSON like on the embedded database:
+  // COPY's temporary table costs more than it saves below that.
+  if (run.ctx.db.kind === 'postgres' && rows.length >= COPY_FROM_ROWS) {
     const prefix = `${run.orgId}\t${run.importId}\t`;
     const lines = rows.map(([row, key, data]) => `${prefix}${row}\t${copyField(key)}\t${copyField(data)}\n`);
     await copyRows(
@@ -241,7 +258,7 @@ async function refuse(run: Run): Promise<void> {
     errorList: run.issues.list(),
     dropFile: true,
   });
-  await tenant(run, (tx) => finish(run, tx, o));
+  await durable(run, (tx) => finish(run, tx, o));
 }
 
 /**
@@ -270,7 +287,7 @@ async function apply(run: Run, def: ImportDefinition): Promise<void> {
   await tenant(run, (tx) =>
     q.setProgress(tx, run.orgId, run.importId, { ...progress(run, 'applying'), rows: run.rows }),
   );
-  await tenant(run, async (tx) => {
+  await durable(run, async (tx) => {
     const counts = await def.apply(tx, run.job, merged);
     await finish(
       run,
@@ -293,7 +310,7 @@ async function fail(run: Run, def: ImportDefinition | undefined, code = 'imports
     errorList: [{ row: null, column: null, code }],
     dropFile: false,
   });
-  await tenant(run, (tx) => finish(run, tx, o));
+  await durable(run, (tx) => finish(run, tx, o));
 }
 
 export interface RunImportPayload {
