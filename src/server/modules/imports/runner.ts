@@ -383,7 +383,8 @@ export async function runImport(ctx: AppContext, payload: RunImportPayload): Pro
   try {
     if (!def) throw new Error(`no import definition for the kind ${found.kind}`);
     if (!found.file_id) throw new Error('the import has no stored file');
-    await discardStaged(run);
+    // Only a run that starts over (its job retried) can find rows an earlier run staged.
+    if (found.status === 'running') await discardStaged(run);
     const readable = await readAndStage(run, def, found.file_id);
     run.job.rows = run.rows;
     // Fresh statistics matter for the checks and merges of a large file; a small one (one
