@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { signLink } from '../../src/server/modules/alerts/alert-links.js';
 import { clientAddress, createOrg, createToken, createUser, createUserWithMfa, login } from '../factories.js';
 import { expectNoSeriousA11yViolations } from './axe.js';
 import { artifacts, cspViolations, expectHeading, SESSION_PROBE, signInThroughUi, watch } from './browser.js';
@@ -13,6 +14,7 @@ const ACTION = 'Opdatér pumperne til firmware 4.2 og luk port 8080.';
 const DUTY = 'vagt@region-varsel.example';
 const LINK_NOTE = 'Tre pumper på afdeling B er ramt.';
 const APP_NOTE = 'Alle pumper er opdateret til 4.2.';
+const NAMED_TITLE = 'Ransomware rettet mod regionens backup';
 
 /** The answer link of an alert mail, on this test's server (the token holds a dot: `hex.mac`). */
 function answerLinkIn(text: string, base: string): string {
@@ -228,5 +230,148 @@ describeInChromiumWithMail(
       await anonymous.close();
       await signedIn.close();
     }, 120_000);
+
+    it('a named plain member answers on the alert page; a plain member not named gets no form, a view link in their organisation and a link page that says who answers', async () => {
+      const { t, base, browser, smtp } = app;
+      await t.runtime.ctx.jobs.work();
+      mkdirSync(artifacts, { recursive: true });
+      const shot = (p: Page, name: string) =>
+        p.screenshot({ path: path.join(artifacts, `alerts-named-${name}.png`), fullPage: true });
+
+      const region = await createOrg(t, { name: 'Region Navngivet', kind: 'region' });
+      const hospital = await createOrg(t, { name: 'Hospital Andet', kind: 'hospital' });
+      const admin = await login(t, await createUser(t, { org: region.slug, role: 'admin' }));
+      const named = await createUserWithMfa(t, { org: region.slug, role: 'member', name: 'Nana Navngivet' });
+      const plain = await createUserWithMfa(t, { org: region.slug, role: 'member', name: 'Per Plain' });
+      // The plain member works in a hospital too: the view link must open the alert in the region.
+      const added = await t.asOperator('POST', `/api/v1/orgs/${hospital.slug}/members`, {
+        email: plain.email,
+        role: 'member',
+      });
+      expect(added.statusCode, added.body).toBe(200);
+      const api = (
+        auth: Record<string, string>,
+        method: 'GET' | 'POST' | 'PUT',
+        url: string,
+        payload?: object,
+      ) =>
+        t.inject({
+          method,
+          url,
+          remoteAddress: clientAddress(),
+          headers: { ...auth, 'accept-language': 'da' },
+          ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+        });
+      // The plain member subscribes by e-mail, so the alert reaches them without naming them.
+      const subscribed = await api(
+        (await login(t, plain)).headers(),
+        'PUT',
+        `/api/v1/orgs/${region.slug}/alert-subscription`,
+        { channels: ['email'], min_severity: 'low', kinds: ['advisory', 'general'], only_affected: false },
+      );
+      expect(subscribed.statusCode, subscribed.body).toBe(200);
+      const published = await api(admin.headers(), 'POST', `/api/v1/orgs/${region.slug}/issued-alerts`, {
+        title: NAMED_TITLE,
+        body: BODY,
+        severity: 'high',
+        tlp: 'GREEN',
+        audience: { people: [named.id] },
+      });
+      expect(published.statusCode, published.body).toBe(201);
+      const alertId = published.json().id as string;
+      const answers = async () => {
+        const r = await api(admin.headers(), 'GET', `/api/v1/orgs/${region.slug}/alerts/${alertId}`);
+        expect(r.statusCode, r.body).toBe(200);
+        return r.json() as { answers: Array<{ status: string; answered_by: string; via: string }> };
+      };
+
+      // The plain member's mail: a view link naming the region, no answer link.
+      const plainMail = await smtp.waitFor(plain.email);
+      expect(plainMail.text).not.toContain('/alert-answer');
+      const viewLink = /https?:\/\/\S+\/alerts\/[\w-]+\?org=[\w-]+/.exec(plainMail.text)?.[0];
+      expect(viewLink).toBeDefined();
+      const view = new URL(viewLink ?? '');
+      expect(`${view.pathname}${view.search}`).toBe(`/alerts/${alertId}?org=${region.slug}`);
+
+      // An answer link of that person (as an older mail carried it): the alert, who answers, no form.
+      const deliveryId = /^<([0-9a-f-]{36})@/.exec(plainMail.message_id ?? '')?.[1] ?? '';
+      expect(deliveryId).toMatch(/^[0-9a-f-]{36}$/);
+      const anonymous = await browser.newContext();
+      const linkPage = await anonymous.newPage();
+      const linkProblems = await watch(linkPage, { allow: [SESSION_PROBE] });
+      await linkPage.goto(`${base}/alert-answer#token=${signLink(t.config.secret, deliveryId)}`);
+      await expectHeading(linkPage, 'Svar på et varsel');
+      await linkPage.getByTestId('alert-link-summary').getByText(NAMED_TITLE).waitFor();
+      await linkPage.getByTestId('alert-body').getByText(BODY).waitFor();
+      const notAnswerer = linkPage.getByTestId('alert-not-answerer');
+      await notAnswerer.getByText('Du kan ikke svare for organisationen').waitFor();
+      await notAnswerer
+        .getByText(
+          `${plain.email} kan ikke svare på dette varsel for Region Navngivet. Organisationens administratorer, sikkerhedsansvarlige og ledelse kan svare, og det kan de personer, der er nævnt i varslet, også.`,
+        )
+        .waitFor();
+      expect(await linkPage.getByRole('form', { name: 'Svar på varslet' }).count()).toBe(0);
+      expect(await linkPage.getByRole('button', { name: 'Send svar' }).count()).toBe(0);
+      await shot(linkPage, '1-link-not-answerer');
+      await expectNoSeriousA11yViolations(linkPage, 'alert answer page, may not answer');
+      expect(linkProblems).toEqual([]);
+      expect(await cspViolations(linkPage)).toEqual([]);
+
+      // The named member, a plain member by role, gets the form on the alert's page and answers.
+      const namedContext = await browser.newContext();
+      const own = await namedContext.newPage();
+      const ownProblems = await watch(own, { allow: [SESSION_PROBE] });
+      await signInThroughUi(own, base, named);
+      await own.goto(`${base}/alerts/${alertId}`);
+      await expectHeading(own, NAMED_TITLE);
+      const form = own.getByTestId('alert-answer-form');
+      await form.waitFor();
+      expect(await own.getByTestId('alert-not-answerer').count()).toBe(0);
+      await expectNoSeriousA11yViolations(own, 'alert page, named member');
+      await form.getByRole('radio', { name: 'Vurderes' }).check();
+      await form.getByRole('button', { name: 'Send svar' }).click();
+      await own.getByText('Svaret "Vurderes" er gemt.').waitFor();
+      await own.getByTestId('answer-row').first().getByText(`${named.email} (i Værn)`).waitFor();
+      expect((await answers()).answers).toMatchObject([
+        { status: 'assessing', answered_by: named.email, via: 'app' },
+      ]);
+      await shot(own, '2-named-answered');
+      expect(ownProblems).toEqual([]);
+      expect(await cspViolations(own)).toEqual([]);
+
+      // The plain member works in the hospital, then opens the mail's view link: the alert opens in
+      // the region (selected in the header), without the answer form, with who answers.
+      const plainContext = await browser.newContext();
+      const mine = await plainContext.newPage();
+      const mineProblems = await watch(mine, { allow: [SESSION_PROBE] });
+      await signInThroughUi(mine, base, plain);
+      await mine.getByRole('banner').getByLabel('Organisation').click();
+      await mine.getByRole('option', { name: 'Hospital Andet' }).click();
+      await expect
+        .poll(() => mine.getByRole('banner').getByLabel('Organisation').inputValue())
+        .toBe('Hospital Andet');
+      await mine.getByTestId('current-org').filter({ hasText: 'Hospital Andet' }).waitFor();
+      await mine.goto(`${base}${view.pathname}${view.search}`);
+      await expectHeading(mine, NAMED_TITLE);
+      await mine.getByTestId('alert-body').getByText(BODY).waitFor();
+      const switcher = mine.getByRole('banner').getByLabel('Organisation');
+      await expect.poll(() => switcher.inputValue()).toBe('Region Navngivet');
+      await expect.poll(() => new URL(mine.url()).search).toBe('');
+      expect(new URL(mine.url()).pathname).toBe(`/alerts/${alertId}`);
+      await mine
+        .getByTestId('alert-not-answerer')
+        .getByText('Du kan ikke svare på dette varsel for organisationen.', { exact: false })
+        .waitFor();
+      expect(await mine.getByTestId('alert-answer-form').count()).toBe(0);
+      expect(await mine.getByRole('button', { name: 'Send svar' }).count()).toBe(0);
+      await mine.getByTestId('answer-row').first().getByText(`${named.email} (i Værn)`).waitFor();
+      await shot(mine, '3-plain-view-link');
+      await expectNoSeriousA11yViolations(mine, 'alert page, plain member');
+      expect(mineProblems).toEqual([]);
+      expect(await cspViolations(mine)).toEqual([]);
+      await anonymous.close();
+      await namedContext.close();
+      await plainContext.close();
+    }, 150_000);
   },
 );

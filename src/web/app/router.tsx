@@ -396,6 +396,9 @@ const alertsRoute = createRoute({
 const alertRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/alerts/$id',
+  // `?org=` the recipient organisation to open it in (an e-mail's view link); the page selects it.
+  validateSearch: (search: Record<string, unknown>): { org?: string } =>
+    typeof search.org === 'string' && search.org.length <= 100 ? { org: search.org } : {},
   component: lazyRouteComponent(() => import('../features/alerts/AlertPage'), 'AlertPage'),
 });
 

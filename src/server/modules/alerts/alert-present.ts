@@ -20,9 +20,10 @@ export const presentInboxItem = (r: InboxRow) => ({
   answer: r.answer ? presentAnswer(r.answer) : null,
 });
 
-export const presentAlert = (r: AlertRow, answers: AnswerRow[]) => ({
+export const presentAlert = (r: AlertRow, answers: AnswerRow[], mayAnswer: boolean) => ({
   ...presentInboxItem(r),
   body: r.body,
   recommended_action: r.recommended_action,
   answers: answers.map(presentAnswer),
+  may_answer: mayAnswer,
 });

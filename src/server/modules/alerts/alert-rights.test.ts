@@ -217,7 +217,7 @@ describe.each(engines())('alert rights on %s', (engine) => {
     );
     expect(token(plainMail.text)).toBeUndefined();
     expect(plainMail.text).not.toContain('/alert-answer');
-    expect(plainMail.text).toContain(`${t.config.publicUrl}/alerts/${id}`);
+    expect(plainMail.text).toContain(`${t.config.publicUrl}/alerts/${id}?org=${R.slug}`);
   });
 
   it("refuses a link of a person who may not answer, changing nothing; a named person's and an officer's answer", async () => {

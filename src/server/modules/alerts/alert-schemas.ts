@@ -86,6 +86,11 @@ export const alertDetail = inboxItem.extend({
   body: z.string(),
   recommended_action: z.string().nullable(),
   answers: z.array(alertAnswer),
+  may_answer: z
+    .boolean()
+    .describe(
+      'Whether the caller may answer the alert for the organisation (admin, security officer, management, or named on the alert)',
+    ),
 });
 
 export const alertParams = z.strictObject({ org: z.string(), id: z.uuid() });

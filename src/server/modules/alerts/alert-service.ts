@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { scopeOf, withTenant } from '../../db/tenant.js';
+import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
 import type { OrgRef } from '../../http/types.js';
 import type { Actor } from '../../lib/actor.js';
 import { badRequest, forbidden, notFound } from '../../lib/errors.js';
@@ -124,13 +124,28 @@ export async function listInbox(opts: OrgOpts & { after: [string, string] | unde
   );
 }
 
-/** One received alert, its body and its answers; 404 when the organisation is not a recipient. */
+/**
+ * Whether the caller may answer the alert for the organisation: a person by the database's rule
+ * (vaern_alert_may_answer: active admin, security officer, management, or named on the alert), an
+ * API token by its role.
+ */
+const callerMayAnswer = async (tx: Tx, actor: Actor, orgId: string, alertId: string): Promise<boolean> =>
+  actor.kind === 'user' ? q.mayAnswer(tx, orgId, alertId, actor.userId) : alertPolicy.answer(actor, orgId);
+
+/**
+ * One received alert, its body, its answers and whether the caller may answer it; 404 when the
+ * organisation is not a recipient.
+ */
 export async function getAlert(opts: OrgOpts & { id: string }) {
   authorise(alertPolicy.read(opts.actor, opts.org.id));
   return withTenant(opts.ctx.db.kysely, scopeOf(opts.actor, opts.org.id), async (tx) => {
     const row = await q.findAlert(tx, opts.org.id, opts.id);
     if (!row) throw notFound('alerts.not_found');
-    return presentAlert(row, await q.answers(tx, opts.org.id, opts.id));
+    return presentAlert(
+      row,
+      await q.answers(tx, opts.org.id, opts.id),
+      await callerMayAnswer(tx, opts.actor, opts.org.id, opts.id),
+    );
   });
 }
 
@@ -181,7 +196,11 @@ export async function answerAlert(opts: OrgOpts & { id: string; status: Status; 
     });
     const after = await q.findAlert(tx, org.id, opts.id);
     if (!after) throw notFound('alerts.not_found');
-    return presentAlert(after, await q.answers(tx, org.id, opts.id));
+    return presentAlert(
+      after,
+      await q.answers(tx, org.id, opts.id),
+      await callerMayAnswer(tx, actor, org.id, opts.id),
+    );
   });
 }
 

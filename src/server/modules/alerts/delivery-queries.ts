@@ -24,6 +24,7 @@ export interface EmailDelivery extends DeliveryKey {
   address: string;
   locale: 'da' | 'en' | null;
   org_name: string;
+  org_slug: string;
   /** The organisation that issued the alert to its own people; null: the sector coordination unit. */
   issuer_name: string | null;
   title: string;
@@ -88,7 +89,7 @@ export async function claimEmails(
       returning d.org_id, d.id, d.alert_id, d.attempts, d.recipient, d.address, d.user_id
     )
     select c.org_id, c.id, c.alert_id, c.attempts, c.recipient, c.address, u.locale, o.name as org_name,
-           io.name as issuer_name, a.title, a.body, a.recommended_action, a.severity, a.tlp
+           o.slug as org_slug, io.name as issuer_name, a.title, a.body, a.recommended_action, a.severity, a.tlp
     from claimed c
     join alerts a on a.id = c.alert_id
     join organisations o on o.id = c.org_id

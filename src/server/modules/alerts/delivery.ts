@@ -22,9 +22,9 @@ export const messageIdOf = (publicUrl: string, deliveryId: string): string =>
  */
 export type MailDelivery = dq.EmailDelivery & { may_answer: boolean };
 
-/** The alert's page in the web app (the organisation chosen there). */
-export const alertPageLink = (publicUrl: string, alertId: string): string =>
-  `${publicUrl}/alerts/${encodeURIComponent(alertId)}`;
+/** The alert's page in the web app, opened in the recipient organisation (`?org=`, selected there). */
+export const alertPageLink = (publicUrl: string, alertId: string, orgSlug: string): string =>
+  `${publicUrl}/alerts/${encodeURIComponent(alertId)}?org=${encodeURIComponent(orgSlug)}`;
 
 /**
  * One delivery's e-mail. TLP:CLEAR and TLP:GREEN carry the text and the recommended action;
@@ -55,7 +55,8 @@ export function alertMail(ctx: AppContext, d: MailDelivery): MailMessage {
   }
   if (d.may_answer)
     parts.push(t('alerts.mail_answer', { link: answerLink(ctx.config.publicUrl, ctx.config.secret, d.id) }));
-  else parts.push(t('alerts.mail_view', { link: alertPageLink(ctx.config.publicUrl, d.alert_id) }));
+  else
+    parts.push(t('alerts.mail_view', { link: alertPageLink(ctx.config.publicUrl, d.alert_id, d.org_slug) }));
   return {
     to: d.address,
     subject: t('alerts.mail_subject', { severity: d.severity.toUpperCase(), tlp: d.tlp, title: d.title }),

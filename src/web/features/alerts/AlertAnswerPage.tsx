@@ -13,7 +13,8 @@ import { AlertSeverityBadge, AnswerBadge, TlpBadge, useAlertFormats } from './fo
 /**
  * The page an alert e-mail's answer link opens, with or without a session. The token stays in the
  * fragment and goes only in the API's path. Opening the page only reads (mail scanners follow
- * links); the answer is recorded when the button is pressed.
+ * links); the answer is recorded when the button is pressed. A link of a person who may not answer
+ * for the organisation (the GET's `may_answer`) shows the alert, who may answer, and no form.
  */
 export function AlertAnswerPage() {
   const { t } = useTranslation();
@@ -63,16 +64,28 @@ export function AlertAnswerPage() {
                     })}
                   </Alert>
                 )}
-                <Title order={2} size="h4">
-                  {t('alerts.answer.formTitle')}
-                </Title>
-                <Text size="sm">{t('alerts.answer.formIntro', { as: data.answering_as })}</Text>
-                <AnswerForm
-                  statuses={data.statuses}
-                  pending={answer.isPending}
-                  error={answer.error}
-                  onAnswer={(input) => answer.mutate(input)}
-                />
+                {data.may_answer ? (
+                  <>
+                    <Title order={2} size="h4">
+                      {t('alerts.answer.formTitle')}
+                    </Title>
+                    <Text size="sm">{t('alerts.answer.formIntro', { as: data.answering_as })}</Text>
+                    <AnswerForm
+                      statuses={data.statuses}
+                      pending={answer.isPending}
+                      error={answer.error}
+                      onAnswer={(input) => answer.mutate(input)}
+                    />
+                  </>
+                ) : (
+                  <Alert
+                    color="yellow"
+                    title={t('alerts.answer.notAnswererTitle')}
+                    data-testid="alert-not-answerer"
+                  >
+                    {t('alerts.answer.notAnswerer', { as: data.answering_as, org: data.organisation.name })}
+                  </Alert>
+                )}
               </>
             )}
           </>

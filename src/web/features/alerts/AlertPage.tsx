@@ -1,6 +1,6 @@
 import { Alert, Anchor, Group, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useParams } from '@tanstack/react-router';
+import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { type ReactNode, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api';
@@ -8,7 +8,7 @@ import { useOrg } from '../../app/org';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageTitle } from '../../components/PageTitle';
 import { AnswerForm, type AnswerInput } from './AnswerForm';
-import { type AlertDetail, canAnswerAlerts } from './access';
+import type { AlertDetail } from './access';
 import { AlertSeverityBadge, AnswerBadge, TlpBadge, useAlertFormats } from './format';
 import { notificationsKey, orgPath } from './subscription';
 
@@ -27,15 +27,26 @@ function Section({ title, testId, children }: { title: string; testId: string; c
 
 /**
  * One alert the current organisation received: its text, the recommended action, every answer
- * the organisation gave, and the answer form for those who may answer. Opening it marks the
- * person's notification of it read.
+ * the organisation gave, and the answer form when the server says the person may answer
+ * (`may_answer`). Opening it marks the person's notification of it read; an e-mail's view link
+ * (`?org=`) opens it in the recipient organisation.
  */
 export function AlertPage() {
   const { t } = useTranslation();
   const f = useAlertFormats();
   const { id } = useParams({ from: '/shell/alerts/$id' });
-  const { current } = useOrg();
-  const org = current?.org ?? '';
+  const { org: linked } = useSearch({ from: '/shell/alerts/$id' });
+  const navigate = useNavigate();
+  const { current, memberships, select } = useOrg();
+  // An e-mail's view link names the recipient organisation (`?org=`): the page opens in it and
+  // selects it in the header, then drops it from the address so the header's switch rules again.
+  const linkedOrg = memberships.find((m) => m.org === linked);
+  const org = (linkedOrg ?? current)?.org ?? '';
+  useEffect(() => {
+    if (linked === undefined) return;
+    if (linkedOrg && linkedOrg.org !== current?.org) select(linkedOrg.org);
+    void navigate({ to: '/alerts/$id', params: { id }, search: {}, replace: true });
+  }, [linked, linkedOrg, current?.org, select, navigate, id]);
   const queryClient = useQueryClient();
   const key = ['alerts', org, 'alert', id];
   const detail = useQuery({
@@ -128,7 +139,8 @@ export function AlertPage() {
               </Table.ScrollContainer>
             )}
           </Section>
-          {canAnswerAlerts(current) && (
+          {/* The server decides who answers (vaern_alert_may_answer): roles and people named on the alert. */}
+          {alert.may_answer ? (
             <Section title={t('alerts.answer.formTitle')} testId="alert-answer-form">
               {answer.isSuccess && (
                 <Alert color="green" role="status" mb="sm" title={t('alerts.answer.doneTitle')}>
@@ -143,6 +155,10 @@ export function AlertPage() {
                 onAnswer={(input) => answer.mutate(input)}
               />
             </Section>
+          ) : (
+            <Text size="sm" data-testid="alert-not-answerer">
+              {t('alerts.answer.notAnswererApp')}
+            </Text>
           )}
         </>
       )}

@@ -39,9 +39,5 @@ export const canReadAlerts = (m: Membership | undefined): boolean =>
     'sector_coordinator',
   ]);
 
-/** The organisation's answer: its security officer, admin or management (alertPolicy.answer). */
-export const canAnswerAlerts = (m: Membership | undefined): boolean =>
-  has(m, ['admin', 'security_officer', 'management']);
-
 /** Writing alerts to the organisation's own subscribers: its admin or security officer (alertPolicy.issue). */
 export const canIssueAlerts = (m: Membership | undefined): boolean => has(m, ['admin', 'security_officer']);
