@@ -46,16 +46,28 @@ export interface FindingRow {
   epss_percentile: string | null;
 }
 
+/**
+ * When a finding was last seen by a scan: a re-scan does not write the findings it sees unchanged,
+ * it records when it scanned their scope (scan_scopes, migration 0041). `f` is the finding.
+ */
+const lastSeen = sql`vaern_findings_last_seen(f.state, f.last_seen_at, f.state_changed_at,
+  (select ss.last_scanned_at from scan_scopes ss where ss.org_id = f.org_id and ss.family = f.family and ss.host = f.host))`;
+
 const columns = sql`f.id, f.fingerprint, f.family, f.host, f.port, f.protocol, f.rule, host(f.host_ip) as host_ip,
   f.host_fqdn, f.host_name, f.system_id, sy.key as system_key, sy.name as system_name, f.title, f.severity,
-  f.severity_rank, f.cvss::text as cvss, f.cvss_vector, f.cves, f.description, f.solution, f.evidence,
+  f.severity_rank, f.cvss::text as cvss, f.cvss_vector, f.cves,
+  case when f.text_hash is null then f.description else ft.description end as description,
+  case when f.text_hash is null then f.solution else ft.solution end as solution, f.evidence,
   f.location_file, f.location_line, f.state, f.state_reason, f.state_changed_at, f.accepted_by,
-  f.accepted_until::text as accepted_until, f.first_seen_at, f.last_seen_at, f.closed_at,
+  f.accepted_until::text as accepted_until, f.first_seen_at, ${lastSeen} as last_seen_at, f.closed_at,
   f.closed_by_import_id, f.reopened_count, f.reopened_at, f.due_on::text as due_on,
   (f.due_on < current_date and f.state in ('open', 'in_progress')) as overdue, f.in_kev, f.epss::text as epss,
   f.epss_percentile::text as epss_percentile`;
 
-const from = sql`findings f left join inventory_systems sy on sy.org_id = f.org_id and sy.id = f.system_id`;
+/** A scan finding's description and solution, stored once per organisation (migration 0040). */
+const texts = sql`left join finding_texts ft on ft.org_id = f.org_id and ft.hash = f.text_hash`;
+
+const from = sql`findings f left join inventory_systems sy on sy.org_id = f.org_id and sy.id = f.system_id ${texts}`;
 
 export interface FindingFilters {
   states?: string[] | undefined;
@@ -156,7 +168,7 @@ export async function listFindings(
       select w.id, w.severity_rank from (${sql.join(walks, sql` union all `)}) w
       order by w.severity_rank, w.id limit ${limit})
     select ${columns} from page p join findings f on f.org_id = ${orgId} and f.id = p.id
-      left join inventory_systems sy on sy.org_id = f.org_id and sy.id = f.system_id
+      left join inventory_systems sy on sy.org_id = f.org_id and sy.id = f.system_id ${texts}
     order by f.severity_rank, f.id`.execute(tx.q);
   return r.rows;
 }
@@ -176,9 +188,10 @@ export interface StateChange {
 
 export async function setState(tx: Tx, orgId: string, id: string, c: StateChange): Promise<void> {
   await sql`
-    update findings set state = ${c.state}, state_reason = ${c.reason}, accepted_by = ${c.acceptedBy},
-      accepted_until = ${c.acceptedUntil}::date, state_changed_at = now(), updated_at = now()
-    where org_id = ${orgId} and id = ${id}::uuid`.execute(tx.q);
+    update findings f set state = ${c.state}, state_reason = ${c.reason}, accepted_by = ${c.acceptedBy},
+      accepted_until = ${c.acceptedUntil}::date, state_changed_at = now(), updated_at = now(),
+      last_seen_at = ${lastSeen}
+    where f.org_id = ${orgId} and f.id = ${id}::uuid`.execute(tx.q);
 }
 
 export interface HostRow {
@@ -194,7 +207,7 @@ export async function unmappedHosts(tx: Tx, orgId: string, after: string | undef
   const r = await sql<HostRow>`
     select f.host, host(min(f.host_ip::text)::inet) as host_ip, min(f.host_fqdn) as host_fqdn,
            count(*) filter (where f.state not in ('fixed', 'false_positive'))::int as open,
-           max(f.last_seen_at) as last_seen_at
+           max(${lastSeen}) as last_seen_at
     from findings f
     where f.org_id = ${orgId} and f.system_id is null ${after === undefined ? sql`` : sql`and f.host > ${after}`}
     group by f.host order by f.host limit ${limit}`.execute(tx.q);
@@ -222,7 +235,7 @@ export async function reopenExpiredAcceptances(tx: Tx) {
       select org_id, id, state_reason, accepted_by, accepted_until::text as accepted_until from findings
       where state = 'risk_accepted' and accepted_until < current_date for update)
     update findings f set state = 'open', state_reason = null, accepted_by = null, accepted_until = null,
-      state_changed_at = now(), updated_at = now()
+      state_changed_at = now(), updated_at = now(), last_seen_at = ${lastSeen}
     from expired e where f.org_id = e.org_id and f.id = e.id
     returning e.org_id, e.id, e.state_reason, e.accepted_by, e.accepted_until`.execute(tx.q);
   return r.rows;

@@ -88,7 +88,7 @@ describe.each(engines())('scan import on %s', (engine) => {
     return r.json().items as Array<Record<string, unknown> & { id: string; state: string; host: string }>;
   }
 
-  async function countRows(table: 'findings' | 'scan_host_facts', o: OrgFixture = org) {
+  async function countRows(table: 'findings' | 'scan_host_facts' | 'finding_texts', o: OrgFixture = org) {
     return withTenant(t.runtime.ctx.db.kysely, { orgIds: [o.id] }, async (tx) => {
       const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(tx.q);
       return r.rows[0]?.n ?? 0;
@@ -168,14 +168,32 @@ describe.each(engines())('scan import on %s', (engine) => {
   });
 
   it('knows a re-scan: unchanged findings still open, gone ones closed, returning ones reopened', async () => {
+    const first = new Map((await findings()).map((f) => [f.id, f]));
     const again = await scan(NESSUS(), 'format=nessus');
     expect(again).toMatchObject({ new: 0, still_open: 30, reopened: 0, closed: 0 });
+    // Seen again unchanged (not rewritten): seen later, the texts read from where they are kept once.
+    const seen = await findings();
+    for (const f of seen) {
+      const was = first.get(f.id);
+      expect(Date.parse(String(f.last_seen_at))).toBeGreaterThan(Date.parse(String(was?.last_seen_at)));
+      expect([f.description, f.solution]).toEqual([was?.description, was?.solution]);
+    }
+    expect(seen.filter((f) => typeof f.description === 'string' && f.description.length > 0)).toHaveLength(
+      30,
+    );
+    // Plugins that fire on several hosts have their texts stored once.
+    const texts = await countRows('finding_texts');
+    expect(texts).toBeGreaterThan(0);
+    expect(texts).toBeLessThan(30);
 
     const fixed = await scan(withoutFindingsOf(NESSUS(), 'qa3app01'), 'format=nessus');
     expect(fixed).toMatchObject({ new: 0, still_open: 25, reopened: 0, closed: 5 });
     const closed = await findings('&state=fixed');
     expect(closed.map((f) => f.host)).toEqual(Array(5).fill('qa3app01'));
     expect(closed.every((f) => typeof f.closed_by_import === 'string')).toBe(true);
+    // Last seen by the scan before the one that closed them.
+    const lastSeen = new Map(seen.map((f) => [f.id, f.last_seen_at]));
+    for (const f of closed) expect(f.last_seen_at).toBe(lastSeen.get(f.id));
 
     const back = await scan(NESSUS(), 'format=nessus');
     expect(back).toMatchObject({ new: 0, still_open: 25, reopened: 5, closed: 0 });

@@ -56,6 +56,12 @@ export interface StagedItem {
   cvss: number | null;
   cvss_vector: string | null;
   cves: string[];
+  /** SHA-256 of the item's description and solution (textHashOf); null when it has neither. */
+  text_hash: string | null;
+  /**
+   * The texts themselves, only on the first item of the file with this `text_hash` (null on the
+   * others): a plugin's texts are the same on every host, and are staged and written once.
+   */
   description: string | null;
   solution: string | null;
   evidence: string | null;
@@ -79,11 +85,32 @@ export function fingerprintOf(p: {
   return createHash('sha256').update(parts.join('\n'), 'utf8').digest('hex');
 }
 
+/**
+ * The key of a finding's texts in `finding_texts` (migration 0040): SHA-256 of the description and
+ * the solution (null and empty told apart); null when the item has neither.
+ */
+export function textHashOf(description: string | null, solution: string | null): string | null {
+  if (description === null && solution === null) return null;
+  return createHash('sha256')
+    .update(JSON.stringify([description, solution]), 'utf8')
+    .digest('hex');
+}
+
 /** Text for a column that holds at most `max` characters (longer scanner text is cut). */
 const cut = (value: string | null, max: number): string | null =>
   value === null ? null : value.length > max ? value.slice(0, max) : value;
 
-function stage(item: ScanItem, host: string, asFinding: boolean): StagedItem {
+/**
+ * The staged record of one item. `texts` holds the text hashes already staged by this read of the
+ * file: an item whose texts were staged before carries only their hash.
+ */
+function stage(item: ScanItem, host: string, asFinding: boolean, texts: Set<string>): StagedItem {
+  // Host facts keep no texts (scan_host_facts: title and evidence).
+  const description = asFinding ? cut(item.description, 20000) : null;
+  const solution = asFinding ? cut(item.solution, 20000) : null;
+  const textHash = textHashOf(description, solution);
+  const first = textHash !== null && !texts.has(textHash);
+  if (first) texts.add(textHash);
   const protocol = item.protocol === null ? null : item.protocol.slice(0, 20);
   const rule = item.rule.slice(0, 2000);
   const family = item.family.slice(0, 100);
@@ -103,8 +130,9 @@ function stage(item: ScanItem, host: string, asFinding: boolean): StagedItem {
     cvss: item.cvss,
     cvss_vector: cut(item.cvssVector, 200),
     cves: item.cves,
-    description: cut(item.description, 20000),
-    solution: cut(item.solution, 20000),
+    text_hash: textHash,
+    description: first ? description : null,
+    solution: first ? solution : null,
     evidence: cut(item.evidence, 20000),
     location_file: cut(item.location?.file ?? null, 2000),
     location_line: item.location?.line ?? null,
@@ -120,6 +148,7 @@ async function* readScan(job: ImportJob, bytes: AsyncIterable<Buffer>): AsyncGen
   const system = typeof job.options.system === 'string' ? job.options.system : null;
   const includeInfo = job.options.include_info === true;
   let informational = 0;
+  const texts = new Set<string>();
   try {
     for await (const item of readers[format](bytes)) {
       // Code findings (SARIF) have no host: the system they belong to stands for it.
@@ -155,7 +184,7 @@ async function* readScan(job: ImportJob, bytes: AsyncIterable<Buffer>): AsyncGen
       }
       const asFinding = !item.informational || includeInfo;
       if (!asFinding) informational++;
-      const staged = stage(item, host, asFinding);
+      const staged = stage(item, host, asFinding, texts);
       yield { row: item.line, key: null, data: staged as unknown as Record<string, unknown>, issues: [] };
     }
   } catch (error) {

@@ -12,9 +12,11 @@ import { type ImportJob, type StagedSlice, stagedRows } from '../imports/framewo
  *   `scan_import_items`; each host is mapped to its system once (`scan_import_hosts`); the scope
  *   of the scan is collected (`scan_import_scope`). Work tables only (migration 0030): nobody sees
  *   any of it, the findings are untouched;
- * - **the switch** (the framework's `apply`, one transaction): new findings inserted, known ones
- *   updated (seen again, reopened when they had been fixed), each written once with its due date,
- *   20,000 work rows per statement; then the findings of the scope that the file no longer has
+ * - **the switch** (the framework's `apply`, one transaction): the scan's texts written once
+ *   (`finding_texts`), new findings inserted, known ones updated only when something changes
+ *   (reopened, another state, attributes, due date), each written once with its due date, 20,000
+ *   work rows per statement; a finding seen again unchanged is not written, its scope's scan is
+ *   recorded (`scan_scopes`); then the findings of the scope that the file no longer has
  *   closed, at most 20,000 per statement; the informational items kept as host facts; today's
  *   figures. After the switch commits, the work rows are removed in small transactions.
  */
@@ -29,7 +31,12 @@ const CLEAR_ROWS = 5_000;
 /** The states of an unfinished finding: they have a due date and a re-scan may close them. */
 const UNFINISHED = sql`('open', 'in_progress', 'risk_accepted', 'suppressed')`;
 
-const WORK_TABLES = ['scan_import_items', 'scan_import_hosts', 'scan_import_scope'] as const;
+const WORK_TABLES = [
+  'scan_import_items',
+  'scan_import_hosts',
+  'scan_import_scope',
+  'scan_import_texts',
+] as const;
 
 const staged = (job: ImportJob, slice: StagedSlice) =>
   stagedRows(
@@ -50,6 +57,7 @@ const staged = (job: ImportJob, slice: StagedSlice) =>
       cvss: 'numeric',
       cvss_vector: 'text',
       cves: 'jsonb',
+      text_hash: 'text',
       description: 'text',
       solution: 'text',
       evidence: 'text',
@@ -131,6 +139,13 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
     select distinct ${org}::uuid, ${importId}::uuid, family, host from scan_slice
     on conflict do nothing`.execute(tx.q);
 
+  // The scan's texts, each once (the reader stages them with the first item that has them).
+  await sql`
+    insert into scan_import_texts (org_id, import_id, hash, description, solution)
+    select ${org}, ${importId}, text_hash, description, solution from scan_slice
+    where text_hash is not null and (description is not null or solution is not null)
+    on conflict do nothing`.execute(tx.q);
+
   await sql`
     with cv as (
       select s.kind, s.fingerprint, array_agg(distinct c order by c) as cves
@@ -143,11 +158,11 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
       select f.*, coalesce(cv.cves, '{}') as cve_list, row_number() over (order by f.row_no) as rn
       from firsts f left join cv on cv.kind = f.kind and cv.fingerprint = f.fingerprint)
     insert into scan_import_items as w (org_id, import_id, kind, fingerprint, seq, row_no, family, host, port,
-      protocol, rule, host_ip, host_fqdn, host_name, title, severity, cvss, cvss_vector, cves, description,
-      solution, evidence, location_file, location_line, state, in_kev, epss, epss_percentile)
+      protocol, rule, host_ip, host_fqdn, host_name, title, severity, cvss, cvss_vector, cves, text_hash,
+      evidence, location_file, location_line, state, in_kev, epss, epss_percentile)
     select ${org}, ${importId}, x.kind, x.fingerprint, base.n + x.rn, x.row_no, x.family, x.host, x.port,
            x.protocol, x.rule, x.host_ip::inet, x.host_fqdn, x.host_name, x.title, x.severity, x.cvss,
-           x.cvss_vector, x.cve_list, x.description, x.solution, x.evidence, x.location_file, x.location_line,
+           x.cvss_vector, x.cve_list, x.text_hash, x.evidence, x.location_file, x.location_line,
            case when x.suppressed then 'suppressed' else 'open' end,
            exists (select 1 from kev_entries k where k.cve = any (x.cve_list)),
            (select max(e.epss) from epss_scores e where e.cve = any (x.cve_list)),
@@ -244,6 +259,13 @@ export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult
       where h.org_id = ${org} and h.import_id = ${importId} and h.host = w.host limit 1) h on true`;
   const dueDays = sql`vaern_findings_due_days(sla.p, w.severity, h.criticality, w.in_kev, w.epss, w.epss_percentile)`;
 
+  // The scan's texts, each once per organisation, before the findings that refer to them.
+  await sql`
+    insert into finding_texts (org_id, hash, description, solution)
+    select ${org}, t.hash, t.description, t.solution from scan_import_texts t
+    where t.org_id = ${org} and t.import_id = ${importId}
+    on conflict do nothing`.execute(tx.q);
+
   for (let after = 0; after < maxSeq; after += SWITCH_ROWS) {
     const chunk = sql`w.org_id = ${org} and w.import_id = ${importId}
       and w.seq > ${after} and w.seq <= ${after + SWITCH_ROWS}`;
@@ -266,16 +288,22 @@ export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult
     // them, planned while the statistics still said the organisation had none, went through
     // every finding for each row: minutes at 20,000). Its due date counts from when it was first
     // seen: the inserted value minus today is the SLA's days.
+    //
+    // A finding seen again unchanged is not written at all (only locked by the conflict): its
+    // sighting is the scope's, recorded below in scan_scopes (migration 0041). Written are the
+    // new ones, those whose state, attributes, exploitation data or due date change, and those a
+    // person marked a false positive (their sighting is their own).
     const state = seenState(sql`f.state`, sql`excluded.state`);
+    const due = sql`(f.first_seen_at at time zone 'UTC')::date + (excluded.due_on - (now() at time zone 'UTC')::date)`;
     const written = await sql<{ severity: string; n: number }>`
       with up as (
         insert into findings as f (org_id, fingerprint, family, host, port, protocol, rule, host_ip, host_fqdn,
-          host_name, system_id, system_pinned, title, severity, cvss, cvss_vector, cves, description, solution,
-          evidence, location_file, location_line, state, first_import_id, last_import_id, in_kev, epss,
+          host_name, system_id, system_pinned, title, severity, cvss, cvss_vector, cves, text_hash, description,
+          solution, evidence, location_file, location_line, state, first_import_id, last_import_id, in_kev, epss,
           epss_percentile, due_on)
         select ${org}, w.fingerprint, w.family, w.host, w.port, w.protocol, w.rule, w.host_ip, w.host_fqdn,
                w.host_name, h.system_id, coalesce(h.pinned, false), w.title, w.severity, w.cvss, w.cvss_vector,
-               w.cves, w.description, w.solution, w.evidence, w.location_file, w.location_line, w.state,
+               w.cves, w.text_hash, null, null, w.evidence, w.location_file, w.location_line, w.state,
                ${importId}::uuid, ${importId}::uuid, w.in_kev, w.epss, w.epss_percentile,
                (now() at time zone 'UTC')::date + ${dueDays}
         from scan_import_items w ${context}
@@ -284,7 +312,7 @@ export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult
           host_ip = excluded.host_ip, host_fqdn = excluded.host_fqdn, host_name = excluded.host_name,
           system_id = excluded.system_id, system_pinned = excluded.system_pinned, title = excluded.title,
           severity = excluded.severity, cvss = excluded.cvss, cvss_vector = excluded.cvss_vector,
-          cves = excluded.cves, description = excluded.description, solution = excluded.solution,
+          cves = excluded.cves, text_hash = excluded.text_hash, description = null, solution = null,
           evidence = excluded.evidence, location_file = excluded.location_file,
           location_line = excluded.location_line,
           last_seen_at = now(), last_import_id = excluded.last_import_id, updated_at = now(),
@@ -301,15 +329,20 @@ export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult
           epss = case when ${state} in ${UNFINISHED} then excluded.epss else f.epss end,
           epss_percentile = case when ${state} in ${UNFINISHED} then excluded.epss_percentile
                                  else f.epss_percentile end,
-          due_on = case when ${state} in ${UNFINISHED}
-                        then (f.first_seen_at at time zone 'UTC')::date
-                             + (excluded.due_on - (now() at time zone 'UTC')::date)
-                        else f.due_on end
-        returning f.severity)
-      select severity, count(*)::int as n from up group by severity`.execute(tx.q);
-    // New: written, and not known before.
+          due_on = case when ${state} in ${UNFINISHED} then ${due} else f.due_on end
+        where f.state not in ${UNFINISHED} or ${state} <> f.state
+          or (f.host_ip, f.host_fqdn, f.host_name, f.system_id, f.system_pinned, f.title, f.severity, f.cvss,
+              f.cvss_vector, f.cves, f.text_hash, f.description, f.solution, f.evidence, f.location_file,
+              f.location_line, f.in_kev, f.epss, f.epss_percentile, f.due_on)
+             is distinct from
+             (excluded.host_ip, excluded.host_fqdn, excluded.host_name, excluded.system_id,
+              excluded.system_pinned, excluded.title, excluded.severity, excluded.cvss, excluded.cvss_vector,
+              excluded.cves, excluded.text_hash, null, null, excluded.evidence, excluded.location_file,
+              excluded.location_line, excluded.in_kev, excluded.epss, excluded.epss_percentile, ${due})
+        returning f.severity, f.xmax = 0 as inserted)
+      select severity, count(*)::int as n from up where inserted group by severity`.execute(tx.q);
+    // New: inserted (a row the conflict updated has a transaction id in xmax).
     for (const r of written.rows) add(created, r.severity, r.n);
-    for (const r of before.rows) add(created, r.severity, -(r.still_open + r.reopened));
 
     await sql`
       insert into scan_host_facts as h (org_id, fingerprint, family, host, port, protocol, rule, title, evidence,
@@ -339,7 +372,10 @@ export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult
       closing as (
         update findings f set state = 'fixed', state_changed_at = now(), closed_at = now(),
           closed_by_import_id = ${importId}::uuid, updated_at = now(),
-          state_reason = null, accepted_by = null, accepted_until = null
+          state_reason = null, accepted_by = null, accepted_until = null,
+          last_seen_at = vaern_findings_last_seen(f.state, f.last_seen_at, f.state_changed_at,
+            (select ss.last_scanned_at from scan_scopes ss
+             where ss.org_id = f.org_id and ss.family = f.family and ss.host = f.host))
         where f.org_id = ${org} and f.id = any (array(select id from gone))
         returning f.severity)
       select severity, count(*)::int as n from closing group by severity`.execute(tx.q);
@@ -349,6 +385,25 @@ export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult
       n += row.n;
     }
     if (n < SWITCH_ROWS) break;
+  }
+
+  // The scan's scope, scanned now: the sighting of the unfinished findings it saw unchanged
+  // (vaern_findings_last_seen, migration 0041). After the closing, which read the previous scan's.
+  for (let from: [string, string] = ['', '']; ; ) {
+    const r = await sql<{ family: string; host: string }>`
+      with s as (
+        select sc.family, sc.host from scan_import_scope sc
+        where sc.org_id = ${org} and sc.import_id = ${importId} and (sc.family, sc.host) > (${from[0]}, ${from[1]})
+        order by sc.family, sc.host limit ${SWITCH_ROWS}),
+      up as (
+        insert into scan_scopes as ss (org_id, family, host, last_import_id, last_scanned_at)
+        select ${org}, s.family, s.host, ${importId}, now() from s
+        on conflict (org_id, family, host) do update set last_import_id = excluded.last_import_id,
+          last_scanned_at = excluded.last_scanned_at)
+      select family, host from s order by family desc, host desc limit 1`.execute(tx.q);
+    const last = r.rows[0];
+    if (!last) break;
+    from = [last.family, last.host];
   }
 
   const unmapped = await sql<{ host: string; total: number }>`
