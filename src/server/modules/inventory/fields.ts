@@ -51,7 +51,6 @@ const hasControl = (v: string) => {
   }
   return false;
 };
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const HOURS = /^\d{1,8}(\.\d{1,2})?$/;
 const HOSTNAME =
   /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
@@ -82,21 +81,36 @@ export function checkSharedRef(value: string): string {
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** The number of the ASCII digits `value[from..to]`, or -1 when one is not a digit. */
+function digits(value: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = value.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
 /** A calendar date YYYY-MM-DD (no such day, such as 2026-02-30, is refused). */
 export function checkDate(value: string): string {
-  const m = ISO_DATE.exec(value);
-  if (m) {
-    const year = Number(m[1]);
-    const month = Number(m[2]);
-    const day = Number(m[3]);
-    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    const last = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-    if (year >= 1 && day >= 1 && day <= last) return value;
+  // By hand rather than with a regular expression: a register file has several dates a row.
+  if (value.length === 10 && value.charCodeAt(4) === 45 && value.charCodeAt(7) === 45) {
+    const year = digits(value, 0, 4);
+    const month = digits(value, 5, 7);
+    const day = digits(value, 8, 10);
+    if (year >= 0 && month >= 0 && day >= 0) {
+      const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+      const last = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+      if (year >= 1 && day >= 1 && day <= last) return value;
+    }
   }
   throw new CellError('inventory.cell_date', { value });
 }
 
 export function checkBoolean(value: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
   const v = value.toLowerCase();
   if (v === 'true') return true;
   if (v === 'false') return false;
@@ -124,37 +138,50 @@ export function checkCidr(value: string): string {
 }
 
 function hostBitsSet(address: string, version: 4 | 6, prefix: number): boolean {
-  let bits: bigint;
   if (version === 4) {
-    bits = address.split('.').reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n);
-  } else {
-    let text = address;
-    const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-    if (v4?.[1]) {
-      const n = v4[1].split('.').map(Number);
-      text = text.replace(
-        v4[1],
-        `${((n[0] ?? 0) * 256 + (n[1] ?? 0)).toString(16)}:${((n[2] ?? 0) * 256 + (n[3] ?? 0)).toString(16)}`,
-      );
-    }
-    const [head = '', tail] = text.split('::');
-    const h = head === '' ? [] : head.split(':');
-    const t = tail === undefined || tail === '' ? [] : tail.split(':');
-    const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-    bits = groups.reduce((acc, g) => (acc << 16n) | BigInt(Number.parseInt(g || '0', 16)), 0n);
+    // In plain numbers: an address is 32 bits.
+    const value = address.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+    return prefix < 32 && value % 2 ** (32 - prefix) !== 0;
   }
-  const total = version === 4 ? 32 : 128;
-  const hostMask = (1n << BigInt(total - prefix)) - 1n;
+  let text = address;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (v4?.[1]) {
+    const n = v4[1].split('.').map(Number);
+    text = text.replace(
+      v4[1],
+      `${((n[0] ?? 0) * 256 + (n[1] ?? 0)).toString(16)}:${((n[2] ?? 0) * 256 + (n[3] ?? 0)).toString(16)}`,
+    );
+  }
+  const [head = '', tail] = text.split('::');
+  const h = head === '' ? [] : head.split(':');
+  const t = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  const bits = groups.reduce((acc, g) => (acc << 16n) | BigInt(Number.parseInt(g || '0', 16)), 0n);
+  const hostMask = (1n << BigInt(128 - prefix)) - 1n;
   return (bits & hostMask) !== 0n;
 }
 
 export function checkCpe(value: string): string {
-  if (value.length > 500 || !value.startsWith('cpe:2.3:'))
-    throw new CellError('inventory.cell_cpe', { value });
-  const parts = value.split(/(?<!\\):/);
-  if (parts.length !== 13 || !CPE_PART.test(parts[2] ?? '') || parts.some((p) => p === ''))
+  if (value.length > 500 || !value.startsWith('cpe:2.3:') || !cpeParts(value))
     throw new CellError('inventory.cell_cpe', { value });
   return value;
+}
+
+/**
+ * Whether a CPE has 13 components, none empty, the third a part (a, h, o, * or -): split at each
+ * colon not right after a backslash, by hand (a register file has a CPE a row).
+ */
+function cpeParts(value: string): boolean {
+  let parts = 0;
+  let start = 0;
+  for (let i = 0; i <= value.length; i++) {
+    if (i < value.length && (value.charCodeAt(i) !== 58 || value.charCodeAt(i - 1) === 92)) continue;
+    if (i === start) return false;
+    if (parts === 2 && (i - start !== 1 || !CPE_PART.test(value[start] as string))) return false;
+    parts++;
+    start = i + 1;
+  }
+  return parts === 13;
 }
 
 export function checkPurl(value: string): string {
@@ -202,13 +229,17 @@ function scalarCheck(kind: FieldKind): (value: string) => unknown {
       return checkBoolean;
     case 'date':
       return checkDate;
-    case 'enum':
+    case 'enum': {
+      // Each value once, lower-cased: the first of the values that match.
+      const byLower = new Map<string, string>();
+      for (const a of kind.values) if (!byLower.has(a.toLowerCase())) byLower.set(a.toLowerCase(), a);
       return (v) => {
-        const found = kind.values.find((a) => a.toLowerCase() === v.toLowerCase());
+        const found = byLower.get(v.toLowerCase());
         if (found === undefined)
           throw new CellError('imports.cell_one_of', { value: v, allowed: kind.values.join(', ') });
         return found;
       };
+    }
     case 'hours':
       return checkHours;
     case 'cpe':
