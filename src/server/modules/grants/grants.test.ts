@@ -196,10 +196,12 @@ describe.each(engines())('auditor grants on %s', (engine) => {
     const person = await outsider();
     const post = (body: Record<string, unknown>) =>
       as(admin, 'POST', grants(), { email: person.email, ...body });
+    // One instant for both ends: two calls of inDays(5) can straddle a millisecond.
+    const fiveDays = inDays(5);
     const refusals = [
       [{ ends_at: inDays(-1) }, 'grants.ends_in_past'],
-      [{ starts_at: inDays(5), ends_at: inDays(4) }, 'grants.ends_before_start'],
-      [{ starts_at: inDays(5), ends_at: inDays(5) }, 'grants.ends_before_start'],
+      [{ starts_at: fiveDays, ends_at: inDays(4) }, 'grants.ends_before_start'],
+      [{ starts_at: fiveDays, ends_at: fiveDays }, 'grants.ends_before_start'],
       [{ starts_at: inDays(-3), ends_at: inDays(-1) }, 'grants.ends_in_past'],
       [{ ends_at: inDays(366) }, 'grants.window_too_long'],
       [{ ends_at: inDays(10), data_from: '2025-02-01', data_to: '2025-01-31' }, 'grants.data_period_invalid'],
