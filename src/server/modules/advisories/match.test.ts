@@ -501,4 +501,25 @@ describe.each(engines())('advisory matching on %s', (engine) => {
     // Row-level security hides A's matches; the matching function does nothing outside jobs.
     expect(direct).toEqual([0, 0]);
   });
+
+  it("removes a deleted system's matches with it, at once and only its own", async () => {
+    const greenId = await advisoryId('TEST-GREEN');
+    const before = brief(await matches(officerA, a, `&advisory=${greenId}`));
+    expect(before).toContain('TEST-GREEN system:MON-A2 name likely in_range');
+    const removed = await call(officerA, 'DELETE', `/api/v1/orgs/${a.slug}/inventory/systems/MON-A2`);
+    expect(removed.statusCode, removed.body).toBe(204);
+    // No matching has run since: the system's rows went with it, the others stay.
+    expect(brief(await matches(officerA, a, `&advisory=${greenId}`))).toEqual(
+      before.filter((m) => !m.includes('MON-A2')),
+    );
+    const orphans = await withTenant(t.runtime.ctx.db.kysely, { orgIds: [], operator: true }, async (tx) => {
+      const r = await sql<{ n: number }>`
+        select count(*)::int as n from advisory_matches m
+        where not exists (select 1 from inventory_systems s where s.org_id = m.org_id and s.id = m.system_id)`.execute(
+        tx.q,
+      );
+      return r.rows[0]?.n;
+    });
+    expect(orphans).toBe(0);
+  });
 });

@@ -157,6 +157,25 @@ describe.each(engines())('alert rights on %s', (engine) => {
     await smtp?.stop();
   });
 
+  it("lets the application record a delivery's progress, never move it to another alert or organisation", async () => {
+    const first = await issueSector('GREEN', { organisations: [R.id] });
+    const second = await issueSector('GREEN', { organisations: [R.id] });
+    const id = await deliveryTo(first, email.duty);
+    // The publishing functions write deliveries; the application only their progress columns.
+    for (const move of [sql`alert_id = ${second}`, sql`org_id = ${S.id}`, sql`address = 'x@example.dk'`]) {
+      await expect(
+        asOp((tx) => sql`update alert_deliveries set ${move} where id = ${id}`.execute(tx.q)),
+      ).rejects.toThrow(/permission denied/);
+    }
+    const progressed = await asOp(async (tx) => {
+      const r = await sql`
+        update alert_deliveries set last_error = 'probe', attempts = attempts where id = ${id}`.execute(tx.q);
+      return Number(r.numAffectedRows);
+    });
+    expect(progressed).toBe(1);
+    expect(await deliveryTo(first, email.duty)).toBe(id);
+  });
+
   it("keeps an organisation's TLP:RED alert row from its plain members and tokens at the SQL level", async () => {
     const red = await issueOwn('RED', [namedR.userId]);
     const green = await issueOwn('GREEN', []);

@@ -3,7 +3,13 @@ import { copyField, copyRows } from '../../db/copy.js';
 import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
 import { recordAudit } from '../audit/record.js';
 import { deleteStoredFile, openFile } from '../files/service.js';
-import { FileRefused, type ImportDefinition, type ImportIssue, type ImportJob } from './framework.js';
+import {
+  type ApplyCounts,
+  FileRefused,
+  type ImportDefinition,
+  type ImportIssue,
+  type ImportJob,
+} from './framework.js';
 import './messages.js';
 import * as q from './queries.js';
 import { findImportDefinition } from './registers/index.js';
@@ -68,6 +74,18 @@ const COPY_FROM_ROWS = 1_000;
 const ANALYZE_FROM_ROWS = 1_000;
 
 /**
+ * A file read in one chunk of fewer rows than this (one advisory, a short register) runs in one
+ * transaction from staging to its end (runSmall): a commit per step costs more than the steps.
+ */
+const SMALL_RUN_ROWS = 1_000;
+
+/** Staged rows waiting to be written: row number, key, data as JSON. */
+type Batch = Array<[number, string | null, string | null]>;
+
+/** Runs one step of a run in a transaction: its own (a large file) or the run's one (a small file). */
+type Step = <T>(fn: (tx: Tx) => Promise<T>) => Promise<T>;
+
+/**
  * Every transaction of a run starts after a turn of the event loop. On the embedded database a
  * query runs synchronously, so a chain of them would otherwise never let a waiting request in.
  */
@@ -99,18 +117,25 @@ const progress = (run: Run, phase: string): q.Progress => ({
 /**
  * Reads the stored file through the definition's reader, collecting every row's issues, and stages
  * the rows in bounded chunks, each chunk its own short transaction (other requests are served in
- * between on the embedded database). Returns false when the file as a whole was refused.
+ * between on the embedded database). `readable` is false when the file as a whole was refused.
+ * A small file (fewer than SMALL_RUN_ROWS rows, read before the first progress write) is not
+ * staged here: its rows come back as `held`, for runSmall.
  */
-async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Promise<boolean> {
+async function readAndStage(
+  run: Run,
+  def: ImportDefinition,
+  fileId: string,
+): Promise<{ readable: boolean; held: Batch | null }> {
   const file = await openFile({ ctx: run.ctx, actor: run.job.actor, orgId: run.orgId, fileId });
-  /** Staged rows waiting for the next write: row number, key, data as JSON. */
-  let batch: Array<[number, string | null, string | null]> = [];
+  let batch: Batch = [];
+  let flushed = false;
   let batchBytes = 0;
   let lastWrite = Date.now();
   // One chunk is written while the reader goes on with the next: the file is parsed and the
   // database stages at the same time. Never more than one write in flight (bounded memory).
   let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
+    flushed = true;
     const rows = batch;
     const at = progress(run, 'reading');
     batch = [];
@@ -137,6 +162,7 @@ async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Pr
       contentType: file.contentType,
       fileName: file.name,
     });
+    const held = () => (!flushed && batch.length < SMALL_RUN_ROWS ? batch : null);
     for await (const r of rows) {
       run.rows++;
       for (const issue of r.issues) run.issues.add(issue);
@@ -149,15 +175,18 @@ async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Pr
         await flush();
       }
     }
+    const small = held();
+    if (small) return { readable: true, held: small };
     await flush();
     await writing;
-    return true;
+    return { readable: true, held: null };
   } catch (error) {
     // A write still in flight ends before the staged rows are discarded.
     await writing.catch(() => {});
     if (!(error instanceof FileRefused)) throw error;
     for (const issue of error.issues) run.issues.add(issue);
-    return false;
+    // Nothing of a refused file is checked: a small one need not be staged at all.
+    return { readable: false, held: flushed ? null : [] };
   } finally {
     file.stream.destroy();
   }
@@ -168,7 +197,7 @@ async function readAndStage(run: Run, def: ImportDefinition, fileId: string): Pr
  * one INSERT of a JSON array on the embedded database (which has no COPY from a client) and for
  * small chunks on a server.
  */
-async function stage(run: Run, rows: Array<[number, string | null, string | null]>): Promise<void> {
+async function stage(run: Run, rows: Batch): Promise<void> {
   // A few rows (one advisory, a short register) go in as JSON like on the embedded database:
   // COPY's temporary table costs more than it saves below that.
   if (run.ctx.db.kind === 'postgres' && rows.length >= COPY_FROM_ROWS) {
@@ -183,18 +212,18 @@ async function stage(run: Run, rows: Array<[number, string | null, string | null
     );
     return;
   }
-  const json = `[${rows.map(([row, key, data]) => `{"row_no":${row},"key":${JSON.stringify(key)},"data":${data ?? 'null'}}`).join(',')}]`;
-  await tenant(run, (tx) => q.stageRows(tx, run.orgId, run.importId, json));
+  await tenant(run, (tx) => q.stageRows(tx, run.orgId, run.importId, batchJson(rows)));
 }
 
+/** Rows as the JSON array stageRows takes. */
+const batchJson = (rows: Batch): string =>
+  `[${rows.map(([row, key, data]) => `{"row_no":${row},"key":${JSON.stringify(key)},"data":${data ?? 'null'}}`).join(',')}]`;
+
 /** Checks across the staged rows: duplicate keys, then the definition's own checks. */
-async function checkStaged(run: Run, def: ImportDefinition): Promise<void> {
-  await tenant(run, (tx) =>
-    q.setProgress(tx, run.orgId, run.importId, { ...progress(run, 'checking'), rows: run.rows }),
-  );
+async function checkStaged(run: Run, def: ImportDefinition, step: Step): Promise<void> {
   const keyColumn = def.keyColumn;
   if (keyColumn !== undefined) {
-    const dups = await tenant(run, (tx) => q.duplicateKeys(tx, run.orgId, run.importId, ERROR_LIST_CAP));
+    const dups = await step((tx) => q.duplicateKeys(tx, run.orgId, run.importId, ERROR_LIST_CAP));
     for (const d of dups.rows) {
       run.issues.add({
         row: d.row_no,
@@ -207,7 +236,7 @@ async function checkStaged(run: Run, def: ImportDefinition): Promise<void> {
   }
   if (def.check) {
     const check = def.check;
-    const found = await tenant(run, (tx) => check(tx, run.job, ERROR_LIST_CAP));
+    const found = await step((tx) => check(tx, run.job, ERROR_LIST_CAP));
     for (const issue of found.issues) run.issues.add(issue);
     run.issues.count(found.total - found.issues.length);
   }
@@ -215,8 +244,8 @@ async function checkStaged(run: Run, def: ImportDefinition): Promise<void> {
 
 /** Removes an import's staged rows, a bounded chunk per transaction. */
 async function discardStaged(run: Run): Promise<void> {
-  while ((await tenant(run, (tx) => q.deleteStaged(tx, run.orgId, run.importId, STAGE_ROWS))) > 0) {
-    /* next chunk */
+  while ((await tenant(run, (tx) => q.deleteStaged(tx, run.orgId, run.importId, STAGE_ROWS))) >= STAGE_ROWS) {
+    /* a full chunk: there may be more */
   }
 }
 
@@ -246,10 +275,8 @@ const outcome = (
   extra: run.job.extra,
 });
 
-/** Refuses the file: staged rows and the upload removed, nothing applied. */
-async function refuse(run: Run): Promise<void> {
-  await discardStaged(run);
-  const o = outcome(run, {
+const refused = (run: Run): q.Outcome =>
+  outcome(run, {
     status: 'refused',
     created: 0,
     updated: 0,
@@ -258,42 +285,80 @@ async function refuse(run: Run): Promise<void> {
     errorList: run.issues.list(),
     dropFile: true,
   });
+
+/** Refuses the file: staged rows and the upload removed, nothing applied. */
+async function refuse(run: Run): Promise<void> {
+  await discardStaged(run);
+  const o = refused(run);
   await durable(run, (tx) => finish(run, tx, o));
 }
 
-/**
- * The definition's merge, slice by slice, then the one step that makes the result visible: its
- * set-based apply, the import's status and counts and its audit entry, in one transaction. The
- * staged rows go afterwards, in chunks.
- */
-async function apply(run: Run, def: ImportDefinition): Promise<void> {
+/** The definition's merge over the staged rows, slice by slice; the counts summed. */
+async function mergeSlices(run: Run, def: ImportDefinition, step: Step): Promise<ApplyCounts> {
   const merged = { created: 0, updated: 0, unchanged: 0 };
   const merge = def.merge;
-  if (merge) {
-    await tenant(run, (tx) =>
-      q.setProgress(tx, run.orgId, run.importId, { ...progress(run, 'merging'), rows: run.rows }),
-    );
-    for (let after = 0; ; ) {
-      const upTo = await tenant(run, (tx) => q.nextSliceEnd(tx, run.orgId, run.importId, after, STAGE_ROWS));
-      if (upTo === null) break;
-      const slice = { after, upTo };
-      const counts = await tenant(run, (tx) => merge(tx, run.job, slice));
-      merged.created += counts.created ?? 0;
-      merged.updated += counts.updated ?? 0;
-      merged.unchanged += counts.unchanged ?? 0;
-      after = upTo;
-    }
+  if (!merge) return merged;
+  for (let after = 0; ; ) {
+    const upTo = await step((tx) => q.nextSliceEnd(tx, run.orgId, run.importId, after, STAGE_ROWS));
+    if (upTo === null) break;
+    const slice = { after, upTo };
+    const counts = await step((tx) => merge(tx, run.job, slice));
+    merged.created += counts.created ?? 0;
+    merged.updated += counts.updated ?? 0;
+    merged.unchanged += counts.unchanged ?? 0;
+    after = upTo;
   }
-  await tenant(run, (tx) =>
-    q.setProgress(tx, run.orgId, run.importId, { ...progress(run, 'applying'), rows: run.rows }),
+  return merged;
+}
+
+/** The switch: the definition's set-based apply, the import's status and counts, its audit entry. */
+async function applyIn(run: Run, def: ImportDefinition, tx: Tx, merged: ApplyCounts): Promise<void> {
+  const counts = await def.apply(tx, run.job, merged);
+  await finish(
+    run,
+    tx,
+    outcome(run, { status: 'succeeded', ...counts, errors: 0, errorList: [], dropFile: false }),
   );
+}
+
+/**
+ * The definition's merge, slice by slice (each its own transaction), then the one step that makes
+ * the result visible. The staged rows go afterwards, in chunks.
+ */
+async function apply(run: Run, def: ImportDefinition): Promise<void> {
+  if (def.merge) await setPhase(run, 'merging');
+  const merged = await mergeSlices(run, def, (fn) => tenant(run, fn));
+  await setPhase(run, 'applying');
+  await durable(run, (tx) => applyIn(run, def, tx, merged));
+}
+
+/** Shows which step a large run is in (committed before the step starts). */
+const setPhase = (run: Run, phase: string) =>
+  tenant(run, (tx) =>
+    q.setProgress(tx, run.orgId, run.importId, { ...progress(run, phase), rows: run.rows }),
+  );
+
+/**
+ * A small file's run in one durable transaction: staged, checked, then merged and applied or
+ * refused, its staged rows removed. The same steps as a large file's, without a commit between
+ * them, so that nobody sees an intermediate state and a one-document import (an advisory from a
+ * feed) costs one transaction instead of about ten. A failure rolls all of it back.
+ */
+async function runSmall(run: Run, def: ImportDefinition, readable: boolean, held: Batch): Promise<void> {
   await durable(run, async (tx) => {
-    const counts = await def.apply(tx, run.job, merged);
-    await finish(
-      run,
-      tx,
-      outcome(run, { status: 'succeeded', ...counts, errors: 0, errorList: [], dropFile: false }),
-    );
+    const within: Step = (fn) => fn(tx);
+    if (readable) {
+      if (held.length > 0) await q.stageRows(tx, run.orgId, run.importId, batchJson(held));
+      await checkStaged(run, def, within);
+    }
+    if (run.issues.total === 0 && run.rows === 0) {
+      run.issues.add({ row: 1, column: null, code: 'imports.no_rows' });
+    }
+    const clean = run.issues.total === 0;
+    const merged = clean ? await mergeSlices(run, def, within) : null;
+    if (merged) await applyIn(run, def, tx, merged);
+    else await finish(run, tx, refused(run));
+    if (held.length > 0) await q.deleteStaged(tx, run.orgId, run.importId, held.length);
   });
 }
 
@@ -385,12 +450,19 @@ export async function runImport(ctx: AppContext, payload: RunImportPayload): Pro
     if (!found.file_id) throw new Error('the import has no stored file');
     // Only a run that starts over (its job retried) can find rows an earlier run staged.
     if (found.status === 'running') await discardStaged(run);
-    const readable = await readAndStage(run, def, found.file_id);
+    const { readable, held } = await readAndStage(run, def, found.file_id);
     run.job.rows = run.rows;
+    if (held) {
+      await runSmall(run, def, readable, held);
+      return;
+    }
     // Fresh statistics matter for the checks and merges of a large file; a small one (one
     // advisory, a short register) is read through the import's own index whatever they say.
     if (run.rows >= ANALYZE_FROM_ROWS) await q.analyzeStaging(ctx.db.kysely);
-    if (readable) await checkStaged(run, def);
+    if (readable) {
+      await setPhase(run, 'checking');
+      await checkStaged(run, def, (fn) => tenant(run, fn));
+    }
     if (run.issues.total === 0 && run.rows === 0) {
       run.issues.add({ row: 1, column: null, code: 'imports.no_rows' });
     }
