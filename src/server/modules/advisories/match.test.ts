@@ -14,6 +14,7 @@ import {
 } from '../../../../test/factories.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { withTenant } from '../../db/tenant.js';
+import { CPE_ATTRIBUTES, compareAttribute, parseCpe } from './identity/cpe.js';
 import { runMatch } from './match-service.js';
 
 /**
@@ -500,6 +501,60 @@ describe.each(engines())('advisory matching on %s', (engine) => {
     });
     // Row-level security hides A's matches; the matching function does nothing outside jobs.
     expect(direct).toEqual([0, 0]);
+  });
+
+  it('compares CPE names attribute by attribute in SQL exactly as the identity library does (NISTIR 7696)', async () => {
+    // Every pair of these values, in each attribute the SQL compares (all but vendor, product, version).
+    const values = ['*', '-', 'windows', 'linux', 'win*', '*dows', '?indows', 'x64', 'sp1'];
+    const positions = CPE_ATTRIBUTES.map((name, i) => [name, i] as const).filter(
+      ([name]) => !['vendor', 'product', 'version'].includes(name),
+    );
+    const cpe = (at: number, value: string) =>
+      `cpe:2.3:${CPE_ATTRIBUTES.map((name, i) => (i === at ? value : name === 'part' ? 'a' : name === 'vendor' ? 'acme' : name === 'product' ? 'gw' : '*')).join(':')}`;
+    const pairs: Array<[string, string]> = [];
+    for (const [name, at] of positions) {
+      const domain = name === 'part' ? ['a', 'h', 'o', '*'] : values;
+      for (const source of domain)
+        for (const target of domain) pairs.push([cpe(at, source), cpe(at, target)]);
+    }
+    const expected = pairs.map(([source, target]) => {
+      const s = parseCpe(source);
+      const t2 = parseCpe(target);
+      if (!s || !t2) throw new Error(`unparsable pair ${source} ${target}`);
+      // An item's CPE with wildcards names no product (UNDEFINED): no match, as matchCpe says.
+      return positions.some(([name]) =>
+        ['DISJOINT', 'UNDEFINED'].includes(compareAttribute(s[name], t2[name])),
+      );
+    });
+    const r = await sql<{ d: boolean }>`
+      select vaern_cpe_disjoint(p.s, p.t) as d
+      from jsonb_to_recordset(${JSON.stringify(pairs.map(([s2, t2], n) => ({ s: s2, t: t2, n })))}::jsonb)
+        as p(s text, t text, n int)
+      order by p.n`.execute(t.runtime.ctx.db.kysely);
+    expect(r.rows.map((x) => x.d)).toEqual(expected);
+    expect(expected.filter(Boolean).length).toBeGreaterThan(100);
+    expect(expected.filter((d) => !d).length).toBeGreaterThan(100);
+  });
+
+  it('matches by CPE only where no attribute conflicts: hardware of the same name is not the application', async () => {
+    for (const body of [
+      { key: 'GW-HW', name: 'Gateway appliance', cpe: 'cpe:2.3:h:examplemed:gateway:2.1.0:*:*:*:*:*:*:*' },
+      {
+        key: 'GW-LNX',
+        name: 'Gateway on Linux',
+        cpe: 'cpe:2.3:a:examplemed:gateway:2.1.0:*:*:*:*:linux:*:*',
+      },
+    ]) {
+      const r = await call(officerB, 'POST', `/api/v1/orgs/${b.slug}/inventory/systems`, body);
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    await runMatch(t.runtime.ctx, { orgId: b.id });
+    const greenId = await advisoryId('TEST-GREEN');
+    const found = brief(await matches(officerB, b, `&advisory=${greenId}`)).filter((m) => m.includes(':GW-'));
+    expect(found).toEqual([
+      'TEST-GREEN system:GW-B cpe certain in_range',
+      'TEST-GREEN system:GW-LNX cpe certain in_range',
+    ]);
   });
 
   it("removes a deleted system's matches with it, at once and only its own", async () => {
