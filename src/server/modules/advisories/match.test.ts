@@ -557,6 +557,21 @@ describe.each(engines())('advisory matching on %s', (engine) => {
     ]);
   });
 
+  it('rematches an organisation by itself when its inventory changes (the queued job, no manual run)', async () => {
+    const greenId = await advisoryId('TEST-GREEN');
+    const monA = () =>
+      matches(officerA, a, `&advisory=${greenId}`).then((items) =>
+        brief(items).filter((m) => m.includes(':MON-A ')),
+      );
+    expect(await monA()).toEqual(['TEST-GREEN system:MON-A name likely in_range']);
+    // B.07 is outside "<= B.06": the job the edit queued removes the match.
+    const patched = await call(officerA, 'PATCH', `/api/v1/orgs/${a.slug}/inventory/systems/MON-A`, {
+      version: 'B.07',
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    await expect.poll(monA, { timeout: 30_000, interval: 100 }).toEqual([]);
+  });
+
   it("removes a deleted system's matches with it, at once and only its own", async () => {
     const greenId = await advisoryId('TEST-GREEN');
     const before = brief(await matches(officerA, a, `&advisory=${greenId}`));

@@ -353,6 +353,27 @@ describe.each(engines())('alerts on %s', (engine) => {
     expect(notCoordinator.statusCode).toBe(403);
   });
 
+  it('publishes only for the sector coordinator: a security officer, a member token and a named person are refused, nothing stored', async () => {
+    const stored = () =>
+      asOp(async (tx) => {
+        const r = await sql<{ n: number }>`select count(*)::int as n from alerts`.execute(tx.q);
+        return r.rows[0]?.n;
+      });
+    const before = await stored();
+    const alert = {
+      title: 'Not from the coordinator',
+      body: 'Should never be stored.',
+      severity: 'high',
+      tlp: 'GREEN',
+      audience: { kinds: ['hospital'] },
+    };
+    for (const who of [officerH, memberH, officerF, namedP]) {
+      const r = await call(who, 'POST', '/api/v1/sector/alerts', alert);
+      expect(r.statusCode, r.body).toBe(403);
+    }
+    expect(await stored()).toBe(before);
+  });
+
   it('shows a recipient its alert and answers from the app; a non-recipient gets 404', async () => {
     const alert = await publish('AMBER', { regions: [o.R.id] });
     const inbox = await call(memberH, 'GET', `/api/v1/orgs/${o.H.slug}/alerts`);
