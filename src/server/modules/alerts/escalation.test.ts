@@ -103,6 +103,28 @@ describe.each(engines())('alert escalation on %s', (engine) => {
     ]);
   });
 
+  it('follows the platform settings: reminders after 30 minutes and after 2 hours', async () => {
+    const set = async (name: string, value: number) => {
+      const r = await t.asOperator('PUT', `/api/v1/platform/settings/${name}`, { value });
+      expect(r.statusCode, r.body).toBe(200);
+    };
+    await set('alert_escalation_minutes', 30);
+    await set('alert_escalation_management_minutes', 120);
+    try {
+      const alertId = await publish('GREEN', [region]);
+      const mine = async (at: Date) =>
+        steps((await escalateAlerts(t.runtime.ctx, at)).filter((s) => s.alert_id === alertId));
+      const minutes = (n: number) => new Date(Date.now() + n * 60_000);
+      expect(await mine(minutes(20))).toEqual([]);
+      expect(await mine(minutes(35))).toEqual(['region 1 1']);
+      expect(await mine(minutes(100))).toEqual([]);
+      expect(await mine(minutes(125))).toEqual(['region 2 1']);
+    } finally {
+      await set('alert_escalation_minutes', 240);
+      await set('alert_escalation_management_minutes', 1_440);
+    }
+  });
+
   it('never escalates TLP:RED, and stops once the organisation answers', async () => {
     const named = await createUser(t, { org: region.slug, role: 'member', email: 'named.region@example.dk' });
     const red = await publish('RED', [], [{ org_id: region.id, user_id: named.id }]);
