@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { createOrg, createUserWithMfa } from '../factories.js';
 import { expectNoSeriousA11yViolations } from './axe.js';
 import { artifacts, cspViolations, expectHeading, SESSION_PROBE, signInThroughUi, watch } from './browser.js';
-import { describeInChromiumWithMail } from './with-mail.js';
+import { answerLinkIn, describeInChromiumWithMail } from './with-mail.js';
 
 /**
  * The issue's end-to-end path: an advisory arrives, the sector coordinator writes an alert from it
@@ -59,14 +59,6 @@ const CSAF = {
   },
   vulnerabilities: [{ cve: 'CVE-2099-5151', product_status: { known_affected: ['P-PUMP'] } }],
 };
-
-/** The answer link of an alert mail, on this test's server. */
-function answerLinkIn(text: string, base: string): string {
-  const found = /https?:\/\/\S+\/alert-answer#token=[\w.-]+/.exec(text)?.[0];
-  if (!found) throw new Error(`no /alert-answer link in the mail:\n${text}`);
-  const url = new URL(found);
-  return `${base}${url.pathname}${url.hash}`;
-}
 
 describeInChromiumWithMail(
   'alerts: from an advisory to an answer from the e-mail link',

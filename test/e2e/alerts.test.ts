@@ -6,7 +6,7 @@ import { signLink } from '../../src/server/modules/alerts/alert-links.js';
 import { clientAddress, createOrg, createToken, createUser, createUserWithMfa, login } from '../factories.js';
 import { expectNoSeriousA11yViolations } from './axe.js';
 import { artifacts, cspViolations, expectHeading, SESSION_PROBE, signInThroughUi, watch } from './browser.js';
-import { describeInChromiumWithMail } from './with-mail.js';
+import { answerLinkIn, describeInChromiumWithMail } from './with-mail.js';
 
 const TITLE = 'Kritisk sårbarhed i infusionspumper';
 const BODY = 'Pumpernes netværksmodul kan fjernstyres uden adgangskode.';
@@ -15,14 +15,6 @@ const DUTY = 'vagt@region-varsel.example';
 const LINK_NOTE = 'Tre pumper på afdeling B er ramt.';
 const APP_NOTE = 'Alle pumper er opdateret til 4.2.';
 const NAMED_TITLE = 'Ransomware rettet mod regionens backup';
-
-/** The answer link of an alert mail, on this test's server (the token holds a dot: `hex.mac`). */
-function answerLinkIn(text: string, base: string): string {
-  const found = /https?:\/\/\S+\/alert-answer#token=[\w.-]+/.exec(text)?.[0];
-  if (!found) throw new Error(`no /alert-answer link in the mail:\n${text}`);
-  const url = new URL(found);
-  return `${base}${url.pathname}${url.hash}`;
-}
 
 /** Every request the page makes to the answer-link API: method and URL. */
 function recordLinkCalls(page: Page): string[] {

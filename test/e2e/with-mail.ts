@@ -65,3 +65,11 @@ export function linkIn(text: string, pathname: string, base: string): string {
   const url = new URL(found);
   return `${base}${url.pathname}${url.hash}`;
 }
+
+/** The answer link of an alert mail (`/alert-answer#token=…`; the token holds a dot: `hex.mac`), on this test's server. */
+export function answerLinkIn(text: string, base: string): string {
+  const found = /https?:\/\/\S+\/alert-answer#token=[\w.-]+/.exec(text)?.[0];
+  if (!found) throw new Error(`no /alert-answer link in the mail:\n${text}`);
+  const url = new URL(found);
+  return `${base}${url.pathname}${url.hash}`;
+}
