@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../../test/databases.js';
 import { createOrg, createToken, type OrgFixture } from '../../../../test/factories.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
+import { OPERATOR_SCOPE, withTenant } from '../../db/tenant.js';
 
 type Dep = { id: string; from_type: string; from_key: string; to_type: string; to_key: string };
 
@@ -145,6 +147,42 @@ describe.each(engines())('dependencies of one system on %s', (engine) => {
 
     const tooLong = await call(memberA, 'GET', `${inv(a, 'dependencies')}?system=${'x'.repeat(101)}`);
     expect(tooLong.statusCode).toBe(400);
+  });
+
+  it('says when a system has more dependencies or components than its own answer holds', async () => {
+    const small = await call(memberA, 'GET', inv(a, 'systems/LAB'));
+    expect(small.json()).toMatchObject({ components_truncated: false, dependencies_truncated: false });
+    // A hub: 2,001 suppliers it uses and 1,001 components, written set-based in the operator's scope.
+    await post(officerA, a, 'systems', { key: 'HUB', name: 'Integrationsplatform' });
+    await withTenant(t.runtime.ctx.db.kysely, OPERATOR_SCOPE, async (tx) => {
+      await sql`
+        insert into inventory_suppliers (org_id, key, name)
+        select ${a.id}, 'HUB-S-' || g, 'Leverandør ' || g from generate_series(1, 2001) g`.execute(tx.q);
+      await sql`
+        insert into inventory_dependencies (org_id, from_type, from_system_id, to_type, to_supplier_id)
+        select s.org_id, 'system', h.id, 'supplier', s.id
+        from inventory_suppliers s join inventory_systems h on h.org_id = s.org_id and h.key = 'HUB'
+        where s.org_id = ${a.id} and s.key like 'HUB-S-%'`.execute(tx.q);
+      await sql`
+        insert into inventory_components (org_id, key, system_id, product)
+        select h.org_id, 'HUB-C-' || g, h.id, 'Modul ' || g
+        from inventory_systems h, generate_series(1, 1001) g where h.org_id = ${a.id} and h.key = 'HUB'`.execute(
+        tx.q,
+      );
+    });
+    const hub = await call(memberA, 'GET', inv(a, 'systems/HUB'));
+    expect(hub.statusCode, hub.body).toBe(200);
+    expect({
+      dependencies: hub.json().dependencies.length,
+      dependencies_truncated: hub.json().dependencies_truncated,
+      components: hub.json().components.length,
+      components_truncated: hub.json().components_truncated,
+    }).toEqual({
+      dependencies: 2000,
+      dependencies_truncated: true,
+      components: 1000,
+      components_truncated: true,
+    });
   });
 
   it('describes the filter in the OpenAPI document', async () => {

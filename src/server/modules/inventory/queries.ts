@@ -352,10 +352,15 @@ export async function systemDependents(tx: Tx, orgId: string, id: string) {
   return r.rows[0] ?? { components: 0, dependencies: 0 };
 }
 
-export async function componentsOfSystem(tx: Tx, orgId: string, systemId: string) {
+/** At most this many of a system's components and dependencies come with the system itself. */
+export const SYSTEM_COMPONENTS_MAX = 1000;
+export const SYSTEM_DEPENDENCIES_MAX = 2000;
+
+/** A system's components by key: at most `limit` (one more tells the caller there are more). */
+export async function componentsOfSystem(tx: Tx, orgId: string, systemId: string, limit: number) {
   const reg = REGISTERS.components;
   const r = await sql<RegisterRow>`select ${columnsOf(reg)} from ${reg.from}
-    where r.org_id = ${orgId} and r.system_id = ${systemId} order by r.key limit 1000`.execute(tx.q);
+    where r.org_id = ${orgId} and r.system_id = ${systemId} order by r.key limit ${limit}`.execute(tx.q);
   return r.rows;
 }
 
@@ -411,11 +416,11 @@ export async function listDependencies(
   return r.rows;
 }
 
-/** What a system uses and what uses it. */
-export async function dependenciesOfSystem(tx: Tx, orgId: string, systemId: string) {
+/** What a system uses and what uses it: at most `limit` (one more tells the caller there are more). */
+export async function dependenciesOfSystem(tx: Tx, orgId: string, systemId: string, limit: number) {
   const r = await sql<DependencyRow>`${dependencySelect}
     where d.org_id = ${orgId} and (d.from_system_id = ${systemId} or d.to_system_id = ${systemId})
-    order by d.from_type, from_key, d.to_type, to_key limit 2000`.execute(tx.q);
+    order by d.from_type, from_key, d.to_type, to_key limit ${limit}`.execute(tx.q);
   return r.rows;
 }
 

@@ -170,6 +170,12 @@ export const dependency = z.object({
 });
 
 export const systemDetail = system.extend({
-  components: z.array(component),
-  dependencies: z.array(dependency).describe('what the system uses and what uses it'),
+  components: z.array(component).describe('the first 1,000 components by key'),
+  components_truncated: z
+    .boolean()
+    .describe('true when the system has more than 1,000 components (the components register lists them all)'),
+  dependencies: z.array(dependency).describe('what the system uses and what uses it: the first 2,000'),
+  dependencies_truncated: z
+    .boolean()
+    .describe('true when there are more than 2,000 (GET …/inventory/dependencies?system= pages through all)'),
 });

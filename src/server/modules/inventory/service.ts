@@ -82,9 +82,15 @@ export async function getSystem(opts: Opts & { key: string }) {
     const row = await q.findRecord(tx, 'systems', org.id, { key: opts.key });
     if (!row) throw notFound();
     const [item] = await presentSystems(tx, org.id, [row]);
-    const components = (await q.componentsOfSystem(tx, org.id, row.id)).map(presenters.components);
-    const dependencies = (await q.dependenciesOfSystem(tx, org.id, row.id)).map(presentDependency);
-    return { ...(item as object), components, dependencies };
+    const components = await q.componentsOfSystem(tx, org.id, row.id, q.SYSTEM_COMPONENTS_MAX + 1);
+    const dependencies = await q.dependenciesOfSystem(tx, org.id, row.id, q.SYSTEM_DEPENDENCIES_MAX + 1);
+    return {
+      ...(item as object),
+      components: components.slice(0, q.SYSTEM_COMPONENTS_MAX).map(presenters.components),
+      components_truncated: components.length > q.SYSTEM_COMPONENTS_MAX,
+      dependencies: dependencies.slice(0, q.SYSTEM_DEPENDENCIES_MAX).map(presentDependency),
+      dependencies_truncated: dependencies.length > q.SYSTEM_DEPENDENCIES_MAX,
+    };
   });
 }
 

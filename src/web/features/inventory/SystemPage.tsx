@@ -180,6 +180,14 @@ function Dependencies({ org, system }: { org: string; system: SystemDetail }) {
         {t('inventory.graph.legend')}
       </Text>
       <DependencyGraph system={system} />
+      {(system.dependencies_truncated || system.components_truncated) && (
+        <Text size="sm" data-testid="graph-truncated">
+          {t('inventory.graph.truncated', {
+            dependencies: system.dependencies.length,
+            components: system.components.length,
+          })}
+        </Text>
+      )}
       {system.dependencies.length === 0 && system.components.length === 0 && (
         <Text size="sm">{t('inventory.graph.none')}</Text>
       )}

@@ -141,7 +141,11 @@ export interface Dependency {
 
 export interface SystemDetail extends System {
   components: Component[];
+  /** More components than the system's answer holds (1,000). */
+  components_truncated: boolean;
   dependencies: Dependency[];
+  /** More dependencies than the system's answer holds (2,000); the table pages through all. */
+  dependencies_truncated: boolean;
 }
 
 /** Every member of the organisation reads its inventory (the server's inventoryPolicy.read). */
