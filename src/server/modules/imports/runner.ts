@@ -162,7 +162,6 @@ async function readAndStage(
       contentType: file.contentType,
       fileName: file.name,
     });
-    const held = () => (!flushed && batch.length < SMALL_RUN_ROWS ? batch : null);
     for await (const r of rows) {
       run.rows++;
       for (const issue of r.issues) run.issues.add(issue);
@@ -175,8 +174,7 @@ async function readAndStage(
         await flush();
       }
     }
-    const small = held();
-    if (small) return { readable: true, held: small };
+    if (!flushed && batch.length < SMALL_RUN_ROWS) return { readable: true, held: batch };
     await flush();
     await writing;
     return { readable: true, held: null };
@@ -240,6 +238,12 @@ async function checkStaged(run: Run, def: ImportDefinition, step: Step): Promise
     for (const issue of found.issues) run.issues.add(issue);
     run.issues.count(found.total - found.issues.length);
   }
+}
+
+/** A file without errors and without a data row is refused as empty. */
+function refuseEmpty(run: Run): void {
+  if (run.issues.total === 0 && run.rows === 0)
+    run.issues.add({ row: 1, column: null, code: 'imports.no_rows' });
 }
 
 /** Removes an import's staged rows, a bounded chunk per transaction. */
@@ -351,9 +355,7 @@ async function runSmall(run: Run, def: ImportDefinition, readable: boolean, held
       if (held.length > 0) await q.stageRows(tx, run.orgId, run.importId, batchJson(held));
       await checkStaged(run, def, within);
     }
-    if (run.issues.total === 0 && run.rows === 0) {
-      run.issues.add({ row: 1, column: null, code: 'imports.no_rows' });
-    }
+    refuseEmpty(run);
     const clean = run.issues.total === 0;
     const merged = clean ? await mergeSlices(run, def, within) : null;
     if (merged) await applyIn(run, def, tx, merged);
@@ -463,9 +465,7 @@ export async function runImport(ctx: AppContext, payload: RunImportPayload): Pro
       await setPhase(run, 'checking');
       await checkStaged(run, def, (fn) => tenant(run, fn));
     }
-    if (run.issues.total === 0 && run.rows === 0) {
-      run.issues.add({ row: 1, column: null, code: 'imports.no_rows' });
-    }
+    refuseEmpty(run);
     if (run.issues.total > 0) {
       await refuse(run);
       return;
