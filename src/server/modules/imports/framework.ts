@@ -48,6 +48,13 @@ export interface ImportDefinition {
    */
   merge?(tx: Tx, job: ImportJob, slice: StagedSlice): Promise<Partial<ApplyCounts>>;
   /**
+   * The merge slices are independent of one another (disjoint rows, no shared keys: e.g. a
+   * register whose keys the checks made unique), so on a server two may run at the same time,
+   * each in its own transaction and backend: the database's inserts use both cores. Leave unset
+   * when two slices could write the same row (they would wait for each other, or deadlock).
+   */
+  mergeSlicesAtOnce?: boolean;
+  /**
    * Applies every staged row in the one transaction that also marks the import succeeded and
    * records its audit entry, so the result becomes visible at once or not at all: the atomic
    * switch. Keep it to what must be atomic. Use set-based SQL over `stagedRows(job, …)`; never

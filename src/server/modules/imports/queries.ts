@@ -195,7 +195,10 @@ export async function stageRows(tx: Tx, orgId: string, importId: string, json: s
  * the table's owner, the login, so this one statement runs outside withTenant; it returns no row.
  */
 export async function analyzeStaging(kysely: Kysely<DB>): Promise<void> {
-  await sql`analyze import_rows`.execute(kysely);
+  // The columns the staged rows are found and joined by. Sampling the JSON as well took about
+  // twice as long (0.25 s instead of 0.15 s at 50,000 rows of 1 kB); the plans only test it for
+  // null, whose default estimate (almost every row has data) holds.
+  await sql`analyze import_rows (org_id, import_id, row_no, key)`.execute(kysely);
 }
 
 /** Rows whose key an earlier row of the file already has: the first `limit`, and how many in all. */
@@ -217,6 +220,19 @@ export async function duplicateKeys(
 }
 
 /** The last row_no of the next slice of at most `size` valid staged rows after `after`; null: none. */
+/**
+ * The ends of the slices of at most `size` staged rows (with data), in order: the row number of
+ * every `size`-th such row and of the last one. The slice after `ends[i - 1]` (or 0) ends at `ends[i]`.
+ */
+export async function sliceEnds(tx: Tx, orgId: string, importId: string, size: number): Promise<number[]> {
+  const r = await sql<{ up_to: number }>`
+    select row_no as up_to from (
+      select row_no, row_number() over (order by row_no) as n, count(*) over () as total from import_rows
+      where org_id = ${orgId} and import_id = ${importId} and data is not null) s
+    where n % ${size} = 0 or n = total order by row_no`.execute(tx.q);
+  return r.rows.map((row) => row.up_to);
+}
+
 export async function nextSliceEnd(
   tx: Tx,
   orgId: string,

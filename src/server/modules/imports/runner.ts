@@ -297,6 +297,15 @@ async function refuse(run: Run): Promise<void> {
   await durable(run, (tx) => finish(run, tx, o));
 }
 
+/** Merge slices that run at the same time on a server, for a definition whose slices are independent. */
+const MERGE_AT_ONCE = 2;
+
+const addCounts = (sum: ApplyCounts, counts: Partial<ApplyCounts>) => {
+  sum.created += counts.created ?? 0;
+  sum.updated += counts.updated ?? 0;
+  sum.unchanged += counts.unchanged ?? 0;
+};
+
 /** The definition's merge over the staged rows, slice by slice; the counts summed. */
 async function mergeSlices(run: Run, def: ImportDefinition, step: Step): Promise<ApplyCounts> {
   const merged = { created: 0, updated: 0, unchanged: 0 };
@@ -306,12 +315,40 @@ async function mergeSlices(run: Run, def: ImportDefinition, step: Step): Promise
     const upTo = await step((tx) => q.nextSliceEnd(tx, run.orgId, run.importId, after, STAGE_ROWS));
     if (upTo === null) break;
     const slice = { after, upTo };
-    const counts = await step((tx) => merge(tx, run.job, slice));
-    merged.created += counts.created ?? 0;
-    merged.updated += counts.updated ?? 0;
-    merged.unchanged += counts.unchanged ?? 0;
+    addCounts(merged, await step((tx) => merge(tx, run.job, slice)));
     after = upTo;
   }
+  return merged;
+}
+
+/**
+ * The merge of a large file whose definition allows it, on a server: MERGE_AT_ONCE slices at a
+ * time, each its own transaction (so its own backend and core). After a failure no further slice
+ * starts, the ones under way end, and the first error is thrown (the run's failure then discards
+ * what every finished slice prepared).
+ */
+async function mergeSlicesAtOnce(run: Run, def: ImportDefinition): Promise<ApplyCounts> {
+  const merged = { created: 0, updated: 0, unchanged: 0 };
+  const merge = def.merge;
+  if (!merge) return merged;
+  const ends = await tenant(run, (tx) => q.sliceEnds(tx, run.orgId, run.importId, STAGE_ROWS));
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < ends.length) {
+      const i = next++;
+      const slice = { after: i === 0 ? 0 : (ends[i - 1] as number), upTo: ends[i] as number };
+      try {
+        addCounts(merged, await tenant(run, (tx) => merge(tx, run.job, slice)));
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const done = await Promise.allSettled(Array.from({ length: MERGE_AT_ONCE }, worker));
+  const rejected = done.find((d) => d.status === 'rejected');
+  if (rejected) throw rejected.reason;
   return merged;
 }
 
@@ -331,7 +368,10 @@ async function applyIn(run: Run, def: ImportDefinition, tx: Tx, merged: ApplyCou
  */
 async function apply(run: Run, def: ImportDefinition): Promise<void> {
   if (def.merge) await setPhase(run, 'merging');
-  const merged = await mergeSlices(run, def, (fn) => tenant(run, fn));
+  const merged =
+    def.mergeSlicesAtOnce && run.ctx.db.kind === 'postgres'
+      ? await mergeSlicesAtOnce(run, def)
+      : await mergeSlices(run, def, (fn) => tenant(run, fn));
   await setPhase(run, 'applying');
   await durable(run, (tx) => applyIn(run, def, tx, merged));
 }

@@ -507,6 +507,40 @@ describe.each(engines())('inventory imports on %s', (engine) => {
     });
   });
 
+  it('merges a register of several slices (at once on a server) and, when a later slice fails, leaves nothing', async () => {
+    // 12,001 rows: three merge slices of at most 5,000 (runner.ts STAGE_ROWS).
+    const rows = (prefix: string) =>
+      Array.from({ length: 12_001 }, (_, i) => `${prefix}-${String(i + 1).padStart(5, '0')};System ${i + 1}`);
+    const before = await counts();
+    const ok = await runImport('systems', csv('key;name', ...rows('BULK')));
+    expect(ok).toMatchObject({ status: 'succeeded', rows: 12_001, created: 12_001, updated: 0, errors: 0 });
+    const after = await counts();
+    expect((after.systems ?? 0) - (before.systems ?? 0)).toBe(12_001);
+    expect(after.staged).toBe(0);
+
+    // A database rule the file's checks do not know, broken by a row of the last slice: the
+    // import fails whole, and what the earlier slices inserted (hidden) is discarded.
+    const k = t.runtime.ctx.db.kysely;
+    await sql`alter table inventory_systems add constraint test_no_bulk_11000
+      check (key <> 'FAIL-11000')`.execute(k);
+    try {
+      const failed = await runImport('systems', csv('key;name', ...rows('FAIL')));
+      expect(failed).toMatchObject({ status: 'failed', created: 0, errors: 1 });
+    } finally {
+      await sql`alter table inventory_systems drop constraint test_no_bulk_11000`.execute(k);
+    }
+    const left = await withTenant(k, { orgIds: [], operator: true }, async (tx) =>
+      Number(
+        (
+          await sql<{ n: number }>`select count(*)::int as n from inventory_systems
+            where org_id = ${org.id} and key like 'FAIL-%'`.execute(tx.q)
+        ).rows[0]?.n,
+      ),
+    );
+    expect(left).toBe(0);
+    expect(await counts()).toEqual(after);
+  });
+
   it("hides an import's rows until it succeeds; only an unsuccessful import's rows can be discarded", async () => {
     const k = t.runtime.ctx.db.kysely;
     const other = await createOrg(t);

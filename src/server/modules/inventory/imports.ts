@@ -151,6 +151,8 @@ function registerImport(
     columns: TEMPLATES[name].map((c) => c.column),
     mayStart,
     ...(check ? { check: async (tx, job, limit) => toIssues(await check(tx, job, limit)) } : {}),
+    // The checks refused duplicate keys: every slice inserts and sets aside rows of its own.
+    mergeSlicesAtOnce: true,
     merge: async (tx, job, slice) => ({
       created: await q.insertPending(tx, name, job, slice),
       unchanged: await q.dropUnchanged(tx, name, job, slice),
