@@ -126,15 +126,24 @@ export async function openFile(opts: {
   const meta = await withTenant(ctx.db.kysely, scope, (tx) => q.findCompleteFile(tx, orgId, fileId));
   if (!meta?.sha256) throw notFound('files.not_found');
   const expected = { size: Number(meta.size), sha256: meta.sha256 };
+  // Base64 on a server (the driver would read bytea as hex text, twice the bytes), plain bytes
+  // on the embedded database. Node's base64 decoder skips the line breaks encode() puts in.
+  const readChunk = async (tx: Tx, n: number): Promise<Buffer | undefined> => {
+    if (ctx.db.kind === 'postgres') {
+      const row = await q.readChunkBase64(tx, orgId, fileId, n);
+      return row ? Buffer.from(row.base64, 'base64') : undefined;
+    }
+    const row = await q.readChunk(tx, orgId, fileId, n);
+    return row ? asBuffer(row.data) : undefined;
+  };
   async function* chunks(): AsyncGenerator<Buffer> {
     const hash = createHash('sha256');
     let size = 0;
     for (let n = 0; size < expected.size; n++) {
       // A turn of the event loop first: on the embedded database queries run synchronously.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      const row = await withTenant(ctx.db.kysely, scope, (tx) => q.readChunk(tx, orgId, fileId, n));
-      if (!row) throw new Error(`stored file ${fileId} lacks chunk ${n}`);
-      const buf = asBuffer(row.data);
+      const buf = await withTenant(ctx.db.kysely, scope, (tx) => readChunk(tx, n));
+      if (!buf) throw new Error(`stored file ${fileId} lacks chunk ${n}`);
       size += buf.length;
       hash.update(buf);
       yield buf;
