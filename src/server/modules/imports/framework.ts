@@ -43,8 +43,10 @@ export interface ImportDefinition {
    * are served in between: work whose result the organisation does not see until `apply` runs
    * (e.g. the users register creates the people, who belong to no organisation yet). Returns
    * counts, summed over the slices and handed to `apply`. Set-based SQL over
-   * `stagedRows(job, …, slice)`. Should a later step fail, what merge did stays: keep it to work
-   * that is harmless on its own and that a new run of the same file takes as already done.
+   * `stagedRows(job, …, slice)`. The slices are laid out before the first runs: a slice may set
+   * aside (delete, or clear the data of) its own staged rows, never another's. Should a later
+   * step fail, what merge did stays: keep it to work that is harmless on its own and that a new
+   * run of the same file takes as already done.
    */
   merge?(tx: Tx, job: ImportJob, slice: StagedSlice): Promise<Partial<ApplyCounts>>;
   /**

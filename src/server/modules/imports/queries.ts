@@ -219,7 +219,6 @@ export async function duplicateKeys(
   return { rows: listed.rows, total: total.rows[0]?.n ?? 0 };
 }
 
-/** The last row_no of the next slice of at most `size` valid staged rows after `after`; null: none. */
 /**
  * The ends of the slices of at most `size` staged rows (with data), in order: the row number of
  * every `size`-th such row and of the last one. The slice after `ends[i - 1]` (or 0) ends at `ends[i]`.
@@ -231,21 +230,6 @@ export async function sliceEnds(tx: Tx, orgId: string, importId: string, size: n
       where org_id = ${orgId} and import_id = ${importId} and data is not null) s
     where n % ${size} = 0 or n = total order by row_no`.execute(tx.q);
   return r.rows.map((row) => row.up_to);
-}
-
-export async function nextSliceEnd(
-  tx: Tx,
-  orgId: string,
-  importId: string,
-  after: number,
-  size: number,
-): Promise<number | null> {
-  const r = await sql<{ up_to: number | null }>`
-    select max(row_no) as up_to from (
-      select row_no from import_rows
-      where org_id = ${orgId} and import_id = ${importId} and data is not null and row_no > ${after}
-      order by row_no limit ${size}) s`.execute(tx.q);
-  return r.rows[0]?.up_to ?? null;
 }
 
 /**

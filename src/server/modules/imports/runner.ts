@@ -306,32 +306,18 @@ const addCounts = (sum: ApplyCounts, counts: Partial<ApplyCounts>) => {
   sum.unchanged += counts.unchanged ?? 0;
 };
 
-/** The definition's merge over the staged rows, slice by slice; the counts summed. */
-async function mergeSlices(run: Run, def: ImportDefinition, step: Step): Promise<ApplyCounts> {
-  const merged = { created: 0, updated: 0, unchanged: 0 };
-  const merge = def.merge;
-  if (!merge) return merged;
-  for (let after = 0; ; ) {
-    const upTo = await step((tx) => q.nextSliceEnd(tx, run.orgId, run.importId, after, STAGE_ROWS));
-    if (upTo === null) break;
-    const slice = { after, upTo };
-    addCounts(merged, await step((tx) => merge(tx, run.job, slice)));
-    after = upTo;
-  }
-  return merged;
-}
-
 /**
- * The merge of a large file whose definition allows it, on a server: MERGE_AT_ONCE slices at a
- * time, each its own transaction (so its own backend and core). After a failure no further slice
- * starts, the ones under way end, and the first error is thrown (the run's failure then discards
- * what every finished slice prepared).
+ * The definition's merge over the staged rows, slice by slice (each slice a step), the counts
+ * summed. With `atOnce` above 1 (a server, a definition whose slices are independent) that many
+ * slices run at the same time, each its own transaction and backend. After a failure no further
+ * slice starts, the ones under way end, and the first error is thrown (the run's failure then
+ * discards what the finished slices prepared).
  */
-async function mergeSlicesAtOnce(run: Run, def: ImportDefinition): Promise<ApplyCounts> {
+async function mergeSlices(run: Run, def: ImportDefinition, step: Step, atOnce = 1): Promise<ApplyCounts> {
   const merged = { created: 0, updated: 0, unchanged: 0 };
   const merge = def.merge;
   if (!merge) return merged;
-  const ends = await tenant(run, (tx) => q.sliceEnds(tx, run.orgId, run.importId, STAGE_ROWS));
+  const ends = await step((tx) => q.sliceEnds(tx, run.orgId, run.importId, STAGE_ROWS));
   let next = 0;
   let failed = false;
   const worker = async () => {
@@ -339,14 +325,14 @@ async function mergeSlicesAtOnce(run: Run, def: ImportDefinition): Promise<Apply
       const i = next++;
       const slice = { after: i === 0 ? 0 : (ends[i - 1] as number), upTo: ends[i] as number };
       try {
-        addCounts(merged, await tenant(run, (tx) => merge(tx, run.job, slice)));
+        addCounts(merged, await step((tx) => merge(tx, run.job, slice)));
       } catch (error) {
         failed = true;
         throw error;
       }
     }
   };
-  const done = await Promise.allSettled(Array.from({ length: MERGE_AT_ONCE }, worker));
+  const done = await Promise.allSettled(Array.from({ length: atOnce }, worker));
   const rejected = done.find((d) => d.status === 'rejected');
   if (rejected) throw rejected.reason;
   return merged;
@@ -368,10 +354,8 @@ async function applyIn(run: Run, def: ImportDefinition, tx: Tx, merged: ApplyCou
  */
 async function apply(run: Run, def: ImportDefinition): Promise<void> {
   if (def.merge) await setPhase(run, 'merging');
-  const merged =
-    def.mergeSlicesAtOnce && run.ctx.db.kind === 'postgres'
-      ? await mergeSlicesAtOnce(run, def)
-      : await mergeSlices(run, def, (fn) => tenant(run, fn));
+  const atOnce = def.mergeSlicesAtOnce && run.ctx.db.kind === 'postgres' ? MERGE_AT_ONCE : 1;
+  const merged = await mergeSlices(run, def, (fn) => tenant(run, fn), atOnce);
   await setPhase(run, 'applying');
   await durable(run, (tx) => applyIn(run, def, tx, merged));
 }
