@@ -57,19 +57,16 @@ export function describeInChromiumWithMail(title: string, file: string, body: (a
 
 /**
  * The link of a mail (`/invitation#token=…`, `/reset-password#token=…`) on this test's server: the
- * mail names VAERN_PUBLIC_URL, which is not the port the test listens on.
+ * mail names VAERN_PUBLIC_URL, which is not the port the test listens on. `tokenChars`: the
+ * characters of the token, as a regular-expression class body.
  */
-export function linkIn(text: string, pathname: string, base: string): string {
-  const found = new RegExp(`https?://\\S+${pathname}#token=[A-Za-z0-9_-]+`).exec(text)?.[0];
+export function linkIn(text: string, pathname: string, base: string, tokenChars = 'A-Za-z0-9_-'): string {
+  const found = new RegExp(`https?://\\S+${pathname}#token=[${tokenChars}]+`).exec(text)?.[0];
   if (!found) throw new Error(`no ${pathname} link in the mail:\n${text}`);
   const url = new URL(found);
   return `${base}${url.pathname}${url.hash}`;
 }
 
-/** The answer link of an alert mail (`/alert-answer#token=…`; the token holds a dot: `hex.mac`), on this test's server. */
-export function answerLinkIn(text: string, base: string): string {
-  const found = /https?:\/\/\S+\/alert-answer#token=[\w.-]+/.exec(text)?.[0];
-  if (!found) throw new Error(`no /alert-answer link in the mail:\n${text}`);
-  const url = new URL(found);
-  return `${base}${url.pathname}${url.hash}`;
-}
+/** The answer link of an alert mail (`/alert-answer#token=…`; the token holds a dot: `hex.mac`). */
+export const answerLinkIn = (text: string, base: string): string =>
+  linkIn(text, '/alert-answer', base, 'A-Za-z0-9_.-');
