@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Database } from './client.js';
 import { type Scope, TENANT_SETTINGS_SQL, tenantSettings } from './tenant.js';
 
@@ -51,4 +51,62 @@ export function copyField(value: string | number | null): string {
   return value.replace(/[\\\t\n\r]/g, (c) =>
     c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
   );
+}
+
+/** The signature that opens PostgreSQL's binary COPY format. */
+const BINARY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/**
+ * The values of a one-column query in PostgreSQL's binary COPY format (`COPY (…) TO STDOUT
+ * (FORMAT binary)`): each field's raw bytes, null as null. Throws on anything else.
+ */
+export function binaryCopyValues(data: Buffer): (Buffer | null)[] {
+  if (data.length < 19 || !data.subarray(0, 11).equals(BINARY_SIGNATURE))
+    throw new Error('not a binary COPY stream');
+  let at = 15 + 4 + data.readUInt32BE(15);
+  const values: (Buffer | null)[] = [];
+  for (;;) {
+    const fields = data.readInt16BE(at);
+    at += 2;
+    if (fields === -1) break;
+    if (fields !== 1) throw new Error(`binary COPY: ${fields} fields, expected 1`);
+    const length = data.readInt32BE(at);
+    at += 4;
+    if (length === -1) {
+      values.push(null);
+      continue;
+    }
+    if (at + length > data.length) throw new Error('binary COPY: a field runs past the end');
+    values.push(data.subarray(at, at + length));
+    at += length;
+  }
+  return values;
+}
+
+/**
+ * The bytes of a one-column bytea query on a server, received as they are stored: COPY in its
+ * binary format, in one transaction with exactly withTenant's context (so row-level security
+ * applies to the query). A SELECT hands bytea to node-postgres as text (hex, or base64 through
+ * encode()), which the process must then receive as a string and decode: for a 100 MiB file about
+ * 0.8 s of CPU that this path does not spend. COPY takes no parameters: `query` must be built
+ * from validated values only.
+ */
+export async function copyOutBytes(db: Database, scope: Scope, query: string): Promise<(Buffer | null)[]> {
+  const pool = db.pool;
+  if (!pool) throw new Error('COPY needs a PostgreSQL server');
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await client.query(TENANT_SETTINGS_SQL, tenantSettings(scope));
+    const parts: Buffer[] = [];
+    const out = client.query(copyTo(`copy (${query}) to stdout (format binary)`));
+    for await (const part of out) parts.push(part as Buffer);
+    await client.query('commit');
+    return binaryCopyValues(Buffer.concat(parts));
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }

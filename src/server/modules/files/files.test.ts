@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../../test/databases.js';
 import { createOrg } from '../../../../test/factories.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
+import { copyOutBytes } from '../../db/copy.js';
 import { withTenant } from '../../db/tenant.js';
 import type { Actor } from '../../lib/actor.js';
 import { CHUNK_BYTES, openFile, storeFile } from './service.js';
@@ -104,5 +105,33 @@ describe.each(engines())('stored files on %s', (engine) => {
         /* read to the end */
       }
     }).rejects.toThrow(/does not match/);
+  });
+});
+
+describe.each(engines().filter((e) => e === 'postgres'))('stored files read through COPY on %s', (engine) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(engine);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("reads a chunk's bytes for its organisation only (row-level security applies to the COPY)", async () => {
+    const [own, other] = [(await createOrg(t)).id, (await createOrg(t)).id];
+    const data = Buffer.from([0, 255, 10, 13, 92, 9, ...randomBytes(5000)]);
+    const stored = await storeFile({
+      ctx: t.runtime.ctx,
+      actor: operator,
+      orgId: own,
+      name: 'scan.nessus',
+      contentType: 'application/xml',
+      body: pieces(data, 777),
+    });
+    const query = `select data from file_chunks where org_id = '${own}' and file_id = '${stored.id}' and n = 0`;
+    const mine = await copyOutBytes(t.runtime.ctx.db, { orgIds: [own] }, query);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.equals(data)).toBe(true);
+    expect(await copyOutBytes(t.runtime.ctx.db, { orgIds: [other] }, query)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { AppContext } from '../../context.js';
+import { copyOutBytes } from '../../db/copy.js';
 import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
 import { type Actor, actorRef } from '../../lib/actor.js';
 import { AppError, notFound } from '../../lib/errors.js';
@@ -9,6 +10,9 @@ import * as q from './queries.js';
 
 /** Bytes per stored chunk: each chunk is one row and one short transaction. */
 export const CHUNK_BYTES = 1024 * 1024;
+
+/** A UUID as the database writes it: the only form interpolated into a COPY statement. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface StoredFile {
   id: string;
@@ -126,14 +130,19 @@ export async function openFile(opts: {
   const meta = await withTenant(ctx.db.kysely, scope, (tx) => q.findCompleteFile(tx, orgId, fileId));
   if (!meta?.sha256) throw notFound('files.not_found');
   const expected = { size: Number(meta.size), sha256: meta.sha256 };
-  // Base64 on a server (the driver would read bytea as hex text, twice the bytes), plain bytes
-  // on the embedded database. Node's base64 decoder skips the line breaks encode() puts in.
-  const readChunk = async (tx: Tx, n: number): Promise<Buffer | undefined> => {
+  // On a server the bytes come as stored, through COPY's binary format (copyOutBytes): a SELECT
+  // would hand them to the driver as text to decode. The embedded database hands over bytes.
+  if (!UUID.test(orgId) || !UUID.test(fileId)) throw notFound('files.not_found');
+  const readChunk = async (n: number): Promise<Buffer | undefined> => {
     if (ctx.db.kind === 'postgres') {
-      const row = await q.readChunkBase64(tx, orgId, fileId, n);
-      return row ? Buffer.from(row.base64, 'base64') : undefined;
+      const [data] = await copyOutBytes(
+        ctx.db,
+        scope,
+        `select data from file_chunks where org_id = '${orgId}' and file_id = '${fileId}' and n = ${n}`,
+      );
+      return data ?? undefined;
     }
-    const row = await q.readChunk(tx, orgId, fileId, n);
+    const row = await withTenant(ctx.db.kysely, scope, (tx) => q.readChunk(tx, orgId, fileId, n));
     return row ? asBuffer(row.data) : undefined;
   };
   async function* chunks(): AsyncGenerator<Buffer> {
@@ -142,7 +151,7 @@ export async function openFile(opts: {
     for (let n = 0; size < expected.size; n++) {
       // A turn of the event loop first: on the embedded database queries run synchronously.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      const buf = await withTenant(ctx.db.kysely, scope, (tx) => readChunk(tx, n));
+      const buf = await readChunk(n);
       if (!buf) throw new Error(`stored file ${fileId} lacks chunk ${n}`);
       size += buf.length;
       hash.update(buf);
