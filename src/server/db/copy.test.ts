@@ -4,7 +4,11 @@ import { binaryCopyValues } from './copy.js';
 /** A binary COPY stream of one column, written by hand from the format's documentation. */
 function stream(values: (Buffer | null)[], opts: { extension?: number; fields?: number } = {}): Buffer {
   const extension = opts.extension ?? 0;
-  const parts = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(4), Buffer.alloc(4 + extension)];
+  const parts: Buffer[] = [
+    Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'),
+    Buffer.alloc(4),
+    Buffer.alloc(4 + extension),
+  ];
   parts[2]?.writeUInt32BE(extension, 0);
   for (const v of values) {
     const head = Buffer.alloc(6);
