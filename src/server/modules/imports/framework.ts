@@ -91,8 +91,11 @@ export interface ReadRow {
   row: number;
   /** The row's key within the file (a second row with the same key is refused); null: none. */
   key: string | null;
-  /** The validated record to stage (plain JSON); null when the row has issues. */
-  data: Record<string, unknown> | null;
+  /**
+   * The validated record to stage (plain JSON); null when the row has issues. An array stages the
+   * values by position, read back with `stagedTuples` (no names repeated in every staged row).
+   */
+  data: Record<string, unknown> | unknown[] | null;
   issues: ImportIssue[];
 }
 
@@ -145,6 +148,40 @@ export type StagedType =
   | 'timestamptz'
   | 'jsonb';
 
+/** The names of staged columns, each checked to be a plain identifier (they become SQL). */
+function columnNames(columns: Record<string, StagedType>): string[] {
+  const names = Object.keys(columns);
+  for (const name of names) if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad column name ${name}`);
+  return names;
+}
+
+/** The import's staged rows with data (`r`), those of the slice only when one is given. */
+const stagedWhere = (job: ImportJob, slice?: StagedSlice) =>
+  sql`where r.org_id = ${job.org.id} and r.import_id = ${job.importId} and r.data is not null
+    ${slice ? sql`and r.row_no > ${slice.after} and r.row_no <= ${slice.upTo}` : sql``}`;
+
+/**
+ * The staged rows of a definition whose reader stages each row as a JSON array, the values in
+ * `columns`' order, as a table expression `(row_no, <columns>)` like stagedRows. For a record of
+ * many short fields the names are much of an object's bytes; a tuple repeats none of them, so there
+ * is less to write, parse and store. Scan items stage this way.
+ */
+export function stagedTuples(
+  job: ImportJob,
+  columns: Record<string, StagedType>,
+  slice?: StagedSlice,
+): RawBuilder<unknown> {
+  const values = columnNames(columns)
+    .map((n, i) => {
+      const type = columns[n];
+      if (type === 'text') return `r.data ->> ${i} as ${n}`;
+      if (type === 'jsonb') return `nullif(r.data -> ${i}, 'null'::jsonb) as ${n}`;
+      return `(r.data ->> ${i})::${type} as ${n}`;
+    })
+    .join(', ');
+  return sql`(select r.row_no, ${sql.raw(values)} from import_rows r ${stagedWhere(job, slice)})`;
+}
+
 /**
  * The staged rows of an import as a table expression `(row_no, <columns>)`, for a definition's
  * check, merge and apply: `select … from ${stagedRows(job, { email: 'text' })} s`. Only valid
@@ -155,11 +192,9 @@ export function stagedRows(
   columns: Record<string, StagedType>,
   slice?: StagedSlice,
 ): RawBuilder<unknown> {
-  const names = Object.keys(columns);
-  for (const name of names) if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad column name ${name}`);
-  const defs = names.map((n) => `${n} ${columns[n]}`).join(', ');
-  const range = slice ? sql`and r.row_no > ${slice.after} and r.row_no <= ${slice.upTo}` : sql``;
+  const defs = columnNames(columns)
+    .map((n) => `${n} ${columns[n]}`)
+    .join(', ');
   return sql`(select r.row_no, d.* from import_rows r
-               cross join lateral jsonb_to_record(r.data) as d(${sql.raw(defs)})
-               where r.org_id = ${job.org.id} and r.import_id = ${job.importId} and r.data is not null ${range})`;
+               cross join lateral jsonb_to_record(r.data) as d(${sql.raw(defs)}) ${stagedWhere(job, slice)})`;
 }

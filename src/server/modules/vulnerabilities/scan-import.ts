@@ -7,6 +7,7 @@ import { FileRefused, type ImportDefinition, type ImportJob, type ReadRow } from
 import { findingsPolicy } from './findings-policy.js';
 import { readers, type ScanFormat, ScanFormatError, type ScanItem } from './formats/index.js';
 import * as merge from './scan-merge.js';
+import { stagedTuple } from './scan-staged.js';
 import './scan-messages.js';
 
 /**
@@ -39,7 +40,7 @@ const options = z
     path: ['system'],
   });
 
-/** The staged record of one item (the import's rows; `kind` tells findings from host facts). */
+/** The staged record of one item (staged as a tuple: scan-staged.ts; `kind` tells findings from host facts). */
 export interface StagedItem {
   kind: 'finding' | 'fact';
   fingerprint: string;
@@ -185,7 +186,7 @@ async function* readScan(job: ImportJob, bytes: AsyncIterable<Buffer>): AsyncGen
       const asFinding = !item.informational || includeInfo;
       if (!asFinding) informational++;
       const staged = stage(item, host, asFinding, texts);
-      yield { row: item.line, key: null, data: staged as unknown as Record<string, unknown>, issues: [] };
+      yield { row: item.line, key: null, data: stagedTuple(staged), issues: [] };
     }
   } catch (error) {
     if (!(error instanceof ScanFormatError)) throw error;

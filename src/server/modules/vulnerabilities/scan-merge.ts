@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
-import { type ImportJob, type StagedSlice, stagedRows } from '../imports/framework.js';
+import { type ImportJob, type StagedSlice, stagedTuples } from '../imports/framework.js';
+import { STAGED_COLUMNS } from './scan-staged.js';
 
 /**
  * The SQL of a scan import's merge (docs/vulnerabilities.md, "How a scan is merged"), set-based
@@ -38,35 +39,7 @@ const WORK_TABLES = [
   'scan_import_texts',
 ] as const;
 
-const staged = (job: ImportJob, slice: StagedSlice) =>
-  stagedRows(
-    job,
-    {
-      kind: 'text',
-      fingerprint: 'text',
-      family: 'text',
-      host: 'text',
-      port: 'integer',
-      protocol: 'text',
-      rule: 'text',
-      host_ip: 'text',
-      host_fqdn: 'text',
-      host_name: 'text',
-      title: 'text',
-      severity: 'text',
-      cvss: 'numeric',
-      cvss_vector: 'text',
-      cves: 'jsonb',
-      text_hash: 'text',
-      description: 'text',
-      solution: 'text',
-      evidence: 'text',
-      location_file: 'text',
-      location_line: 'integer',
-      suppressed: 'boolean',
-    },
-    slice,
-  );
+const staged = (job: ImportJob, slice: StagedSlice) => stagedTuples(job, STAGED_COLUMNS, slice);
 
 export async function systemExists(tx: Tx, orgId: string, key: string): Promise<boolean> {
   const r = await sql<{ id: string }>`
