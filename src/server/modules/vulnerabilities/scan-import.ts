@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import type { Tx } from '../../db/tenant.js';
 import type { Actor } from '../../lib/actor.js';
@@ -83,7 +83,9 @@ export function fingerprintOf(p: {
   protocol: string | null;
 }): string {
   const parts = [p.family, p.host, p.rule, p.port === null ? '' : String(p.port), p.protocol ?? ''];
-  return createHash('sha256').update(parts.join('\n'), 'utf8').digest('hex');
+  // One-shot hashing (a string is hashed as UTF-8): a scan hashes every item, and creating a Hash
+  // object for each cost about twice the time.
+  return hash('sha256', parts.join('\n'));
 }
 
 /**
@@ -92,9 +94,7 @@ export function fingerprintOf(p: {
  */
 export function textHashOf(description: string | null, solution: string | null): string | null {
   if (description === null && solution === null) return null;
-  return createHash('sha256')
-    .update(JSON.stringify([description, solution]), 'utf8')
-    .digest('hex');
+  return hash('sha256', JSON.stringify([description, solution]));
 }
 
 /** Text for a column that holds at most `max` characters (longer scanner text is cut). */
