@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { withTenant } from '../../db/tenant.js';
@@ -134,8 +135,39 @@ export function requestRemap(ctx: AppContext, orgId: string): Promise<void> {
     .catch((error: unknown) => ctx.log.warn({ err: error }, 'finding re-mapping not queued'));
 }
 
+/**
+ * Fresh planner statistics for the findings after a scan import that wrote many of them. Without
+ * them PostgreSQL takes an organisation's findings for as many as it last counted (none, before
+ * its first large scan), and the next re-scan's closing step probes the scan's items once per
+ * finding instead of hashing them. The embedded database has no autovacuum; a server's counts a
+ * tenth of the table before it analyses. ANALYZE needs the table's owner, the login, so this
+ * maintenance statement runs outside withTenant (as inventory.analyze does); it reads no rows for
+ * anyone.
+ */
+export const analyzeFindingsJob = (ctx: AppContext): JobDefinition<typeof payload> => ({
+  name: 'findings.analyze',
+  payload,
+  retryLimit: 1,
+  expireInSeconds: 600,
+  handle: async () => {
+    await sql`analyze findings, scan_scopes`.execute(ctx.db.kysely);
+  },
+});
+
+/** Findings a scan must write (new, back or closed) before its import queues findings.analyze. */
+export const ANALYZE_AFTER_WRITTEN = 5_000;
+
+/** Queues the statistics refresh; a failure to queue it only costs speed, so it is logged. */
+export function requestFindingsAnalyze(ctx: AppContext): Promise<void> {
+  return ctx.jobs
+    .send(analyzeFindingsJob(ctx), {})
+    .then(() => undefined)
+    .catch((error: unknown) => ctx.log.warn({ err: error }, 'findings statistics refresh not queued'));
+}
+
 export const findingsJobs = (ctx: AppContext): JobDefinition[] => [
   expireAcceptancesJob(ctx),
   recomputeDueJob(ctx),
   remapJob(ctx),
+  analyzeFindingsJob(ctx),
 ];

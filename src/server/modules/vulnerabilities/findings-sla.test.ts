@@ -14,7 +14,7 @@ import {
 } from '../../../../test/factories.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { withTenant } from '../../db/tenant.js';
-import { recomputeAllDue } from './findings-jobs.js';
+import { analyzeFindingsJob, recomputeAllDue } from './findings-jobs.js';
 
 /**
  * The SLA (docs/vulnerabilities.md): due dates by severity × the system's criticality, from the
@@ -249,5 +249,22 @@ describe.each(engines())('finding SLA on %s', (engine) => {
     expect(overdue.map((f) => f.id)).toEqual([one.id]);
     expect(overdue[0]?.overdue).toBe(true);
     expect((await findings('&overdue=false')).length).toBe(30);
+  });
+
+  it("findings.analyze gives the planner the findings' real count (queued after a large scan)", async () => {
+    const db = t.runtime.ctx.db.kysely;
+    const counted = await withTenant(db, { orgIds: [], operator: true }, (tx) =>
+      sql<{ n: number }>`select count(*)::int as n from findings`.execute(tx.q),
+    );
+    const n = counted.rows[0]?.n ?? 0;
+    expect(n).toBeGreaterThanOrEqual(30);
+    const estimate = async () =>
+      Number(
+        (await sql<{ t: number }>`select reltuples as t from pg_class where relname = 'findings'`.execute(db))
+          .rows[0]?.t,
+      );
+    expect(await estimate()).not.toBe(n);
+    await analyzeFindingsJob(t.runtime.ctx).handle({});
+    expect(await estimate()).toBe(n);
   });
 });
