@@ -1,6 +1,8 @@
-import type { Tx } from '../../db/tenant.js';
+import type { Database } from '../../db/client.js';
+import { copyOutBytes } from '../../db/copy.js';
+import type { Scope, Tx } from '../../db/tenant.js';
 
-/** All SQL of stored files. Every function runs inside withTenant. */
+/** All SQL of stored files. Every function runs inside withTenant, but readChunkCopy. */
 
 export const insertFile = (
   tx: Tx,
@@ -39,3 +41,28 @@ export const readChunk = (tx: Tx, orgId: string, fileId: string, n: number) =>
     .where('file_id', '=', fileId)
     .where('n', '=', n)
     .executeTakeFirst();
+
+/** A UUID as the database writes it: the only form put into a COPY statement's text. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A chunk's bytes on a server, as stored: COPY's binary format under the scope's row-level
+ * security (copyOutBytes; a SELECT would hand them to the driver as text to decode). Undefined
+ * when the chunk is missing or not the scope's.
+ */
+export async function readChunkCopy(
+  db: Database,
+  scope: Scope,
+  orgId: string,
+  fileId: string,
+  n: number,
+): Promise<Buffer | undefined> {
+  const [org, file] = [orgId.toLowerCase(), fileId.toLowerCase()];
+  if (!UUID.test(org) || !UUID.test(file) || !Number.isSafeInteger(n)) return undefined;
+  const [data] = await copyOutBytes(
+    db,
+    scope,
+    `select data from file_chunks where org_id = '${org}' and file_id = '${file}' and n = ${n}`,
+  );
+  return data ?? undefined;
+}

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { AppContext } from '../../context.js';
-import { copyOutBytes } from '../../db/copy.js';
 import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
 import { type Actor, actorRef } from '../../lib/actor.js';
 import { AppError, notFound } from '../../lib/errors.js';
@@ -10,9 +9,6 @@ import * as q from './queries.js';
 
 /** Bytes per stored chunk: each chunk is one row and one short transaction. */
 export const CHUNK_BYTES = 1024 * 1024;
-
-/** A UUID as the database writes it: the only form interpolated into a COPY statement. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface StoredFile {
   id: string;
@@ -130,18 +126,10 @@ export async function openFile(opts: {
   const meta = await withTenant(ctx.db.kysely, scope, (tx) => q.findCompleteFile(tx, orgId, fileId));
   if (!meta?.sha256) throw notFound('files.not_found');
   const expected = { size: Number(meta.size), sha256: meta.sha256 };
-  // On a server the bytes come as stored, through COPY's binary format (copyOutBytes): a SELECT
-  // would hand them to the driver as text to decode. The embedded database hands over bytes.
-  if (!UUID.test(orgId) || !UUID.test(fileId)) throw notFound('files.not_found');
+  // On a server the bytes come as stored, through COPY's binary format (readChunkCopy). The
+  // embedded database hands over bytes.
   const readChunk = async (n: number): Promise<Buffer | undefined> => {
-    if (ctx.db.kind === 'postgres') {
-      const [data] = await copyOutBytes(
-        ctx.db,
-        scope,
-        `select data from file_chunks where org_id = '${orgId}' and file_id = '${fileId}' and n = ${n}`,
-      );
-      return data ?? undefined;
-    }
+    if (ctx.db.kind === 'postgres') return q.readChunkCopy(ctx.db, scope, orgId, fileId, n);
     const row = await withTenant(ctx.db.kysely, scope, (tx) => q.readChunk(tx, orgId, fileId, n));
     return row ? asBuffer(row.data) : undefined;
   };

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { copyField, copyRows } from '../../db/copy.js';
+import { copyField, copyJson, copyRows } from '../../db/copy.js';
 import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
 import { recordAudit } from '../audit/record.js';
 import { deleteStoredFile, openFile } from '../files/service.js';
@@ -200,12 +200,7 @@ async function stage(run: Run, rows: Batch): Promise<void> {
   // COPY's temporary table costs more than it saves below that.
   if (run.ctx.db.kind === 'postgres' && rows.length >= COPY_FROM_ROWS) {
     const prefix = `${run.orgId}\t${run.importId}\t`;
-    // JSON text never holds a raw tab, line feed or carriage return (JSON.stringify escapes every
-    // control character): only its backslashes need COPY's escape, without copyField's callback.
-    const lines = rows.map(
-      ([row, key, data]) =>
-        `${prefix}${row}\t${copyField(key)}\t${data === null ? '\\N' : data.replaceAll('\\', '\\\\')}\n`,
-    );
+    const lines = rows.map(([row, key, data]) => `${prefix}${row}\t${copyField(key)}\t${copyJson(data)}\n`);
     await copyRows(
       run.ctx.db,
       scopeOf(run.job.actor, run.orgId),

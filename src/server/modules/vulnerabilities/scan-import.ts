@@ -8,7 +8,7 @@ import { ANALYZE_AFTER_WRITTEN, requestFindingsAnalyze } from './findings-jobs.j
 import { findingsPolicy } from './findings-policy.js';
 import { readers, type ScanFormat, ScanFormatError, type ScanItem } from './formats/index.js';
 import * as merge from './scan-merge.js';
-import { stagedTuple } from './scan-staged.js';
+import { type StagedItem, stagedTuple } from './scan-staged.js';
 import './scan-messages.js';
 
 /**
@@ -40,37 +40,6 @@ const options = z
     message: 'a SARIF file holds code findings: give the system they belong to (system=<key>)',
     path: ['system'],
   });
-
-/** The staged record of one item (staged as a tuple: scan-staged.ts; `kind` tells findings from host facts). */
-export interface StagedItem {
-  kind: 'finding' | 'fact';
-  fingerprint: string;
-  family: string;
-  host: string;
-  port: number | null;
-  protocol: string | null;
-  rule: string;
-  host_ip: string | null;
-  host_fqdn: string | null;
-  host_name: string | null;
-  title: string;
-  severity: string;
-  cvss: number | null;
-  cvss_vector: string | null;
-  cves: string[];
-  /** SHA-256 of the item's description and solution (textHashOf); null when it has neither. */
-  text_hash: string | null;
-  /**
-   * The texts themselves, only on the first item of the file with this `text_hash` (null on the
-   * others): a plugin's texts are the same on every host, and are staged and written once.
-   */
-  description: string | null;
-  solution: string | null;
-  evidence: string | null;
-  location_file: string | null;
-  location_line: number | null;
-  suppressed: boolean;
-}
 
 /**
  * The finding identity: SHA-256 of scanner family, normalised host, rule, port and protocol, one
