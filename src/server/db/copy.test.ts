@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binaryCopyValues } from './copy.js';
+import { binaryCopyValues, copyLines } from './copy.js';
 
 /** A binary COPY stream of one column, written by hand from the format's documentation. */
 function stream(values: (Buffer | null)[], opts: { extension?: number; fields?: number } = {}): Buffer {
@@ -37,5 +37,27 @@ describe('binary COPY values', () => {
     expect(() => binaryCopyValues(stream([Buffer.from('x')], { fields: 2 }))).toThrow(/2 fields/);
     const whole = stream([Buffer.from('abcdef')]);
     expect(() => binaryCopyValues(whole.subarray(0, whole.length - 5))).toThrow(/past the end/);
+  });
+});
+
+describe('COPY lines as bytes', () => {
+  it('writes exactly the UTF-8 of the joined lines, however long or wide they are', () => {
+    const wide = 'Leverandør ☃ 😀 ';
+    const lines = [
+      'a\tb\n',
+      `${wide.repeat(3)}\n`,
+      `${'x'.repeat(400_000)}\n`,
+      `${'ø'.repeat(700_000)}\n`,
+      `${'😀'.repeat(300_000)}\n`,
+      '\n',
+      ...Array.from({ length: 5000 }, (_, i) => `${i}\t${wide}${i}\n`),
+    ];
+    const parts = copyLines(lines);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(Buffer.concat(parts).equals(Buffer.from(lines.join(''), 'utf8'))).toBe(true);
+  });
+
+  it('gives nothing for no lines', () => {
+    expect(copyLines([])).toEqual([]);
   });
 });

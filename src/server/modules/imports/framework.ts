@@ -161,25 +161,40 @@ const stagedWhere = (job: ImportJob, slice?: StagedSlice) =>
     ${slice ? sql`and r.row_no > ${slice.after} and r.row_no <= ${slice.upTo}` : sql``}`;
 
 /**
+ * The select list of staged tuples (`alias.data`, a JSON array) as typed columns: each of
+ * `columns` read from its position in `order` (by default the columns' own order).
+ */
+export function tupleValues(
+  columns: Record<string, StagedType>,
+  order: readonly string[] = Object.keys(columns),
+  alias = 'r',
+): RawBuilder<unknown> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(alias)) throw new Error(`bad alias ${alias}`);
+  const values = columnNames(columns).map((n) => {
+    const i = order.indexOf(n);
+    if (i < 0) throw new Error(`staged column ${n} is not in the tuple`);
+    const type = columns[n];
+    if (type === 'text') return `${alias}.data ->> ${i} as ${n}`;
+    if (type === 'jsonb') return `nullif(${alias}.data -> ${i}, 'null'::jsonb) as ${n}`;
+    return `(${alias}.data ->> ${i})::${type} as ${n}`;
+  });
+  return sql.raw(values.join(', '));
+}
+
+/**
  * The staged rows of a definition whose reader stages each row as a JSON array, the values in
- * `columns`' order, as a table expression `(row_no, <columns>)` like stagedRows. For a record of
- * many short fields the names are much of an object's bytes; a tuple repeats none of them, so there
- * is less to write, parse and store. Scan items stage this way.
+ * `order` (by default `columns`' own order), as a table expression `(row_no, <columns>)` like
+ * stagedRows. For a record of many short fields the names are much of an object's bytes; a tuple
+ * repeats none of them, so there is less to write, parse and store. Scan items and the rows of
+ * every table register (tabular.ts) stage this way.
  */
 export function stagedTuples(
   job: ImportJob,
   columns: Record<string, StagedType>,
   slice?: StagedSlice,
+  order?: readonly string[],
 ): RawBuilder<unknown> {
-  const values = columnNames(columns)
-    .map((n, i) => {
-      const type = columns[n];
-      if (type === 'text') return `r.data ->> ${i} as ${n}`;
-      if (type === 'jsonb') return `nullif(r.data -> ${i}, 'null'::jsonb) as ${n}`;
-      return `(r.data ->> ${i})::${type} as ${n}`;
-    })
-    .join(', ');
-  return sql`(select r.row_no, ${sql.raw(values)} from import_rows r ${stagedWhere(job, slice)})`;
+  return sql`(select r.row_no, ${tupleValues(columns, order)} from import_rows r ${stagedWhere(job, slice)})`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { copyField, copyJson, copyRows } from '../../db/copy.js';
+import { copyField, copyJson, copyLines, copyRows } from '../../db/copy.js';
 import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
 import { recordAudit } from '../audit/record.js';
 import { deleteStoredFile, openFile } from '../files/service.js';
@@ -206,7 +206,7 @@ async function stage(run: Run, rows: Batch): Promise<void> {
       scopeOf(run.job.actor, run.orgId),
       'import_rows',
       ['org_id', 'import_id', 'row_no', 'key', 'data'],
-      Buffer.from(lines.join(''), 'utf8'),
+      copyLines(lines),
     );
     return;
   }

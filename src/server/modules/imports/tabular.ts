@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely';
 import { z } from 'zod';
 import type { OrgRef } from '../../http/types.js';
 import type { MessageParams } from '../../lib/messages.js';
@@ -6,9 +7,12 @@ import {
   FileRefused,
   type ImportDefinition,
   type ImportIssue,
+  type ImportJob,
   type ReadInput,
   type ReadRow,
+  type StagedSlice,
   type StagedType,
+  stagedTuples,
 } from './framework.js';
 import { looksLikeWorkbook, XLSX_TYPE, type XlsxRecord, xlsxRecords } from './xlsx.js';
 
@@ -32,7 +36,7 @@ export interface Column {
   /** The header name, lower case; headers are matched case-insensitively, spaces trimmed. */
   name: string;
   required: boolean;
-  /** How the value is staged and read back in SQL (`stagedRows`). */
+  /** How the value is staged and read back in SQL (`tableRows`). */
   type: StagedType;
   /** One line for the template's documentation. */
   description: string;
@@ -113,28 +117,20 @@ function mapHeader(record: TableRecord, columns: readonly Column[]): Array<Colum
   return mapped;
 }
 
-/**
- * A row's data before its cells: every mapped column, in the header's order, undefined. A copy of it
- * keeps V8's fast properties (an object given thirty-odd properties one computed key at a time
- * turns into a slow dictionary, twice as slow to build and to turn into JSON), and JSON leaves
- * undefined values out, so the staged JSON is what it would be without them.
- */
-function rowTemplate(header: Array<Column | undefined>): Record<string, unknown> {
-  const names = header.flatMap((c) => (c ? [c.name] : []));
-  const template = JSON.parse(JSON.stringify(Object.fromEntries(names.map((n) => [n, null])))) as Record<
-    string,
-    unknown
-  >;
-  for (const name of names) template[name] = undefined;
-  return template;
-}
+/** Where each column of the file goes in a staged tuple: its register column's position, or -1. */
+const tuplePositions = (header: Array<Column | undefined>, columns: readonly Column[]): number[] =>
+  header.map((c) => (c === undefined ? -1 : columns.indexOf(c)));
 
-/** Validates one data record against the mapped header. */
+/**
+ * Validates one data record against the mapped header. The record is staged as a tuple in the
+ * register's column order (`tableRows`): a column the file leaves out, or an empty cell, is null.
+ */
 function readRecord(
   record: TableRecord,
   header: Array<Column | undefined>,
-  template: Record<string, unknown>,
-  keyColumn: string | undefined,
+  positions: number[],
+  width: number,
+  keyAt: number,
   ctx: CellContext,
 ): ReadRow {
   // A reader may know problems of its own with the record's cells (XLSX: a formula without a result).
@@ -150,10 +146,9 @@ function readRecord(
     });
     return { row: record.row, key: null, data: null, issues };
   }
-  // Empty cells are left out (undefined): a staged column without a value reads back as null
-  // (stagedRows), and the staged JSON stays about a third smaller. A plain loop: this runs for
-  // every cell of a file.
-  const data: Record<string, unknown> = { ...template };
+  // A plain loop: this runs for every cell of a file.
+  const data: unknown[] = new Array<unknown>(width).fill(null);
+  let keyValid = keyAt >= 0;
   for (let i = 0; i < header.length; i++) {
     const column = header[i];
     if (column === undefined) continue;
@@ -164,38 +159,39 @@ function readRecord(
       continue;
     }
     try {
-      data[column.name] = column.parse(value, ctx);
+      data[positions[i] as number] = column.parse(value, ctx);
     } catch (error) {
       if (!(error instanceof CellError)) throw error;
       issues.push({ row: record.row, column: column.name, code: error.code, params: error.params });
+      if (positions[i] === keyAt) keyValid = false;
     }
   }
-  const keyValue = keyColumn === undefined ? null : data[keyColumn];
-  const keyValid =
-    keyColumn !== undefined && (issues.length === 0 || !issues.some((i) => i.column === keyColumn));
-  const key = keyValid && keyValue !== null && keyValue !== undefined ? String(keyValue) : null;
+  const keyValue = keyValid ? data[keyAt] : null;
+  const key = keyValue !== null && keyValue !== undefined ? String(keyValue) : null;
   return { row: record.row, key, data: issues.length > 0 ? null : data, issues };
 }
 
 /**
  * The reader of a register whose file is a table: a header line naming the columns (any order,
  * optional columns may be left out), then one row per record. Every cell of every row is checked.
+ * Each valid row is staged as a tuple in `columns`' order; read it back with `tableRows`.
  */
 export function tableReader(columns: readonly Column[], keyColumn?: string) {
   return async function* read(input: ReadInput): AsyncGenerator<ReadRow> {
     const mediaType = input.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
     const reader = readers[mediaType] ?? csvRecords;
     const ctx: CellContext = { org: input.job.org, options: input.job.options };
+    const keyAt = keyColumn === undefined ? -1 : columns.findIndex((c) => c.name === keyColumn);
     let header: Array<Column | undefined> | undefined;
-    let template: Record<string, unknown> = {};
+    let positions: number[] = [];
     for await (const record of reader(input.bytes)) {
       if (blank(record.cells)) continue;
       if (!header) {
         header = mapHeader(record, columns);
-        template = rowTemplate(header);
+        positions = tuplePositions(header, columns);
         continue;
       }
-      yield readRecord(record, header, template, keyColumn, ctx);
+      yield readRecord(record, header, positions, columns.length, keyAt, ctx);
     }
     if (!header) throw new FileRefused([{ row: 1, column: null, code: 'imports.file_empty' }]);
   };
@@ -214,6 +210,23 @@ export function defineTabularImport(
   }
   return { ...def, accepts: def.accepts ?? TABLE_TYPES, read: tableReader(def.columns, keyColumn) };
 }
+
+/**
+ * The staged rows of a table register as a table expression `(row_no, <wanted>)`: each wanted
+ * column read from its position among the register's `columns` (the reader's tuple).
+ */
+export const tableRows = (
+  job: ImportJob,
+  columns: readonly Column[],
+  wanted: Record<string, StagedType>,
+  slice?: StagedSlice,
+): RawBuilder<unknown> =>
+  stagedTuples(
+    job,
+    wanted,
+    slice,
+    columns.map((c) => c.name),
+  );
 
 // Cell parsers that registers share ------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import {
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { XLSX_TYPE, xlsxRecords } from '../imports/xlsx.js';
 import { EXPORT_BATCH } from './export.js';
-import { TEMPLATES } from './imports.js';
+import { TEMPLATES } from './templates.js';
 
 interface Summary {
   status: string;

@@ -17,7 +17,7 @@ import {
   writeTemplate,
 } from '../imports/export.js';
 import type { Field } from './fields.js';
-import { TEMPLATES, type TemplateName } from './imports.js';
+import { TEMPLATES, type TemplateName } from './templates.js';
 import './messages.js';
 import { authorise, inventoryPolicy } from './policy.js';
 import * as q from './queries.js';

@@ -11,7 +11,7 @@ import {
 } from '../../../../test/factories.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { withTenant } from '../../db/tenant.js';
-import { TEMPLATES, templateCsv } from './imports.js';
+import { TEMPLATES, templateCsv } from './templates.js';
 
 type Json = Record<string, unknown>;
 interface Summary {

@@ -1,9 +1,10 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Tx } from '../../db/tenant.js';
-import type { ImportJob, StagedSlice, StagedType } from '../imports/framework.js';
+import { type ImportJob, type StagedSlice, type StagedType, tupleValues } from '../imports/framework.js';
 import { type Field, selectColumn, stagedType, stagedValue, valueSql } from './fields.js';
 import { CRITICALITY, componentFields, processFields, supplierFields, systemFields } from './registers.js';
+import { TEMPLATES, type TemplateName } from './templates.js';
 
 /**
  * All SQL of the inventory module. Every function runs inside withTenant. The registers share
@@ -570,20 +571,19 @@ export const importStagedTypes = (name: RegisterName): Record<string, StagedType
 };
 
 /**
- * `s0`: the staged rows of the import as typed columns (materialised: read once per statement).
+ * `s0`: the staged rows of the import as typed columns (materialised: read once per statement),
+ * each read from its position in the register's staged tuple (the template's column order).
  * `keys` keeps only the rows whose key the register already has (`existing`) or has not (`new`);
- * it compares the staged row's key column before its JSON is read, so a statement that needs
- * only some of the rows does not decode all of them. stagedRows (framework.ts) reads the JSON of
- * every row first, which is why this reads import_rows with the same conditions itself.
+ * it compares the staged row's key column before its values are read, so a statement that needs
+ * only some of the rows does not decode all of them.
  */
 function stagedCte(
   job: ImportJob,
+  register: TemplateName,
   types: Record<string, StagedType>,
   opts: { slice?: StagedSlice | undefined; keys?: { table: string; which: 'existing' | 'new' } } = {},
 ) {
-  const names = Object.keys(types);
-  for (const n of names) if (!/^[a-z_][a-z0-9_]*$/.test(n)) throw new Error(`bad column name ${n}`);
-  const defs = sql.raw(names.map((n) => `${n} ${types[n]}`).join(', '));
+  const order = TEMPLATES[register].map((c) => c.column.name);
   const range = opts.slice
     ? sql`and r.row_no > ${opts.slice.after} and r.row_no <= ${opts.slice.upTo}`
     : sql``;
@@ -591,12 +591,12 @@ function stagedCte(
     ? sql`and ${opts.keys.which === 'new' ? sql`not` : sql``} exists (select 1 from ${sql.table(opts.keys.table)} t
             where t.org_id = r.org_id and t.key = r.key)`
     : sql``;
-  // `offset 0` keeps the rows' selection below the JSON decoding: the planner would otherwise
-  // decode every staged row and only then join it against the register's keys.
-  return sql`s0 as materialized (select r.row_no, d.* from (select r.row_no, r.data from import_rows r
+  // `offset 0` keeps the rows' selection below the decoding of their values: the planner would
+  // otherwise decode every staged row and only then join it against the register's keys.
+  return sql`s0 as materialized (select r.row_no, ${tupleValues(types, order)} from (select r.row_no, r.data
+      from import_rows r
       where r.org_id = ${job.org.id} and r.import_id = ${job.importId} and r.data is not null ${range} ${keys}
-      offset 0) r
-    cross join lateral jsonb_to_record(r.data) as d(${defs}))`;
+      offset 0) r)`;
 }
 
 /** `s0`, the reference CTEs and `x` (the stored values), for a WITH clause. */
@@ -613,7 +613,7 @@ function importSource(
   ];
   return sql.join(
     [
-      stagedCte(job, importStagedTypes(name), {
+      stagedCte(job, name, importStagedTypes(name), {
         slice: opts.slice,
         keys: { table: spec.table, which: opts.which },
       }),
@@ -704,7 +704,7 @@ async function issuesOf(tx: Tx, source: RawBuilder<unknown>, issues: RawBuilder<
 export async function checkSystems(tx: Tx, job: ImportJob, limit: number) {
   const source = sql.join(
     [
-      stagedCte(job, { owner_email: 'text', shared_system: 'text', shared: 'boolean' }),
+      stagedCte(job, 'systems', { owner_email: 'text', shared_system: 'text', shared: 'boolean' }),
       ...IMPORT_SQL.systems.ctes(job.org.id),
     ],
     sql`, `,
@@ -731,7 +731,7 @@ export async function checkSystems(tx: Tx, job: ImportJob, limit: number) {
 export async function checkComponents(tx: Tx, job: ImportJob, limit: number) {
   return issuesOf(
     tx,
-    stagedCte(job, { system: 'text' }),
+    stagedCte(job, 'components', { system: 'text' }),
     [
       sql`select s.row_no, 'system' as col, 'inventory.system_unknown' as code, s.system as value, null::int as first
           from s0 s where not exists (select 1 from inventory_systems sy
@@ -744,6 +744,7 @@ export async function checkComponents(tx: Tx, job: ImportJob, limit: number) {
 function dependencySource(job: ImportJob, slice?: StagedSlice) {
   const staged = stagedCte(
     job,
+    'dependencies',
     { from_type: 'text', from_key: 'text', to_type: 'text', to_key: 'text' },
     { slice },
   );

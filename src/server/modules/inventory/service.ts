@@ -7,7 +7,7 @@ import { requestOrgRematch } from '../advisories/match-jobs.js';
 import { recordAudit } from '../audit/record.js';
 import { requestRemap } from '../vulnerabilities/findings-jobs.js';
 import { type Field, inputValue } from './fields.js';
-import { TEMPLATES, type TemplateName, templateCsv } from './imports.js';
+import { TEMPLATES, type TemplateName, templateCsv } from './templates.js';
 import './messages.js';
 import { authorise, inventoryPolicy } from './policy.js';
 import { audited, presentDependency, presenters, presentSystem } from './present.js';

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { hasAnyRole, ORG_ROLES } from '../../../lib/actor.js';
-import { stagedRows } from '../framework.js';
-import { CellError, defineTabularImport, emailCell, oneOfCell, textCell } from '../tabular.js';
+import { CellError, defineTabularImport, emailCell, oneOfCell, tableRows, textCell } from '../tabular.js';
 
 const roleOf = oneOfCell(ORG_ROLES);
 
@@ -62,7 +61,12 @@ export const usersImport = defineTabularImport({
    * organisation yet fails. Existing memberships are skipped the same way.
    */
   async merge(tx, job, slice) {
-    const staged = stagedRows(job, { email: 'text', name: 'text', locale: 'text' }, slice);
+    const staged = tableRows(
+      job,
+      usersImport.columns,
+      { email: 'text', name: 'text', locale: 'text' },
+      slice,
+    );
     const people = await sql`
       insert into users (email, name, locale)
       select s.email, s.name, coalesce(s.locale, 'da') from ${staged} s
@@ -91,3 +95,6 @@ export const usersImport = defineTabularImport({
     await sql`select vaern_import_discard_memberships(${job.org.id}, ${job.importId})`.execute(tx.q);
   },
 });
+
+// vaern_users_import_members (migration 0046) reads a staged row's role as its third value.
+if (usersImport.columns[2]?.name !== 'role') throw new Error('users register: role must be the third column');
