@@ -107,8 +107,12 @@ export async function takeStaleInline(
   return Number(r.numAffectedRows ?? 0n) === 1;
 }
 
-/** Only for an import whose job could not be queued: nothing refers to it yet. */
+/**
+ * Only for an import whose job could not be queued: nothing was staged for it yet, but its staged
+ * rows go with it all the same (the work tables hold no key to imports, migration 0048).
+ */
 export async function deleteImport(tx: Tx, orgId: string, id: string): Promise<void> {
+  await sql`delete from import_rows where org_id = ${orgId} and import_id = ${id}`.execute(tx.q);
   await sql`delete from imports where org_id = ${orgId} and id = ${id}`.execute(tx.q);
 }
 
