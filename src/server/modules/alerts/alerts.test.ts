@@ -15,7 +15,7 @@ import { type SmtpServer, startSmtpServer } from '../../../../test/smtp.js';
 import { withTenant } from '../../db/tenant.js';
 import { createMailer } from '../../lib/mail.js';
 import { runMatch } from '../advisories/match-service.js';
-import { deliverAlert } from './delivery.js';
+import { deliverAlert, MAX_EMAIL_ATTEMPTS } from './delivery.js';
 
 /**
  * Alerts (migration 0023, docs/alerts.md) through the HTTP API on a real database, with e-mail
@@ -500,6 +500,45 @@ describe.each(engines())('alerts on %s', (engine) => {
     expect(copies.length).toBe(2);
     expect(copies[1]?.text).toBe(copies[0]?.text);
     expect((await deliveries(alert.id))[0]?.sent_at).not.toBeNull();
+  });
+
+  it('gives an e-mail up after its last refused attempt: dead, its error kept, never sent again', async () => {
+    const alert = await publish('AMBER', { regions: [o.R.id] });
+    for (
+      const deadline = Date.now() + 10_000;
+      !(await deliveries(alert.id)).every((d) => d.sent_at);
+      await sleep(25)
+    )
+      if (Date.now() > deadline) throw new Error('delivery not marked sent');
+    const [duty] = await deliveries(alert.id);
+    // One attempt left: the delivery is unsent again, its backoff far away (no run takes it by itself).
+    await asOp((tx) =>
+      sql`update alert_deliveries set sent_at = null, attempts = ${MAX_EMAIL_ATTEMPTS - 1},
+            last_error = 'refused before', next_attempt_at = now() + interval '1 day'
+          where id = ${duty?.id}`.execute(tx.q),
+    );
+    const down = createMailer({ smtpUrl: 'smtp://127.0.0.1:1', mailFrom: 'x@vaern.test' });
+    await expect(deliverAlert({ ...t.runtime.ctx, mailer: down }, alert.id)).rejects.toThrow(/not accepted/);
+    down.close();
+    const dead = await asOp(async (tx) => {
+      const r = await sql<{
+        attempts: number;
+        dead_at: Date | null;
+        last_error: string | null;
+        sent_at: Date | null;
+      }>`
+        select attempts, dead_at, last_error, sent_at from alert_deliveries where id = ${duty?.id}`.execute(
+        tx.q,
+      );
+      return r.rows[0];
+    });
+    expect(dead?.attempts).toBe(MAX_EMAIL_ATTEMPTS);
+    expect(dead?.dead_at).not.toBeNull();
+    expect(dead?.sent_at).toBeNull();
+    expect(dead?.last_error).toMatch(/ECONNREFUSED|connect/i);
+    // A working mailer and an operator's retry leave it alone: given up is final.
+    expect(await deliverAlert(t.runtime.ctx, alert.id)).toEqual({ sent: 0, failed: 0 });
+    expect(smtp.received.filter((m) => m.message_id === `<${duty?.id}@localhost>`)).toHaveLength(1);
   });
 
   it('mails GREEN with its body, and TLP:RED only to the named person', async () => {
