@@ -229,6 +229,37 @@ describeInChromium(
         await shot(page2, '4-settings');
         await expectNoSeriousA11yViolations(page2, 'alert settings, endpoint registered');
 
+        // Its filters change in place: the URL and the secret stay. Without a kind nothing can be
+        // saved; the alert below (high, general) still passes the new filters.
+        const hookRow = page2.getByTestId('webhook-row').filter({ hasText: hookUrl });
+        await hookRow.getByRole('button', { name: `Ret filtrene for ${hookUrl}` }).click();
+        const filters = page2.getByRole('dialog', { name: 'Endepunktets filtre' });
+        await filters.getByLabel('Laveste alvorlighed', { exact: true }).click();
+        await page2.getByRole('option', { name: 'Høj' }).click();
+        await filters.getByRole('checkbox', { name: 'Fra en advisory (sårbare produkter)' }).uncheck();
+        await filters.getByRole('checkbox', { name: 'Generelle advarsler (uden advisory)' }).uncheck();
+        expect(await filters.getByRole('button', { name: 'Gem filtre' }).isDisabled()).toBe(true);
+        await filters.getByRole('checkbox', { name: 'Generelle advarsler (uden advisory)' }).check();
+        await expectNoSeriousA11yViolations(page2, 'alert settings, endpoint filters');
+        await filters.getByRole('button', { name: 'Gem filtre' }).click();
+        await filters.waitFor({ state: 'hidden' });
+        await hookRow.getByText('Høj').waitFor();
+        await hookRow.getByText('Generelle advarsler (uden advisory)').waitFor();
+        const changed = await api(
+          { authorization: regionToken },
+          'GET',
+          `/api/v1/orgs/${region.slug}/alert-webhooks`,
+        );
+        expect(changed.json().items).toMatchObject([
+          {
+            url: hookUrl,
+            description: 'SIEM',
+            min_severity: 'high',
+            kinds: ['general'],
+            only_affected: false,
+          },
+        ]);
+
         // An alert to the region whose webhook fails every attempt: a dead letter.
         const published = await api(asCoordinator, 'POST', '/api/v1/sector/alerts', {
           title: 'Pumper skal isoleres',

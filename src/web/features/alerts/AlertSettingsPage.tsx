@@ -2,9 +2,7 @@ import {
   Alert,
   Anchor,
   Button,
-  Checkbox,
   Group,
-  Select,
   Stack,
   Table,
   Text,
@@ -22,7 +20,6 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyField } from '../../components/CopyField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageTitle } from '../../components/PageTitle';
-import type { AlertSeverity } from './access';
 import { AlertSeverityBadge, useAlertFormats } from './format';
 import {
   canManageAlertSettings,
@@ -31,9 +28,8 @@ import {
   type WebhookCreated,
   type WebhookEndpoint,
 } from './settings';
-import { ALERT_KINDS, type AlertKind } from './subscription';
-
-const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const satisfies readonly AlertSeverity[];
+import { ALERT_KINDS, orgPath } from './subscription';
+import { EditWebhookFilters, WebhookFilterFields, type WebhookFilterValue } from './WebhookFilters';
 
 /**
  * The organisation's alert settings (admins and security officers): the duty address that
@@ -63,8 +59,6 @@ export function AlertSettingsPage() {
     </Stack>
   );
 }
-
-const orgPath = (org: string, rest: string) => `/orgs/${encodeURIComponent(org)}/${rest}`;
 
 function DutyAddressForm({ org }: { org: string }) {
   const { t } = useTranslation();
@@ -151,18 +145,21 @@ function Webhooks({ org }: { org: string }) {
   });
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
-  const [minSeverity, setMinSeverity] = useState<AlertSeverity>('low');
-  const [kinds, setKinds] = useState<AlertKind[]>([...ALERT_KINDS]);
-  const [onlyAffected, setOnlyAffected] = useState(false);
+  const [filters, setFilters] = useState<WebhookFilterValue>({
+    minSeverity: 'low',
+    kinds: [...ALERT_KINDS],
+    onlyAffected: false,
+  });
   const [created, setCreated] = useState<WebhookCreated | null>(null);
   const [removing, setRemoving] = useState<WebhookEndpoint | null>(null);
+  const [editing, setEditing] = useState<WebhookEndpoint | null>(null);
   const register = useMutation({
     mutationFn: () =>
       api<WebhookCreated>('POST', orgPath(org, 'alert-webhooks'), {
         url: url.trim(),
-        min_severity: minSeverity,
-        kinds,
-        only_affected: onlyAffected,
+        min_severity: filters.minSeverity,
+        kinds: filters.kinds,
+        only_affected: filters.onlyAffected,
         ...(description.trim() ? { description: description.trim() } : {}),
       }),
     onSuccess: async (done) => {
@@ -252,15 +249,25 @@ function Webhooks({ org }: { org: string }) {
                       </Table.Td>
                       <Table.Td>{f.moment(w.created_at)}</Table.Td>
                       <Table.Td>
-                        <Button
-                          size="xs"
-                          variant="default"
-                          color="red"
-                          onClick={() => setRemoving(w)}
-                          aria-label={t('alerts.settings.removeLabel', { url: w.url })}
-                        >
-                          {t('alerts.settings.remove')}
-                        </Button>
+                        <Group gap="xs" wrap="nowrap">
+                          <Button
+                            size="xs"
+                            variant="default"
+                            onClick={() => setEditing(w)}
+                            aria-label={t('alerts.settings.filtersLabel', { url: w.url })}
+                          >
+                            {t('alerts.settings.filters')}
+                          </Button>
+                          <Button
+                            size="xs"
+                            variant="default"
+                            color="red"
+                            onClick={() => setRemoving(w)}
+                            aria-label={t('alerts.settings.removeLabel', { url: w.url })}
+                          >
+                            {t('alerts.settings.remove')}
+                          </Button>
+                        </Group>
                       </Table.Td>
                     </Table.Tr>
                   ))}
@@ -294,39 +301,14 @@ function Webhooks({ org }: { org: string }) {
                   value={description}
                   onChange={(e) => setDescription(e.currentTarget.value)}
                 />
-                <Select
-                  label={t('alerts.settings.minSeverity')}
-                  description={t('alerts.settings.minSeverityHint')}
-                  allowDeselect={false}
-                  w={220}
-                  value={minSeverity}
-                  onChange={(v) => v && setMinSeverity(v as AlertSeverity)}
-                  data={SEVERITIES.map((s) => ({ value: s, label: t(`alerts.severity.${s}`) }))}
-                />
               </Group>
-              <Checkbox.Group
-                label={t('alerts.subscription.kinds')}
-                value={kinds}
-                onChange={(v) => setKinds(ALERT_KINDS.filter((k) => v.includes(k)))}
-              >
-                <Group gap="md" mt={4}>
-                  {ALERT_KINDS.map((k) => (
-                    <Checkbox key={k} value={k} label={t(`alerts.subscription.kind.${k}`)} />
-                  ))}
-                </Group>
-              </Checkbox.Group>
-              <Checkbox
-                label={t('alerts.subscription.onlyAffected')}
-                description={t('alerts.subscription.onlyAffectedHint')}
-                checked={onlyAffected}
-                onChange={(e) => setOnlyAffected(e.currentTarget.checked)}
-              />
+              <WebhookFilterFields value={filters} onChange={setFilters} />
               <ErrorAlert title={t('alerts.settings.registerFailed')} error={register.error} />
               <Button
                 type="submit"
                 loading={register.isPending}
                 maw={260}
-                disabled={!url.trim() || kinds.length === 0}
+                disabled={!url.trim() || filters.kinds.length === 0}
               >
                 {t('alerts.settings.register')}
               </Button>
@@ -394,6 +376,7 @@ function Webhooks({ org }: { org: string }) {
           )}
         </Stack>
       </section>
+      <EditWebhookFilters org={org} endpoint={editing} onClose={() => setEditing(null)} />
       <ConfirmDialog
         opened={removing !== null}
         title={t('alerts.settings.removeTitle')}
