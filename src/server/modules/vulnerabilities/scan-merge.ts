@@ -86,8 +86,10 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
   if (slice.after === 0) await clearLeftovers(tx, job);
   await sql`create temporary table scan_slice on commit drop as
     select * from ${staged(job, slice)} st`.execute(tx.q);
-  // Planned for its real size (a temporary table has no statistics until analysed).
-  await sql`analyze scan_slice`.execute(tx.q);
+  // Planned for its real size (a temporary table has no statistics until analysed). Only the
+  // columns the slice's statements group, join and filter by: the texts, evidence and the rest
+  // doubled the time (92 against 48 ms for 5,000 items of about 1.7 kB).
+  await sql`analyze scan_slice (kind, fingerprint, row_no, family, host, text_hash)`.execute(tx.q);
 
   await sql`
     insert into scan_import_hosts as h (org_id, import_id, host, ip, fqdn, hname, pinned, mapped)
