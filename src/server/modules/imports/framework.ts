@@ -57,6 +57,17 @@ export interface ImportDefinition {
    */
   mergeSlicesAtOnce?: boolean;
   /**
+   * Optional: the part of a slice's merge that may run before the checks, while the file is still
+   * read. It must write only what nobody sees before the switch and `discard` removes, and
+   * running it again over the same rows must change nothing (e.g. insert the slice's new records
+   * hidden, ON CONFLICT DO NOTHING); it must not set staged rows aside, which the checks still
+   * read. On a server it runs for each staged chunk on a connection of its own, one chunk at a
+   * time, beside the reading (which has the other core mostly to itself); whenever it did not
+   * cover every staged row (the embedded database, a small file, a failure) it runs before
+   * `merge` in each merge slice instead. Its counts are added to the merge's.
+   */
+  mergeEarly?(tx: Tx, job: ImportJob, slice: StagedSlice): Promise<Partial<ApplyCounts>>;
+  /**
    * Applies every staged row in the one transaction that also marks the import succeeded and
    * records its audit entry, so the result becomes visible at once or not at all: the atomic
    * switch. Keep it to what must be atomic. Use set-based SQL over `stagedRows(job, …)`; never

@@ -9,6 +9,7 @@ import {
   type ImportDefinition,
   type ImportIssue,
   type ImportJob,
+  type StagedSlice,
 } from './framework.js';
 import './messages.js';
 import * as q from './queries.js';
@@ -65,6 +66,60 @@ interface Run {
   rows: number;
   bytesRead: number;
   issues: IssueList;
+  /** What the definition's mergeEarly did while the file was read (EarlyMerges). */
+  early: EarlyMerges | null;
+}
+
+/**
+ * The definition's mergeEarly over each staged chunk while the file is still read (a server
+ * only): in order, each chunk its own transaction, at most MERGE_AT_ONCE at a time, never holding
+ * up the reader. After a failure no further chunk is merged early (the merge phase covers them
+ * instead); the error itself is thrown by `settle`, which the reading awaits before the checks.
+ */
+class EarlyMerges {
+  counts: ApplyCounts = { created: 0, updated: 0, unchanged: 0 };
+  /** Every staged chunk was merged early: the merge phase may skip mergeEarly. */
+  covered = true;
+  #queue: StagedSlice[] = [];
+  #running = new Set<Promise<void>>();
+  #error: unknown = null;
+
+  constructor(
+    private readonly run: Run,
+    private readonly mergeEarly: NonNullable<ImportDefinition['mergeEarly']>,
+  ) {}
+
+  /** Queues the early merge of the staged rows after < row_no <= upTo. */
+  add(slice: StagedSlice): void {
+    this.#queue.push(slice);
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (this.#error === null && this.#running.size < MERGE_AT_ONCE && this.#queue.length > 0) {
+      const slice = this.#queue.shift() as StagedSlice;
+      const task: Promise<void> = this.#mergeOne(slice).finally(() => {
+        this.#running.delete(task);
+        this.#pump();
+      });
+      this.#running.add(task);
+    }
+  }
+
+  async #mergeOne(slice: StagedSlice): Promise<void> {
+    try {
+      addCounts(this.counts, await tenant(this.run, (tx) => this.mergeEarly(tx, this.run.job, slice)));
+    } catch (error) {
+      this.#error ??= error;
+      this.covered = false;
+    }
+  }
+
+  /** Waits for the queued merges; throws the first failure. */
+  async settle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.all([...this.#running]);
+    if (this.#error !== null) throw this.#error;
+  }
 }
 
 /** Rows of a staging chunk from which a server stages with COPY rather than one INSERT. */
@@ -131,6 +186,10 @@ async function readAndStage(
   let flushed = false;
   let batchBytes = 0;
   let lastWrite = Date.now();
+  // The last row number staged: the next chunk's rows all come after it.
+  let lastStaged = 0;
+  // The definition's mergeEarly follows the staging on a server (EarlyMerges).
+  if (def.mergeEarly && run.ctx.db.kind === 'postgres') run.early = new EarlyMerges(run, def.mergeEarly);
   // One chunk is written while the reader goes on with the next: the file is parsed and the
   // database stages at the same time. Never more than one write in flight (bounded memory).
   let writing: Promise<void> = Promise.resolve();
@@ -142,8 +201,11 @@ async function readAndStage(
     batchBytes = 0;
     lastWrite = Date.now();
     await writing;
+    const slice = rows.length > 0 ? { after: lastStaged, upTo: (rows.at(-1) as Batch[number])[0] } : null;
+    if (slice) lastStaged = slice.upTo;
     writing = (async () => {
       if (rows.length > 0) await stage(run, rows);
+      if (slice) run.early?.add(slice);
       await tenant(run, (tx) => q.setProgress(tx, run.orgId, run.importId, at));
     })();
     // Handled here so that a failed write never goes unobserved; the next flush awaits it.
@@ -174,13 +236,18 @@ async function readAndStage(
         await flush();
       }
     }
-    if (!flushed && batch.length < SMALL_RUN_ROWS) return { readable: true, held: batch };
+    if (!flushed && batch.length < SMALL_RUN_ROWS) {
+      run.early = null;
+      return { readable: true, held: batch };
+    }
     await flush();
     await writing;
+    await run.early?.settle();
     return { readable: true, held: null };
   } catch (error) {
-    // A write still in flight ends before the staged rows are discarded.
+    // A write or an early merge still in flight ends before the staged rows are discarded.
     await writing.catch(() => {});
+    await run.early?.settle().catch(() => {});
     if (!(error instanceof FileRefused)) throw error;
     for (const issue of error.issues) run.issues.add(issue);
     // Nothing of a refused file is checked: a small one need not be staged at all.
@@ -291,7 +358,10 @@ const refused = (run: Run): q.Outcome =>
   });
 
 /** Refuses the file: staged rows and the upload removed, nothing applied. */
-async function refuse(run: Run): Promise<void> {
+async function refuse(run: Run, def?: ImportDefinition): Promise<void> {
+  // What the early merges prepared goes too.
+  const discard = def?.discard;
+  if (run.early && discard) await tenant(run, (tx) => discard(tx, run.job));
   await discardStaged(run);
   const o = refused(run);
   await durable(run, (tx) => finish(run, tx, o));
@@ -315,8 +385,16 @@ const addCounts = (sum: ApplyCounts, counts: Partial<ApplyCounts>) => {
  */
 async function mergeSlices(run: Run, def: ImportDefinition, step: Step, atOnce = 1): Promise<ApplyCounts> {
   const merged = { created: 0, updated: 0, unchanged: 0 };
-  const merge = def.merge;
-  if (!merge) return merged;
+  const early = run.early?.covered ? undefined : def.mergeEarly;
+  if (run.early?.covered) addCounts(merged, run.early.counts);
+  const later = def.merge;
+  if (!later && !early) return merged;
+  const merge = async (tx: Tx, job: ImportJob, slice: StagedSlice): Promise<Partial<ApplyCounts>> => {
+    const counts = { created: 0, updated: 0, unchanged: 0 };
+    if (early) addCounts(counts, await early(tx, job, slice));
+    if (later) addCounts(counts, await later(tx, job, slice));
+    return counts;
+  };
   const ends = await step((tx) => q.sliceEnds(tx, run.orgId, run.importId, STAGE_ROWS));
   let next = 0;
   let failed = false;
@@ -353,7 +431,7 @@ async function applyIn(run: Run, def: ImportDefinition, tx: Tx, merged: ApplyCou
  * the result visible. The staged rows go afterwards, in chunks.
  */
 async function apply(run: Run, def: ImportDefinition): Promise<void> {
-  if (def.merge) await setPhase(run, 'merging');
+  if (def.merge || def.mergeEarly) await setPhase(run, 'merging');
   const atOnce = def.mergeSlicesAtOnce && run.ctx.db.kind === 'postgres' ? MERGE_AT_ONCE : 1;
   const merged = await mergeSlices(run, def, (fn) => tenant(run, fn), atOnce);
   await setPhase(run, 'applying');
@@ -429,6 +507,7 @@ function runOf(ctx: AppContext, orgId: string, importId: string, found: q.RunRow
     rows: 0,
     bytesRead: 0,
     issues: new IssueList(),
+    early: null,
   };
 }
 
@@ -491,7 +570,7 @@ export async function runImport(ctx: AppContext, payload: RunImportPayload): Pro
     }
     refuseEmpty(run);
     if (run.issues.total > 0) {
-      await refuse(run);
+      await refuse(run, def);
       return;
     }
     await apply(run, def);

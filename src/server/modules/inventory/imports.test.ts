@@ -541,6 +541,36 @@ describe.each(engines())('inventory imports on %s', (engine) => {
     expect(await counts()).toEqual(after);
   });
 
+  it('refuses a large file whose error comes after records were already inserted hidden, and leaves none of them', async () => {
+    // On a server the new records of each staged chunk of 5,000 rows are inserted (hidden) while
+    // the rest of the file is still read (mergeEarly); a refusal found later discards them.
+    const rows = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => `${prefix}-${String(i + 1).padStart(5, '0')};System ${i + 1}`);
+    const leftOf = (prefix: string) =>
+      withTenant(t.runtime.ctx.db.kysely, { orgIds: [], operator: true }, async (tx) =>
+        Number(
+          (
+            await sql<{ n: number }>`select count(*)::int as n from inventory_systems
+              where org_id = ${org.id} and key like ${`${prefix}-%`}`.execute(tx.q)
+          ).rows[0]?.n,
+        ),
+      );
+    const before = await counts();
+    // A key twice, the second time in the file's last row: found by the checks after reading.
+    const twice = await runImport('systems', csv('key;name', ...rows('TWICE', 11_000), 'TWICE-00001;Again'));
+    expect(twice).toMatchObject({ status: 'refused', created: 0, errors: 1 });
+    expect(twice.error_list[0]).toMatchObject({ row: 11_002, column: 'key' });
+    expect(await leftOf('TWICE')).toBe(0);
+    // A file that stops being CSV after 11,000 rows: refused while it is read.
+    const broken = await runImport(
+      'systems',
+      csv('key;name', ...rows('BROKEN', 11_000), '"BROKEN-x;never closed'),
+    );
+    expect(broken).toMatchObject({ status: 'refused', created: 0, errors: 1 });
+    expect(await leftOf('BROKEN')).toBe(0);
+    expect(await counts()).toEqual(before);
+  });
+
   it("hides an import's rows until it succeeds; only an unsuccessful import's rows can be discarded", async () => {
     const k = t.runtime.ctx.db.kysely;
     const other = await createOrg(t);

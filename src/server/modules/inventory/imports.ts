@@ -51,10 +51,12 @@ function registerImport(
     ...(check ? { check: async (tx, job, limit) => toIssues(await check(tx, job, limit)) } : {}),
     // The checks refused duplicate keys: every slice inserts and sets aside rows of its own.
     mergeSlicesAtOnce: true,
-    merge: async (tx, job, slice) => ({
-      created: await q.insertPending(tx, name, job, slice),
-      unchanged: await q.dropUnchanged(tx, name, job, slice),
-    }),
+    // The new records, inserted hidden while the file is still read (ON CONFLICT DO NOTHING: a
+    // key twice in a refused file, or a second pass, inserts nothing more); a refused or failed
+    // import discards them.
+    mergeEarly: async (tx, job, slice) => ({ created: await q.insertPending(tx, name, job, slice) }),
+    // After the checks: the rows that change nothing are set aside.
+    merge: async (tx, job, slice) => ({ unchanged: await q.dropUnchanged(tx, name, job, slice) }),
     async apply(tx, job, merged) {
       const updated = await q.updateChanged(tx, name, job);
       tx.onCommit(() => requestAnalyze(job.ctx));
