@@ -73,13 +73,11 @@ interface Run {
 /**
  * The definition's mergeEarly over each staged chunk while the file is still read (a server
  * only): in order, each chunk its own transaction, at most MERGE_AT_ONCE at a time, never holding
- * up the reader. After a failure no further chunk is merged early (the merge phase covers them
- * instead); the error itself is thrown by `settle`, which the reading awaits before the checks.
+ * up the reader. After a failure no further chunk starts; `settle`, which the reading awaits
+ * before the checks, throws it, and the import fails (its discard removes what was merged).
  */
 class EarlyMerges {
   counts: ApplyCounts = { created: 0, updated: 0, unchanged: 0 };
-  /** Every staged chunk was merged early: the merge phase may skip mergeEarly. */
-  covered = true;
   #queue: StagedSlice[] = [];
   #running = new Set<Promise<void>>();
   #error: unknown = null;
@@ -111,7 +109,6 @@ class EarlyMerges {
       addCounts(this.counts, await tenant(this.run, (tx) => this.mergeEarly(tx, this.run.job, slice)));
     } catch (error) {
       this.#error ??= error;
-      this.covered = false;
     }
   }
 
@@ -385,14 +382,13 @@ const addCounts = (sum: ApplyCounts, counts: Partial<ApplyCounts>) => {
  */
 async function mergeSlices(run: Run, def: ImportDefinition, step: Step, atOnce = 1): Promise<ApplyCounts> {
   const merged = { created: 0, updated: 0, unchanged: 0 };
-  const early = run.early?.covered ? undefined : def.mergeEarly;
-  if (run.early?.covered) addCounts(merged, run.early.counts);
-  const later = def.merge;
-  if (!later && !early) return merged;
-  const merge = async (tx: Tx, job: ImportJob, slice: StagedSlice): Promise<Partial<ApplyCounts>> => {
+  // A run that merged early got here only with every staged chunk merged (a failure fails it).
+  if (run.early) addCounts(merged, run.early.counts);
+  const parts = [run.early ? undefined : def.mergeEarly, def.merge].filter((p) => p !== undefined);
+  if (parts.length === 0) return merged;
+  const merge = async (tx: Tx, job: ImportJob, slice: StagedSlice): Promise<ApplyCounts> => {
     const counts = { created: 0, updated: 0, unchanged: 0 };
-    if (early) addCounts(counts, await early(tx, job, slice));
-    if (later) addCounts(counts, await later(tx, job, slice));
+    for (const part of parts) addCounts(counts, await part(tx, job, slice));
     return counts;
   };
   const ends = await step((tx) => q.sliceEnds(tx, run.orgId, run.importId, STAGE_ROWS));
