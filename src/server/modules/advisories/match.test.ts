@@ -26,15 +26,16 @@ import { runMatch } from './match-service.js';
 const FINAL = new Set(['succeeded', 'refused', 'failed']);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function advisory(o: { id: string; tlp: 'WHITE' | 'AMBER'; version?: string }) {
-  const branch = (
-    vendor: string,
-    product: string,
-    category: string,
-    version: string,
-    pid: string,
-    helper?: object,
-  ) => ({
+/** A vendor → product name → version (or range) branch of a product tree, with its product. */
+function branch(
+  vendor: string,
+  product: string,
+  category: string,
+  version: string,
+  pid: string,
+  helper?: object,
+) {
+  return {
     category: 'vendor',
     name: vendor,
     branches: [
@@ -54,7 +55,17 @@ function advisory(o: { id: string; tlp: 'WHITE' | 'AMBER'; version?: string }) {
         ],
       },
     ],
-  });
+  };
+}
+
+/** The test advisory; `branches` and `vulnerabilities` replace its products and their statuses. */
+function advisory(o: {
+  id: string;
+  tlp: 'WHITE' | 'AMBER';
+  version?: string;
+  branches?: object[];
+  vulnerabilities?: object[];
+}) {
   const version = o.version ?? '1';
   return {
     document: {
@@ -73,7 +84,7 @@ function advisory(o: { id: string; tlp: 'WHITE' | 'AMBER'; version?: string }) {
       },
     },
     product_tree: {
-      branches: [
+      branches: o.branches ?? [
         branch('Philips', 'IntelliVue MX40', 'product_version_range', '<= B.06', 'P-NAME'),
         branch('Philips', 'Patient Monitor', 'product_version_range', 'vers:all/*', 'P-MODEL', {
           model_numbers: ['MP5'],
@@ -86,7 +97,7 @@ function advisory(o: { id: string; tlp: 'WHITE' | 'AMBER'; version?: string }) {
         }),
       ],
     },
-    vulnerabilities: [
+    vulnerabilities: o.vulnerabilities ?? [
       {
         cve: 'CVE-2099-0001',
         product_status: { known_affected: ['P-NAME', 'P-MODEL', 'P-PURL', 'P-CPE'] },
@@ -591,5 +602,130 @@ describe.each(engines())('advisory matching on %s', (engine) => {
       return r.rows[0]?.n;
     });
     expect(orphans).toBe(0);
+  });
+
+  it("reports the advisory's product status on each match; fixed and not affected products leave the affected list", async () => {
+    // Each product a package of its own (certain matches, none to review) with one CSAF
+    // product_status. The last three carry two statuses over two vulnerabilities: the match
+    // reports the gravest (affected, under investigation, fixed, not affected).
+    const pkg = (name: string, range: string, pid: string) =>
+      branch('Status Test', name, 'product_version_range', range, pid, { purl: `pkg:npm/${name}` });
+    const doc = advisory({
+      id: 'TEST-STATUS',
+      tlp: 'WHITE',
+      branches: [
+        pkg('status-affected', 'vers:npm/<2.0.0', 'P-AFFECTED'),
+        pkg('status-fixed', 'vers:npm/>=2.0.0', 'P-FIXED'),
+        pkg('status-not-affected', 'vers:npm/>=1.0.0', 'P-NOT-AFFECTED'),
+        pkg('status-investigated', 'vers:npm/<=3.0.0', 'P-INVESTIGATED'),
+        pkg('status-fixed-and-affected', 'vers:npm/>=1.0.0', 'P-FIXED-AFFECTED'),
+        pkg('status-fixed-and-investigated', 'vers:npm/>=1.0.0', 'P-FIXED-INVESTIGATED'),
+        pkg('status-not-affected-and-fixed', 'vers:npm/>=1.0.0', 'P-NOT-AFFECTED-FIXED'),
+      ],
+      vulnerabilities: [
+        {
+          cve: 'CVE-2099-0101',
+          product_status: {
+            known_affected: ['P-AFFECTED'],
+            fixed: ['P-FIXED', 'P-FIXED-AFFECTED', 'P-FIXED-INVESTIGATED'],
+            known_not_affected: ['P-NOT-AFFECTED', 'P-NOT-AFFECTED-FIXED'],
+            under_investigation: ['P-INVESTIGATED'],
+          },
+        },
+        {
+          cve: 'CVE-2099-0102',
+          product_status: {
+            known_affected: ['P-FIXED-AFFECTED'],
+            fixed: ['P-NOT-AFFECTED-FIXED'],
+            under_investigation: ['P-FIXED-INVESTIGATED'],
+          },
+        },
+      ],
+    });
+    // C runs every product: the ones still open on one system, the settled ones on another.
+    // D runs only the fixed and the not affected one.
+    const c = await createOrg(t, { kind: 'region' });
+    const d = await createOrg(t, { kind: 'hospital' });
+    const officerC = await createToken(t, c.slug, 'security_officer');
+    const officerD = await createToken(t, d.slug, 'security_officer');
+    const inventories: Array<[OrgFixture, string, Record<string, string[]>]> = [
+      [
+        c,
+        officerC,
+        {
+          OPEN: [
+            'status-affected@1.0.0',
+            'status-investigated@3.0.0',
+            'status-fixed-and-affected@1.0.0',
+            'status-fixed-and-investigated@1.0.0',
+          ],
+          SETTLED: ['status-fixed@2.0.0', 'status-not-affected@1.5.0', 'status-not-affected-and-fixed@1.0.0'],
+        },
+      ],
+      [d, officerD, { SETTLED: ['status-fixed@2.1.0', 'status-not-affected@1.0.0'] }],
+    ];
+    for (const [org, auth, systems] of inventories) {
+      for (const [system, packages] of Object.entries(systems)) {
+        const s = await call(auth, 'POST', `/api/v1/orgs/${org.slug}/inventory/systems`, {
+          key: system,
+          name: `${system} system`,
+        });
+        expect(s.statusCode, s.body).toBe(201);
+        for (const p of packages) {
+          const r = await call(auth, 'POST', `/api/v1/orgs/${org.slug}/inventory/components`, {
+            key: p.split('@')[0],
+            system,
+            purl: `pkg:npm/${p}`,
+          });
+          expect(r.statusCode, r.body).toBe(201);
+        }
+      }
+      // The index knows the new identities before the advisory arrives.
+      await runMatch(t.runtime.ctx, { orgId: org.id });
+    }
+    const imported = await importAdvisory(doc);
+    expect(imported.status, imported.body).toBe('succeeded');
+    // Every item is matched, whatever the advisory says of its product.
+    expect(JSON.parse(imported.body).matches).toBe(9);
+    const id = await advisoryId('TEST-STATUS');
+
+    const statuses = async (auth: string, org: OrgFixture) =>
+      (await matches(auth, org, `&advisory=${id}`))
+        .map((m) => {
+          expect(m).toMatchObject({ basis: 'purl', confidence: 'certain', needs_review: false });
+          return `${m.system.key} ${m.item.key} ${m.product.product_id} ${m.product_status}`;
+        })
+        .sort();
+    expect(await statuses(officerC, c)).toEqual([
+      'OPEN status-affected P-AFFECTED affected',
+      'OPEN status-fixed-and-affected P-FIXED-AFFECTED affected',
+      'OPEN status-fixed-and-investigated P-FIXED-INVESTIGATED under_investigation',
+      'OPEN status-investigated P-INVESTIGATED under_investigation',
+      'SETTLED status-fixed P-FIXED fixed',
+      'SETTLED status-not-affected P-NOT-AFFECTED not_affected',
+      'SETTLED status-not-affected-and-fixed P-NOT-AFFECTED-FIXED fixed',
+    ]);
+    expect(await statuses(officerD, d)).toEqual([
+      'SETTLED status-fixed P-FIXED fixed',
+      'SETTLED status-not-affected P-NOT-AFFECTED not_affected',
+    ]);
+
+    // The sector coordinator's affected list counts affected and under investigation only: C
+    // with its open system and four components, D (fixed and not affected alone) not at all.
+    const r = await t.inject({
+      method: 'GET',
+      url: `/api/v1/sector/advisories/${id}/affected`,
+      headers: { ...coordinator.headers(), 'accept-language': 'en' },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().items).toEqual([
+      {
+        org: expect.objectContaining({ slug: c.slug }),
+        systems: 1,
+        components: 4,
+        certain: 4,
+        pending_review: 0,
+      },
+    ]);
   });
 });
