@@ -67,6 +67,19 @@ describe.each(engines())('row-level security on %s', (engine) => {
     }
   });
 
+  it('reads the scope once per statement in every policy, never per row (migration 0050)', async () => {
+    const r = await sql<{ name: string; expr: string }>`
+      select tablename || '.' || policyname as name, coalesce(qual, '') || ' ' || coalesce(with_check, '') as expr
+      from pg_policies where schemaname = 'public'`.execute(t.runtime.ctx.db.kysely);
+    const perRow = r.rows.filter((p) => /vaern_sees_org\(|ANY \(vaern_org_ids\(\)\)/.test(p.expr));
+    expect(perRow.map((p) => p.name)).toEqual([]);
+    // The organisation-owned tables' policies compare with the scope read by a sub-select.
+    const once = r.rows.filter((p) =>
+      p.expr.includes('ANY (( SELECT vaern_org_ids() AS vaern_org_ids)::uuid[])'),
+    );
+    expect(once.length).toBeGreaterThan(70);
+  });
+
   it('puts org_id in the primary key and every unique constraint of organisation-owned tables', async () => {
     const tables = await orgOwnedTables(t);
     const r = await sql<{ table: string; name: string; columns: string[] }>`
