@@ -295,6 +295,58 @@ describe.each(engines())('scan import on %s', (engine) => {
     expect(await countRows('findings')).toBe(before);
   });
 
+  it('leaves no findings and no work rows when the switch fails after the merge slices', async () => {
+    // 1,500 items: a large run (staged in chunks, merged in slices that commit, then the switch),
+    // not a small file's one transaction, so the import's discard is what removes the work rows.
+    const items = Array.from(
+      { length: 1500 },
+      (_, i) =>
+        `<ReportItem port="443" protocol="tcp" severity="2" pluginID="${900_000 + i}" pluginName="Check ${i}"><description>Item ${i}</description></ReportItem>`,
+    ).join('\n');
+    const report = `<?xml version="1.0"?>\n<NessusClientData_v2><Report name="r"><ReportHost name="10.9.9.9"><HostProperties><tag name="host-ip">10.9.9.9</tag></HostProperties>\n${items}</ReportHost></Report></NessusClientData_v2>`;
+    const failing = await createOrg(t, { slug: `scan-failing-${engine}`, kind: 'hospital' });
+    const auth = await createToken(t, failing.slug, 'security_officer');
+    // A database failure in the switch's first insert of findings, for this organisation only.
+    const db = t.runtime.ctx.db.kysely;
+    await sql`create function test_fail_switch() returns trigger language plpgsql as $$
+      begin raise exception 'test: the switch fails'; end $$`.execute(db);
+    await sql`create trigger test_fail_switch before insert on findings for each row
+      when (new.org_id = ${sql.lit(failing.id)}::uuid) execute function test_fail_switch()`.execute(db);
+    try {
+      const failed = await scan(report, 'format=nessus', failing, auth);
+      expect(failed.status).toBe('failed');
+    } finally {
+      await sql`drop trigger test_fail_switch on findings`.execute(db);
+      await sql`drop function test_fail_switch()`.execute(db);
+    }
+    expect(await countRows('findings', failing)).toBe(0);
+    // The merge slices' work rows and the staged items are gone (the import's discard).
+    const left = await withTenant(db, { orgIds: [failing.id] }, async (tx) => {
+      const out: Record<string, number> = {};
+      for (const table of [
+        'scan_import_items',
+        'scan_import_hosts',
+        'scan_import_scope',
+        'scan_import_texts',
+        'import_rows',
+      ]) {
+        const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(tx.q);
+        out[table] = r.rows[0]?.n ?? -1;
+      }
+      return out;
+    });
+    expect(left).toEqual({
+      scan_import_items: 0,
+      scan_import_hosts: 0,
+      scan_import_scope: 0,
+      scan_import_texts: 0,
+      import_rows: 0,
+    });
+    // The same report then imports whole.
+    expect((await scan(report, 'format=nessus', failing, auth)).status).toBe('succeeded');
+    expect(await countRows('findings', failing)).toBe(1500);
+  });
+
   it("refuses a SARIF upload without a system, and a system that is not the organisation's", async () => {
     const r = await t.inject({
       method: 'POST',
