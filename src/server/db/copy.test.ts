@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binaryCopyValues, copyLines } from './copy.js';
+import { binaryCopyValues, CopyText, copyLines } from './copy.js';
 
 /** A binary COPY stream of one column, written by hand from the format's documentation. */
 function stream(values: (Buffer | null)[], opts: { extension?: number; fields?: number } = {}): Buffer {
@@ -59,5 +59,19 @@ describe('COPY lines as bytes', () => {
 
   it('gives nothing for no lines', () => {
     expect(copyLines([])).toEqual([]);
+  });
+
+  it('hands over what was written so far in order, then starts empty (CopyText)', () => {
+    const text = new CopyText();
+    const first = Array.from({ length: 3000 }, (_, i) => `${i}\tLeverandør ☃ ${'y'.repeat(i % 700)}\n`);
+    for (const line of first) text.write(line);
+    const taken = text.take();
+    expect(taken.length).toBeGreaterThan(1);
+    expect(Buffer.concat(taken).equals(Buffer.from(first.join(''), 'utf8'))).toBe(true);
+    expect(text.take()).toEqual([]);
+    text.write('😀\n');
+    expect(Buffer.concat(text.take()).toString('utf8')).toBe('😀\n');
+    // What was taken before is not overwritten by later writes.
+    expect(Buffer.concat(taken).equals(Buffer.from(first.join(''), 'utf8'))).toBe(true);
   });
 });

@@ -5,14 +5,15 @@ import type { Database } from './client.js';
 import { type Scope, TENANT_SETTINGS_SQL, tenantSettings } from './tenant.js';
 
 /**
- * Bulk rows in PostgreSQL's COPY text format, on a server. PostgreSQL refuses COPY FROM into a
- * table under row-level security, so the rows go into a temporary table of the same columns
- * (private to the session, dropped at commit) and from there into `table` with one INSERT, in one
- * transaction with exactly withTenant's context (the scope's settings, `SET LOCAL ROLE
- * vaern_app`): row-level security checks every row as for any INSERT. `data` holds whole lines,
- * the values in `columns`' order (copyField each), in one buffer or several (copyLines). Kysely has no COPY, hence a raw session. The
- * embedded database reads COPY only from a file ('/dev/blob'), which needs pg_read_server_files,
- * a right the application role must not have: there callers insert instead.
+ * Bulk rows in PostgreSQL's COPY text format. PostgreSQL refuses COPY FROM into a table under
+ * row-level security, so the rows go into a temporary table of the same columns (private to the
+ * session, dropped at commit) and from there into `table` with one INSERT, in one transaction with
+ * exactly withTenant's context (the scope's settings, `SET LOCAL ROLE vaern_app`): row-level
+ * security checks every row as for any INSERT. `data` holds whole lines, the values in `columns`'
+ * order (copyField each), in one buffer or several (CopyText). Kysely has no COPY, hence a raw
+ * session: on a server a pooled client with a COPY stream; on the embedded database (PGlite) COPY
+ * reads the lines as a blob (`FROM '/dev/blob'`), see copyRowsEmbedded. Committed without waiting
+ * for the disk (staging: see TenantOptions.asyncCommit).
  */
 export async function copyRows(
   db: Database,
@@ -21,11 +22,13 @@ export async function copyRows(
   columns: readonly string[],
   data: Buffer | readonly Buffer[],
 ): Promise<void> {
-  const pool = db.pool;
-  if (!pool) throw new Error('COPY needs a PostgreSQL server');
   for (const name of [table, ...columns])
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad identifier ${name}`);
   const list = columns.join(', ');
+  const parts = Buffer.isBuffer(data) ? [data] : data;
+  if (db.kind === 'pglite') return copyRowsEmbedded(db, scope, table, list, parts);
+  const pool = db.pool;
+  if (!pool) throw new Error('COPY needs a PostgreSQL server');
   const client = await pool.connect();
   try {
     await client.query('begin');
@@ -33,11 +36,9 @@ export async function copyRows(
     await client.query(
       `create temporary table vaern_copy on commit drop as select ${list} from ${table} with no data`,
     );
-    await pipeline(
-      Readable.from(Buffer.isBuffer(data) ? [data] : data),
-      client.query(copyFrom(`copy vaern_copy (${list}) from stdin`)),
-    );
+    await pipeline(Readable.from(parts), client.query(copyFrom(`copy vaern_copy (${list}) from stdin`)));
     await client.query(`insert into ${table} (${list}) select ${list} from vaern_copy`);
+    await client.query("select set_config('synchronous_commit', 'off', true)");
     await client.query('commit');
   } catch (error) {
     await client.query('rollback').catch(() => {});
@@ -47,28 +48,82 @@ export async function copyRows(
   }
 }
 
-/** Bytes of a buffer of copyLines: UTF-8 takes at most three bytes per UTF-16 unit. */
+/**
+ * copyRows on the embedded database. PGlite reads COPY data only from a blob given with the query
+ * (`COPY … FROM '/dev/blob'`), and reading a "file" needs pg_read_server_files, which vaern_app must
+ * not have: the temporary table is filled as the session's own user (the embedded database's
+ * owner) before the transaction takes vaern_app's role and scope, and only vaern_app's INSERT,
+ * under row-level security, moves the rows into `table`. The session is held through Kysely's
+ * connection (the serialised driver: nobody else's query runs in between); the transaction is
+ * PGlite's own, because the blob goes with one query.
+ */
+async function copyRowsEmbedded(
+  db: Database,
+  scope: Scope,
+  table: string,
+  list: string,
+  parts: readonly Buffer[],
+): Promise<void> {
+  const pglite = db.pglite;
+  if (!pglite) throw new Error('the embedded database is not open');
+  await db.kysely.connection().execute(() =>
+    pglite.transaction(async (tx) => {
+      await tx.query(
+        `create temporary table vaern_copy on commit drop as select ${list} from ${table} with no data`,
+      );
+      await tx.query(`copy vaern_copy (${list}) from '/dev/blob'`, [], { blob: new Blob([...parts]) });
+      await tx.query('grant select on vaern_copy to vaern_app');
+      await tx.query(TENANT_SETTINGS_SQL, tenantSettings(scope));
+      await tx.query(`insert into ${table} (${list}) select ${list} from vaern_copy`);
+      await tx.query("select set_config('synchronous_commit', 'off', true)");
+    }),
+  );
+}
+
+/** Bytes of a buffer of CopyText: UTF-8 takes at most three bytes per UTF-16 unit. */
 const LINES_BUFFER_BYTES = 1024 * 1024;
 
 /**
- * Lines of COPY text as UTF-8, written straight into buffers of about 1 MiB: no joined string
- * of all lines first (for 5,000 staged rows of a register about a third of the time and a copy of
- * every byte fewer than `Buffer.from(lines.join(''))`).
+ * COPY text written straight into UTF-8 buffers of about 1 MiB as it arrives. A line written
+ * here is no longer held as a JavaScript string: thousands of staged rows kept as strings until
+ * their chunk is written would live through several young-generation collections and be copied
+ * and promoted each time.
+ */
+export class CopyText {
+  #out: Buffer[] = [];
+  #buf = Buffer.allocUnsafe(0);
+  #at = 0;
+
+  /** Appends text that is already COPY text (copyField, copyJson). */
+  write(text: string): void {
+    if (this.#buf.length - this.#at < text.length * 3) {
+      if (this.#at > 0) this.#out.push(this.#buf.subarray(0, this.#at));
+      this.#buf = Buffer.allocUnsafe(Math.max(LINES_BUFFER_BYTES, text.length * 3));
+      this.#at = 0;
+    }
+    this.#at += this.#buf.write(text, this.#at, 'utf8');
+  }
+
+  /** The buffers written so far, in order; the writer is empty again. */
+  take(): Buffer[] {
+    if (this.#at > 0) this.#out.push(this.#buf.subarray(0, this.#at));
+    const out = this.#out;
+    this.#out = [];
+    this.#buf = Buffer.allocUnsafe(0);
+    this.#at = 0;
+    return out;
+  }
+}
+
+/**
+ * Lines of COPY text as UTF-8 in buffers of about 1 MiB: no joined string of all lines first (for
+ * 5,000 staged rows of a register about a third of the time and a copy of every byte fewer than
+ * `Buffer.from(lines.join(''))`).
  */
 export function copyLines(lines: readonly string[]): Buffer[] {
-  const out: Buffer[] = [];
-  let buf = Buffer.allocUnsafe(0);
-  let at = 0;
-  for (const line of lines) {
-    if (buf.length - at < line.length * 3) {
-      if (at > 0) out.push(buf.subarray(0, at));
-      buf = Buffer.allocUnsafe(Math.max(LINES_BUFFER_BYTES, line.length * 3));
-      at = 0;
-    }
-    at += buf.write(line, at, 'utf8');
-  }
-  if (at > 0) out.push(buf.subarray(0, at));
-  return out;
+  const text = new CopyText();
+  for (const line of lines) text.write(line);
+  return text.take();
 }
 
 /** A value in COPY's text format: `\N` for null; backslash, tab, line feed and carriage return escaped. */

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { copyField, copyJson, copyLines, copyRows } from '../../db/copy.js';
+import { CopyText, copyField, copyJson, copyLines, copyRows } from '../../db/copy.js';
 import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
 import { recordAudit } from '../audit/record.js';
 import { deleteStoredFile, openFile } from '../files/service.js';
@@ -119,7 +119,7 @@ class EarlyMerges {
   }
 }
 
-/** Rows of a staging chunk from which a server stages with COPY rather than one INSERT. */
+/** Rows of a first staging chunk from which it is staged with COPY rather than one INSERT. */
 const COPY_FROM_ROWS = 1_000;
 
 /** Staged rows from which the staging table is analysed before the checks. */
@@ -180,6 +180,13 @@ async function readAndStage(
 ): Promise<{ readable: boolean; held: Batch | null }> {
   const file = await openFile({ ctx: run.ctx, actor: run.job.actor, orgId: run.orgId, fileId });
   let batch: Batch = [];
+  // Once the first chunk is written (the file is not a small one), each row goes straight into
+  // COPY text (CopyText) as it is read: see stageText.
+  let text = null as CopyText | null;
+  const prefix = stagedPrefix(run);
+  // The rows of the chunk being read, and its last row number.
+  let chunkRows = 0;
+  let chunkLast = 0;
   let flushed = false;
   let batchBytes = 0;
   let lastWrite = Date.now();
@@ -193,14 +200,18 @@ async function readAndStage(
   const flush = async () => {
     flushed = true;
     const rows = batch;
+    const copy = text?.take() ?? [];
+    const slice = chunkRows > 0 ? { after: lastStaged, upTo: chunkLast } : null;
+    if (slice) lastStaged = slice.upTo;
     const at = progress(run, 'reading');
     batch = [];
+    chunkRows = 0;
     batchBytes = 0;
     lastWrite = Date.now();
+    text ??= new CopyText();
     await writing;
-    const slice = rows.length > 0 ? { after: lastStaged, upTo: (rows.at(-1) as Batch[number])[0] } : null;
-    if (slice) lastStaged = slice.upTo;
     writing = (async () => {
+      if (copy.length > 0) await stageText(run, copy);
       if (rows.length > 0) await stage(run, rows);
       if (slice) run.early?.add(slice);
       await tenant(run, (tx) => q.setProgress(tx, run.orgId, run.importId, at));
@@ -226,10 +237,13 @@ async function readAndStage(
       for (const issue of r.issues) run.issues.add(issue);
       if (r.data !== null || r.key !== null) {
         const data = r.data === null ? null : JSON.stringify(r.data);
-        batch.push([r.row, r.key, data]);
+        if (text) text.write(stagedLine(prefix, r.row, r.key, data));
+        else batch.push([r.row, r.key, data]);
+        chunkRows++;
+        chunkLast = r.row;
         batchBytes += (data?.length ?? 0) + (r.key?.length ?? 0) + 16;
       }
-      if (batch.length >= STAGE_ROWS || batchBytes >= STAGE_BYTES || Date.now() - lastWrite >= PROGRESS_MS) {
+      if (chunkRows >= STAGE_ROWS || batchBytes >= STAGE_BYTES || Date.now() - lastWrite >= PROGRESS_MS) {
         await flush();
       }
     }
@@ -255,26 +269,37 @@ async function readAndStage(
 }
 
 /**
- * Writes staged rows: with COPY on a server (its own transaction, under the import's scope), as
- * one INSERT of a JSON array on the embedded database (which has no COPY from a client) and for
- * small chunks on a server.
+ * Writes staged rows: with COPY (its own transaction, under the import's scope; on the embedded
+ * database from a blob), and a first chunk of fewer than COPY_FROM_ROWS rows as one INSERT of a
+ * JSON array.
  */
 async function stage(run: Run, rows: Batch): Promise<void> {
-  // A few rows (one advisory, a short register) go in as JSON like on the embedded database:
-  // COPY's temporary table costs more than it saves below that.
-  if (run.ctx.db.kind === 'postgres' && rows.length >= COPY_FROM_ROWS) {
-    const prefix = `${run.orgId}\t${run.importId}\t`;
-    const lines = rows.map(([row, key, data]) => `${prefix}${row}\t${copyField(key)}\t${copyJson(data)}\n`);
-    await copyRows(
-      run.ctx.db,
-      scopeOf(run.job.actor, run.orgId),
-      'import_rows',
-      ['org_id', 'import_id', 'row_no', 'key', 'data'],
-      copyLines(lines),
-    );
+  // A few rows (one advisory, a short register) go in as JSON: COPY's temporary table costs more
+  // than it saves below that.
+  if (rows.length >= COPY_FROM_ROWS) {
+    const prefix = stagedPrefix(run);
+    await stageText(run, copyLines(rows.map(([row, key, data]) => stagedLine(prefix, row, key, data))));
     return;
   }
   await tenant(run, (tx) => q.stageRows(tx, run.orgId, run.importId, batchJson(rows)));
+}
+
+/** The first columns of a staged row in COPY text: the organisation and the import. */
+const stagedPrefix = (run: Run) => `${run.orgId}\t${run.importId}\t`;
+
+/** A staged row as a line of COPY text: prefix, row number, key, data. */
+const stagedLine = (prefix: string, row: number, key: string | null, data: string | null) =>
+  `${prefix}${row}\t${copyField(key)}\t${copyJson(data)}\n`;
+
+/** Writes staged rows already in COPY text (every chunk after a run's first). */
+async function stageText(run: Run, text: Buffer[]): Promise<void> {
+  await copyRows(
+    run.ctx.db,
+    scopeOf(run.job.actor, run.orgId),
+    'import_rows',
+    ['org_id', 'import_id', 'row_no', 'key', 'data'],
+    text,
+  );
 }
 
 /** Rows as the JSON array stageRows takes. */
