@@ -183,6 +183,7 @@ export function binaryCopyValues(data: Buffer): (Buffer | null)[] {
  * from validated values only.
  */
 export async function copyOutBytes(db: Database, scope: Scope, query: string): Promise<(Buffer | null)[]> {
+  if (db.kind === 'pglite') return copyOutBytesEmbedded(db, scope, query);
   const pool = db.pool;
   if (!pool) throw new Error('COPY needs a PostgreSQL server');
   const client = await pool.connect();
@@ -200,4 +201,26 @@ export async function copyOutBytes(db: Database, scope: Scope, query: string): P
   } finally {
     client.release();
   }
+}
+
+/**
+ * copyOutBytes on the embedded database. PGlite writes COPY data only to a blob (`COPY … TO
+ * '/dev/blob'`), and writing a "file" needs pg_write_server_files, which vaern_app must not have:
+ * the query runs as vaern_app under the scope (row-level security applies) into a temporary
+ * table, and only the copy of that table out to the blob runs as the session's own user. Session
+ * and transaction as in copyRowsEmbedded.
+ */
+async function copyOutBytesEmbedded(db: Database, scope: Scope, query: string): Promise<(Buffer | null)[]> {
+  const pglite = db.pglite;
+  if (!pglite) throw new Error('the embedded database is not open');
+  return db.kysely.connection().execute(() =>
+    pglite.transaction(async (tx) => {
+      await tx.query(TENANT_SETTINGS_SQL, tenantSettings(scope));
+      await tx.query(`create temporary table vaern_copy_out on commit drop as ${query}`);
+      await tx.query('set local role none');
+      const out = await tx.query("copy vaern_copy_out to '/dev/blob' (format binary)");
+      if (!out.blob) throw new Error('COPY to a blob gave no blob');
+      return binaryCopyValues(Buffer.from(await out.blob.arrayBuffer()));
+    }),
+  );
 }

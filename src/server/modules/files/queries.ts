@@ -1,5 +1,5 @@
 import type { Database } from '../../db/client.js';
-import { copyOutBytes } from '../../db/copy.js';
+import { copyOutBytes, copyRows } from '../../db/copy.js';
 import type { Scope, Tx } from '../../db/tenant.js';
 
 /** All SQL of stored files. Every function runs inside withTenant, but readChunkCopy. */
@@ -33,22 +33,33 @@ export const findCompleteFile = (tx: Tx, orgId: string, id: string) =>
     .where('complete', '=', true)
     .executeTakeFirst();
 
-export const readChunk = (tx: Tx, orgId: string, fileId: string, n: number) =>
-  tx.q
-    .selectFrom('file_chunks')
-    .select('data')
-    .where('org_id', '=', orgId)
-    .where('file_id', '=', fileId)
-    .where('n', '=', n)
-    .executeTakeFirst();
+/**
+ * A chunk written on the embedded database, with COPY from a blob (copyRows) under the scope's
+ * row-level security: PGlite passes a bytea parameter through JavaScript (about 1 s per MiB),
+ * COPY hands PostgreSQL the bytes as hex text (about 50 ms).
+ */
+export async function insertChunkCopy(
+  db: Database,
+  scope: Scope,
+  orgId: string,
+  fileId: string,
+  n: number,
+  data: Buffer,
+): Promise<void> {
+  if (!UUID.test(orgId) || !UUID.test(fileId) || !Number.isSafeInteger(n))
+    throw new Error('bad chunk address');
+  const line = `${orgId}\t${fileId}\t${n}\t\\\\x${data.toString('hex')}\n`;
+  await copyRows(db, scope, 'file_chunks', ['org_id', 'file_id', 'n', 'data'], Buffer.from(line, 'latin1'));
+}
 
 /** A UUID as the database writes it: the only form put into a COPY statement's text. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * A chunk's bytes on a server, as stored: COPY's binary format under the scope's row-level
- * security (copyOutBytes; a SELECT would hand them to the driver as text to decode). Undefined
- * when the chunk is missing or not the scope's.
+ * A chunk's bytes as stored: COPY's binary format under the scope's row-level security
+ * (copyOutBytes; a SELECT would hand them over as text to decode: on the embedded database about
+ * 0.2 s per MiB, through COPY to a blob about 3 ms). Undefined when the chunk is missing or not the
+ * scope's.
  */
 export async function readChunkCopy(
   db: Database,

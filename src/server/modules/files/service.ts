@@ -67,6 +67,7 @@ export async function storeFile(opts: {
     let pendingBytes = 0;
     const write = async (data: Buffer) => {
       const chunkNo = n++;
+      if (ctx.db.kind === 'pglite') return q.insertChunkCopy(ctx.db, scope, orgId, id, chunkNo, data);
       await withTenant(ctx.db.kysely, scope, (tx) =>
         q.insertChunk(tx, { org_id: orgId, file_id: id, n: chunkNo, data }),
       );
@@ -126,13 +127,9 @@ export async function openFile(opts: {
   const meta = await withTenant(ctx.db.kysely, scope, (tx) => q.findCompleteFile(tx, orgId, fileId));
   if (!meta?.sha256) throw notFound('files.not_found');
   const expected = { size: Number(meta.size), sha256: meta.sha256 };
-  // On a server the bytes come as stored, through COPY's binary format (readChunkCopy). The
-  // embedded database hands over bytes.
-  const readChunk = async (n: number): Promise<Buffer | undefined> => {
-    if (ctx.db.kind === 'postgres') return q.readChunkCopy(ctx.db, scope, orgId, fileId, n);
-    const row = await withTenant(ctx.db.kysely, scope, (tx) => q.readChunk(tx, orgId, fileId, n));
-    return row ? asBuffer(row.data) : undefined;
-  };
+  // The bytes come as stored, through COPY's binary format (readChunkCopy), on either engine.
+  const readChunk = (n: number): Promise<Buffer | undefined> =>
+    q.readChunkCopy(ctx.db, scope, orgId, fileId, n);
   async function* chunks(): AsyncGenerator<Buffer> {
     const hash = createHash('sha256');
     let size = 0;
