@@ -33,11 +33,9 @@ export async function copyRows(
   try {
     await client.query('begin');
     await client.query(TENANT_SETTINGS_SQL, tenantSettings(scope));
-    await client.query(
-      `create temporary table vaern_copy on commit drop as select ${list} from ${table} with no data`,
-    );
+    await client.query(copyTableSql(table, list));
     await pipeline(Readable.from(parts), client.query(copyFrom(`copy vaern_copy (${list}) from stdin`)));
-    await client.query(`insert into ${table} (${list}) select ${list} from vaern_copy`);
+    await client.query(insertFromCopySql(table, list));
     await client.query("select set_config('synchronous_commit', 'off', true)");
     await client.query('commit');
   } catch (error) {
@@ -47,6 +45,14 @@ export async function copyRows(
     client.release();
   }
 }
+
+/** The temporary table copyRows fills: `table`'s columns, no rows, dropped at commit. */
+const copyTableSql = (table: string, list: string) =>
+  `create temporary table vaern_copy on commit drop as select ${list} from ${table} with no data`;
+
+/** copyRows' one INSERT from the temporary table, under row-level security. */
+const insertFromCopySql = (table: string, list: string) =>
+  `insert into ${table} (${list}) select ${list} from vaern_copy`;
 
 /**
  * copyRows on the embedded database. PGlite reads COPY data only from a blob given with the query
@@ -68,13 +74,11 @@ async function copyRowsEmbedded(
   if (!pglite) throw new Error('the embedded database is not open');
   await db.kysely.connection().execute(() =>
     pglite.transaction(async (tx) => {
-      await tx.query(
-        `create temporary table vaern_copy on commit drop as select ${list} from ${table} with no data`,
-      );
+      await tx.query(copyTableSql(table, list));
       await tx.query(`copy vaern_copy (${list}) from '/dev/blob'`, [], { blob: new Blob([...parts]) });
       await tx.query('grant select on vaern_copy to vaern_app');
       await tx.query(TENANT_SETTINGS_SQL, tenantSettings(scope));
-      await tx.query(`insert into ${table} (${list}) select ${list} from vaern_copy`);
+      await tx.query(insertFromCopySql(table, list));
       await tx.query("select set_config('synchronous_commit', 'off', true)");
     }),
   );
