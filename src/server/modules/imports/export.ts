@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { csvField } from '../audit/csv.js';
+import { loadExcel } from './excel.js';
 import { numberText, XLSX_TYPE } from './xlsx.js';
 
 /** The formats a register is exported (and its template offered) in. */
@@ -71,7 +71,7 @@ async function writeXlsx(
   options: WriteTableOptions,
 ): Promise<void> {
   // No shared strings: those would be held in memory until the end. Texts are written in the cells.
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const workbook = new (await loadExcel()).stream.xlsx.WorkbookWriter({
     stream: out,
     useStyles: true,
     useSharedStrings: false,

@@ -61,9 +61,9 @@ export interface ImportDefinition {
    * read. It must write only what nobody sees before the switch and `discard` removes, and
    * running it again over the same rows must change nothing (e.g. insert the slice's new records
    * hidden, ON CONFLICT DO NOTHING); it must not set staged rows aside, which the checks still
-   * read. On a server it runs for each staged chunk on a connection of its own, one chunk at a
-   * time, beside the reading (which has the other core mostly to itself); a failure fails the
-   * import. Where it does not run early (the embedded database, a small file) it runs before
+   * read. On a server it runs for each staged chunk on a connection of its own, in order and one
+   * chunk at a time (two with `mergeSlicesAtOnce`), beside the reading (which has the other core
+   * mostly to itself); a failure fails the import. Where it does not run early (the embedded database, a small file) it runs before
    * `merge` in each merge slice instead. Its counts are added to the merge's.
    */
   mergeEarly?(tx: Tx, job: ImportJob, slice: StagedSlice): Promise<Partial<ApplyCounts>>;

@@ -72,8 +72,9 @@ interface Run {
 
 /**
  * The definition's mergeEarly over each staged chunk while the file is still read (a server
- * only): in order, each chunk its own transaction, at most MERGE_AT_ONCE at a time, never holding
- * up the reader. After a failure no further chunk starts; `settle`, which the reading awaits
+ * only): in order, each chunk its own transaction, never holding up the reader; one at a time, or
+ * MERGE_AT_ONCE for a definition whose slices are independent (mergeSlicesAtOnce). After a
+ * failure no further chunk starts; `settle`, which the reading awaits
  * before the checks, throws it, and the import fails (its discard removes what was merged).
  */
 class EarlyMerges {
@@ -85,6 +86,7 @@ class EarlyMerges {
   constructor(
     private readonly run: Run,
     private readonly mergeEarly: NonNullable<ImportDefinition['mergeEarly']>,
+    private readonly atOnce: number,
   ) {}
 
   /** Queues the early merge of the staged rows after < row_no <= upTo. */
@@ -94,7 +96,7 @@ class EarlyMerges {
   }
 
   #pump(): void {
-    while (this.#error === null && this.#running.size < MERGE_AT_ONCE && this.#queue.length > 0) {
+    while (this.#error === null && this.#running.size < this.atOnce && this.#queue.length > 0) {
       const slice = this.#queue.shift() as StagedSlice;
       const task: Promise<void> = this.#mergeOne(slice).finally(() => {
         this.#running.delete(task);
@@ -193,7 +195,8 @@ async function readAndStage(
   // The last row number staged: the next chunk's rows all come after it.
   let lastStaged = 0;
   // The definition's mergeEarly follows the staging on a server (EarlyMerges).
-  if (def.mergeEarly && run.ctx.db.kind === 'postgres') run.early = new EarlyMerges(run, def.mergeEarly);
+  if (def.mergeEarly && run.ctx.db.kind === 'postgres')
+    run.early = new EarlyMerges(run, def.mergeEarly, def.mergeSlicesAtOnce ? MERGE_AT_ONCE : 1);
   // One chunk is written while the reader goes on with the next: the file is parsed and the
   // database stages at the same time. Never more than one write in flight (bounded memory).
   let writing: Promise<void> = Promise.resolve();

@@ -2,8 +2,8 @@ import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import ExcelJS from 'exceljs';
 import type { TableRecord } from './csv.js';
+import { loadExcel } from './excel.js';
 import { FileRefused, type ImportIssue } from './framework.js';
 
 /**
@@ -544,7 +544,7 @@ export async function* xlsxRecords(bytes: AsyncIterable<Buffer>): AsyncGenerator
     watchSpools(dest, spools);
     return pipe(dest, options);
   }) as typeof input.pipe;
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  const reader = new (await loadExcel()).stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'emit',
     styles: 'cache',
