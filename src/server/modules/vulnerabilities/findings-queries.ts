@@ -295,6 +295,14 @@ export async function recomputeDue(tx: Tx, orgId: string): Promise<number> {
 }
 
 /** Rewrites the organisation's figures of today (after a person changed a finding's state). */
+/**
+ * Today's figures after one finding's state changed from `was` (migration 0051): the change added
+ * to them, or a full count when the organisation has none for today yet.
+ */
+export async function countChange(tx: Tx, orgId: string, id: string, was: string): Promise<void> {
+  await sql`select vaern_findings_count_change(${orgId}::uuid, ${id}::uuid, ${was})`.execute(tx.q);
+}
+
 export async function countDay(tx: Tx, orgId: string): Promise<void> {
   await sql`select vaern_findings_count_day(${orgId}::uuid, '{}'::jsonb)`.execute(tx.q);
 }

@@ -101,7 +101,7 @@ export async function changeFindingState(
       acceptedBy: opts.state === 'risk_accepted' && actor.kind === 'user' ? actor.userId : null,
       acceptedUntil,
     });
-    await q.countDay(tx, org.id);
+    await q.countChange(tx, org.id, opts.id, before.state);
     const after = await q.findFinding(tx, org.id, opts.id);
     if (!after) throw notFound('findings.not_found');
     const snapshot = (r: q.FindingRow) => ({

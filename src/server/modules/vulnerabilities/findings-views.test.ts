@@ -221,6 +221,103 @@ describe.each(engines())('findings views on %s', (engine) => {
     expect(after.overdue).toBe(before.overdue - 1);
   });
 
+  it("adds each change of state to today's figures, equal to counting them all again", async () => {
+    const officer = await login(t, await createUser(t, { org: org.slug, role: 'system_owner' }));
+    const manager = await login(t, await createUser(t, { org: org.slug, role: 'management' }));
+    const asOperator = <T>(fn: Parameters<typeof withTenant<T>>[2]) =>
+      withTenant(t.runtime.ctx.db.kysely, operator, fn);
+    const used = new Set<string>();
+    const pick = async (state: string, where: string) => {
+      const r = await asOperator((tx) =>
+        sql<{ id: string }>`select id from findings where org_id = ${org.id}::uuid and state = ${state}
+            and ${sql.raw(where)} and not (id = any (${[...used]}::uuid[])) order by id limit 1`.execute(
+          tx.q,
+        ),
+      );
+      const id = r.rows[0]?.id;
+      if (!id) throw new Error(`no ${state} finding where ${where}`);
+      used.add(id);
+      return id;
+    };
+    const move = async (id: string, state: string) => {
+      const who = state === 'risk_accepted' ? manager : officer;
+      const payload =
+        state === 'risk_accepted'
+          ? {
+              state,
+              reason: 'Until the vendor patch',
+              accepted_until: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10),
+            }
+          : { state, reason: 'Checked by hand' };
+      const r = await t.inject({
+        method: 'POST',
+        url: `/api/v1/orgs/${org.slug}/findings/${id}/state`,
+        headers: who.headers(),
+        payload,
+      });
+      expect(r.statusCode, r.body).toBe(200);
+    };
+    const kept = () =>
+      asOperator(async (tx) => ({
+        days: (
+          await sql`select severity, open_total, opened, closed, overdue, kev_open from finding_daily_counts
+            where org_id = ${org.id}::uuid and day = (now() at time zone 'UTC')::date order by severity`.execute(
+            tx.q,
+          )
+        ).rows,
+        systems: (
+          await sql`select system_id, severity, open_total, overdue from finding_system_counts
+            where org_id = ${org.id}::uuid order by system_id, severity`.execute(tx.q)
+        ).rows,
+      }));
+    const countedAgain = async () => {
+      await withTenant(t.runtime.ctx.db.kysely, { orgIds: [org.id] }, (tx) =>
+        sql`select vaern_findings_count_day(${org.id}::uuid, '{}'::jsonb)`.execute(tx.q),
+      );
+      return kept();
+    };
+    const start = await kept();
+    const overdue = 'due_on < current_date';
+    // Between the unfinished and open sets, with and without a system, overdue and in KEV.
+    const changes: Array<[string, string, string]> = [
+      ['open', 'system_id is not null and in_kev', 'in_progress'],
+      ['open', `system_id is not null and ${overdue}`, 'false_positive'],
+      ['in_progress', 'system_id is not null and in_kev', 'risk_accepted'],
+      ['risk_accepted', `system_id is not null and ${overdue}`, 'open'],
+      ['false_positive', `system_id is not null and ${overdue}`, 'in_progress'],
+      ['false_positive', 'system_id is null and in_kev', 'open'],
+      ['in_progress', 'system_id is null', 'false_positive'],
+      ['risk_accepted', 'true', 'false_positive'],
+    ];
+    for (const [from, where, to] of changes) await move(await pick(from, where), to);
+    // Every open finding of one system and severity closed by hand: its per-system row goes.
+    const cell = await asOperator((tx) =>
+      sql<{ id: string; system_id: string }>`select id, system_id from findings
+        where org_id = ${org.id}::uuid and state in ('open', 'in_progress') and severity = 'critical'
+          and system_id = (select id from inventory_systems where org_id = ${org.id}::uuid and key = 'S1')`.execute(
+        tx.q,
+      ),
+    );
+    expect(cell.rows.length).toBeGreaterThan(0);
+    for (const row of cell.rows) await move(row.id, 'false_positive');
+    const after = await kept();
+    expect(after).not.toEqual(start);
+    expect(after.systems).not.toContainEqual(
+      expect.objectContaining({ system_id: cell.rows[0]?.system_id, severity: 'critical' }),
+    );
+    expect(after).toEqual(await countedAgain());
+
+    // Without figures for today yet, the change counts the day in full.
+    await asOperator((tx) =>
+      sql`delete from finding_daily_counts where org_id = ${org.id}::uuid
+        and day = (now() at time zone 'UTC')::date`.execute(tx.q),
+    );
+    await move(await pick('open', 'true'), 'false_positive');
+    const fresh = await kept();
+    expect(fresh.days).toHaveLength(5);
+    expect(fresh).toEqual(await countedAgain());
+  });
+
   it("never shows another organisation's findings, figures or scans", async () => {
     const lastScan = scans[1] as string;
     for (const url of [
