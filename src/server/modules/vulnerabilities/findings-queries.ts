@@ -294,7 +294,6 @@ export async function recomputeDue(tx: Tx, orgId: string): Promise<number> {
   return r.rows[0]?.n ?? 0;
 }
 
-/** Rewrites the organisation's figures of today (after a person changed a finding's state). */
 /**
  * Today's figures after one finding's state changed from `was` (migration 0051): the change added
  * to them, or a full count when the organisation has none for today yet.
@@ -303,6 +302,7 @@ export async function countChange(tx: Tx, orgId: string, id: string, was: string
   await sql`select vaern_findings_count_change(${orgId}::uuid, ${id}::uuid, ${was})`.execute(tx.q);
 }
 
+/** Rewrites the organisation's figures of today from all its findings (after many changed). */
 export async function countDay(tx: Tx, orgId: string): Promise<void> {
   await sql`select vaern_findings_count_day(${orgId}::uuid, '{}'::jsonb)`.execute(tx.q);
 }
