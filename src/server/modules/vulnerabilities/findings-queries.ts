@@ -294,11 +294,16 @@ export async function recomputeDue(tx: Tx, orgId: string): Promise<number> {
   return r.rows[0]?.n ?? 0;
 }
 
+/** The due date and exploitation data of one finding (one entered by hand), from the SLA. */
+export async function recomputeDueOf(tx: Tx, orgId: string, id: string): Promise<void> {
+  await sql`select vaern_findings_recompute_due(${orgId}::uuid, ${id}::uuid)`.execute(tx.q);
+}
+
 /**
- * Today's figures after one finding's state changed from `was` (migration 0051): the change added
- * to them, or a full count when the organisation has none for today yet.
+ * Today's figures after one finding's state changed from `was` (null: the finding is new; migration
+ * 0051): the change added to them, or a full count when the organisation has none for today yet.
  */
-export async function countChange(tx: Tx, orgId: string, id: string, was: string): Promise<void> {
+export async function countChange(tx: Tx, orgId: string, id: string, was: string | null): Promise<void> {
   await sql`select vaern_findings_count_change(${orgId}::uuid, ${id}::uuid, ${was})`.execute(tx.q);
 }
 

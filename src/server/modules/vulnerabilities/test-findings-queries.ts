@@ -138,10 +138,3 @@ export async function listSharedWithOrg(
     order by f.severity_rank, f.id limit ${limit + 1}`.execute(tx.q);
   return r.rows;
 }
-
-/** Today's figures: the organisation's open totals again, and one finding opened of `severity`. */
-export async function countOpened(tx: Tx, orgId: string, severity: string): Promise<void> {
-  await sql`select vaern_findings_count_day(${orgId}::uuid, ${JSON.stringify({ [severity]: [1, 0] })}::jsonb)`.execute(
-    tx.q,
-  );
-}

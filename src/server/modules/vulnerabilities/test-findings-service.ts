@@ -96,8 +96,8 @@ export async function createTestFinding(opts: Opts & { body: z.infer<typeof test
         createdBy: userOf(actor),
       },
     );
-    await fq.recomputeDue(tx, org.id);
-    await q.countOpened(tx, org.id, body.severity);
+    await fq.recomputeDueOf(tx, org.id, id);
+    await fq.countChange(tx, org.id, id, null);
     const created = await readTestFinding(tx, org.id, id);
     await recordAudit(tx, ctx.anchors, {
       chain: org.id,

@@ -101,6 +101,25 @@ describe.each(engines())('test findings on %s', (engine) => {
     // The default SLA: high on a critical system, 14 days from today.
     const due = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
     expect(created.finding.due_on).toBe(due);
+    // Today's figures count it (opened and open, high, on its system), as a full count would.
+    const figures = () =>
+      withTenant(t.runtime.ctx.db.kysely, { orgIds: [a.id] }, async (tx) => ({
+        days: (
+          await sql`select severity, open_total, opened, closed, overdue, kev_open from finding_daily_counts
+            where org_id = ${a.id} and day = (now() at time zone 'UTC')::date order by severity`.execute(tx.q)
+        ).rows,
+        systems: (
+          await sql`select system_id, severity, open_total, overdue from finding_system_counts
+            where org_id = ${a.id} order by system_id, severity`.execute(tx.q)
+        ).rows,
+      }));
+    const kept = await figures();
+    expect(kept.days).toContainEqual(expect.objectContaining({ severity: 'high', open_total: 1, opened: 1 }));
+    expect(kept.systems).toEqual([expect.objectContaining({ severity: 'high', open_total: 1, overdue: 0 })]);
+    await withTenant(t.runtime.ctx.db.kysely, { orgIds: [a.id] }, (tx) =>
+      sql`select vaern_findings_count_day(${a.id}::uuid, '{}'::jsonb)`.execute(tx.q),
+    );
+    expect(await figures()).toEqual(kept);
     const list = await call(officerA, 'GET', `/api/v1/orgs/${a.slug}/findings?limit=50`);
     expect(list.json().items.map((f: { id: string }) => f.id)).toContain(testId);
     const audit = await withTenant(t.runtime.ctx.db.kysely, { orgIds: [a.id] }, (tx) =>
