@@ -347,6 +347,46 @@ describe.each(engines())('scan import on %s', (engine) => {
     expect(await countRows('findings', failing)).toBe(1500);
   });
 
+  it('refuses a report that breaks off after its first chunks were merged, leaving no work rows', async () => {
+    // 6,000 items, then the file ends inside an element: the first 5,000 are staged (and, on a
+    // server, merged into the work tables while the rest is read) before the reader meets the end.
+    const items = Array.from(
+      { length: 6000 },
+      (_, i) =>
+        `<ReportItem port="22" protocol="tcp" severity="1" pluginID="${800_000 + i}" pluginName="Check ${i}"></ReportItem>`,
+    ).join('\n');
+    const report = `<?xml version="1.0"?>\n<NessusClientData_v2><Report name="r"><ReportHost name="10.8.8.8"><HostProperties><tag name="host-ip">10.8.8.8</tag></HostProperties>\n${items}\n<ReportItem port="22" protocol="tcp" severity="1" pluginID="1"><descrip`;
+    const broken = await createOrg(t, { slug: `scan-broken-${engine}`, kind: 'hospital' });
+    const auth = await createToken(t, broken.slug, 'security_officer');
+    const refused = await scan(report, 'format=nessus', broken, auth);
+    expect(refused.status).toBe('refused');
+    expect(refused.error_list[0]?.row).toBeGreaterThan(6000);
+    const db = t.runtime.ctx.db.kysely;
+    const left = await withTenant(db, { orgIds: [broken.id] }, async (tx) => {
+      const out: Record<string, number> = {};
+      for (const table of [
+        'findings',
+        'scan_import_items',
+        'scan_import_hosts',
+        'scan_import_scope',
+        'scan_import_texts',
+        'import_rows',
+      ]) {
+        const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(tx.q);
+        out[table] = r.rows[0]?.n ?? -1;
+      }
+      return out;
+    });
+    expect(left).toEqual({
+      findings: 0,
+      scan_import_items: 0,
+      scan_import_hosts: 0,
+      scan_import_scope: 0,
+      scan_import_texts: 0,
+      import_rows: 0,
+    });
+  });
+
   it("refuses a SARIF upload without a system, and a system that is not the organisation's", async () => {
     const r = await t.inject({
       method: 'POST',
