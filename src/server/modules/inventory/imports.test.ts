@@ -441,6 +441,45 @@ describe.each(engines())('inventory imports on %s', (engine) => {
     ]);
   });
 
+  it('refuses the other kinds of error in a register file, each with its row and column', async () => {
+    expect(await refused('systems', csv('key;name;key', 'A;B;C'))).toEqual([
+      { row: 1, column: 'key', message: 'The column "key" appears more than once.' },
+    ]);
+    expect(await refused('systems', csv('key;;name', 'A;x;B'))).toEqual([
+      { row: 1, column: null, message: 'Column 2 has no name.' },
+    ]);
+    const hosts = Array.from({ length: 201 }, (_, i) => `h${i}.example.dk`).join(';');
+    expect(
+      await refused(
+        'systems',
+        csv(
+          'key;name;fqdns;shared_system',
+          'S-1;Good row;epj.example.dk;',
+          'S-2\u0001;Control character;;',
+          'S-3;Bad domain name;bad host;',
+          `S-4;${'x'.repeat(201)};;`,
+          'S-5;Too many fields;a.example.dk;;extra',
+          `S-6;Too many names;"${hosts}";`,
+          'S-7;Bad reference;;no-slash',
+        ),
+      ),
+    ).toEqual([
+      { row: 3, column: 'key', message: 'The key "S-2\u0001" contains "/" or a control character.' },
+      { row: 4, column: 'fqdns', message: '"bad host" is not a host name.' },
+      { row: 5, column: 'name', message: 'The value is longer than 200 characters.' },
+      { row: 6, column: null, message: 'The row has 5 fields; the header has 4.' },
+      { row: 7, column: 'fqdns', message: 'The list has more than 200 values.' },
+      {
+        row: 8,
+        column: 'shared_system',
+        message: expect.stringMatching(/^"no-slash" is not a shared-system reference/),
+      },
+    ]);
+    expect(await refused('suppliers', csv('key;name;contact_email', 'SUP-1;Acme;not-an-email'))).toEqual([
+      { row: 2, column: 'contact_email', message: '"not-an-email" is not an e-mail address.' },
+    ]);
+  });
+
   it('refuses components of unknown systems and dependencies that cannot be', async () => {
     expect(
       await refused(
