@@ -296,6 +296,62 @@ describe.each(engines())('inventory API on %s', (engine) => {
     expect(left.items.map((d: Json) => `${d.from_key}->${d.to_key}`)).toEqual(['P-ACUTE->LAB']);
   });
 
+  it('filters the systems list by each baseline gap: the item not in place, or not current', async () => {
+    const org = await createOrg(t);
+    const officer = await createToken(t, org.slug, 'security_officer');
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+    const complete = {
+      mfa: true,
+      segmented: true,
+      patch_status: 'current',
+      patch_confirmed_on: daysAgo(1),
+      endpoint_protection: true,
+      backup: true,
+      contingency_plan: true,
+      contingency_tested_on: daysAgo(30),
+      restore_procedure: true,
+      restore_result: 'success',
+      restore_tested_on: daysAgo(30),
+    };
+    // One system with every item in place and current, and one per gap with that item missing.
+    const broken: Record<string, Record<string, unknown>> = {
+      mfa: { mfa: false },
+      segmented: { segmented: null },
+      patch: { patch_confirmed_on: daysAgo(40) },
+      endpoint_protection: { endpoint_protection: false },
+      backup: { backup: null },
+      contingency: { contingency_tested_on: daysAgo(400) },
+      restore_procedure: { restore_procedure: false },
+      restore_test: { restore_result: 'failed' },
+    };
+    const systems: Array<[string, Record<string, unknown>]> = [
+      ['FULL', complete],
+      ...Object.entries(broken).map(([gap, change]): [string, Record<string, unknown>] => [
+        `GAP-${gap}`,
+        { ...complete, ...change },
+      ]),
+    ];
+    for (const [key, fields] of systems) {
+      const r = await call(officer, 'POST', inv(org, 'systems'), { key, name: key, ...fields });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    const keys = async (gap: string) => {
+      const r = await call(officer, 'GET', `${inv(org, 'systems')}?gap=${gap}&limit=50`);
+      expect(r.statusCode, r.body).toBe(200);
+      return r
+        .json()
+        .items.map((x: Json) => x.key as string)
+        .sort();
+    };
+    for (const gap of Object.keys(broken))
+      expect({ gap, keys: await keys(gap) }).toEqual({ gap, keys: [`GAP-${gap}`] });
+    expect(await keys('any')).toEqual(
+      Object.keys(broken)
+        .map((gap) => `GAP-${gap}`)
+        .sort(),
+    );
+  });
+
   it('filters, searches, sorts and pages the systems list with single-column keysets', async () => {
     const org = await createOrg(t);
     const officer = await createToken(t, org.slug, 'security_officer');
