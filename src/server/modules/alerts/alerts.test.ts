@@ -489,12 +489,15 @@ describe.each(engines())('alerts on %s', (engine) => {
     )
       if (Date.now() > deadline) throw new Error('delivery not marked sent');
     await asOp((tx) => sql`update alert_deliveries set sent_at = null where id = ${duty?.id}`.execute(tx.q));
+    // The first send's attempts (one, or more when the job was retried on a loaded machine).
+    const before = (await deliveries(alert.id))[0]?.attempts ?? 0;
+    expect(before).toBeGreaterThanOrEqual(1);
     const down = createMailer({ smtpUrl: 'smtp://127.0.0.1:1', mailFrom: 'x@vaern.test' });
     await expect(deliverAlert({ ...t.runtime.ctx, mailer: down }, alert.id)).rejects.toThrow(/not accepted/);
     down.close();
     const failed = (await deliveries(alert.id))[0];
     expect(failed?.sent_at).toBeNull();
-    expect(failed?.attempts).toBe(2);
+    expect(failed?.attempts).toBe(before + 1);
     expect(await deliverAlert(t.runtime.ctx, alert.id)).toEqual({ sent: 1, failed: 0 });
     const copies = smtp.received.filter((m) => m.message_id === `<${duty?.id}@localhost>`);
     expect(copies.length).toBe(2);
