@@ -95,6 +95,27 @@ describe.each(engines())('scan import on %s', (engine) => {
     });
   }
 
+  /** What an import that did not succeed may not leave: findings, work rows, staged rows. */
+  const LEFTOVERS = [
+    'findings',
+    'scan_import_items',
+    'scan_import_hosts',
+    'scan_import_scope',
+    'scan_import_texts',
+    'import_rows',
+  ] as const;
+  async function leftovers(o: OrgFixture): Promise<Record<string, number>> {
+    return withTenant(t.runtime.ctx.db.kysely, { orgIds: [o.id] }, async (tx) => {
+      const out: Record<string, number> = {};
+      for (const table of LEFTOVERS) {
+        const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(tx.q);
+        out[table] = r.rows[0]?.n ?? -1;
+      }
+      return out;
+    });
+  }
+  const nothingLeft = Object.fromEntries(LEFTOVERS.map((table) => [table, 0]));
+
   async function createSystem(key: string, body: Record<string, unknown>) {
     const r = await t.inject({
       method: 'POST',
@@ -319,29 +340,8 @@ describe.each(engines())('scan import on %s', (engine) => {
       await sql`drop trigger test_fail_switch on findings`.execute(db);
       await sql`drop function test_fail_switch()`.execute(db);
     }
-    expect(await countRows('findings', failing)).toBe(0);
-    // The merge slices' work rows and the staged items are gone (the import's discard).
-    const left = await withTenant(db, { orgIds: [failing.id] }, async (tx) => {
-      const out: Record<string, number> = {};
-      for (const table of [
-        'scan_import_items',
-        'scan_import_hosts',
-        'scan_import_scope',
-        'scan_import_texts',
-        'import_rows',
-      ]) {
-        const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(tx.q);
-        out[table] = r.rows[0]?.n ?? -1;
-      }
-      return out;
-    });
-    expect(left).toEqual({
-      scan_import_items: 0,
-      scan_import_hosts: 0,
-      scan_import_scope: 0,
-      scan_import_texts: 0,
-      import_rows: 0,
-    });
+    // No findings; the merge slices' work rows and the staged items are gone (the import's discard).
+    expect(await leftovers(failing)).toEqual(nothingLeft);
     // The same report then imports whole.
     expect((await scan(report, 'format=nessus', failing, auth)).status).toBe('succeeded');
     expect(await countRows('findings', failing)).toBe(1500);
@@ -361,30 +361,7 @@ describe.each(engines())('scan import on %s', (engine) => {
     const refused = await scan(report, 'format=nessus', broken, auth);
     expect(refused.status).toBe('refused');
     expect(refused.error_list[0]?.row).toBeGreaterThan(6000);
-    const db = t.runtime.ctx.db.kysely;
-    const left = await withTenant(db, { orgIds: [broken.id] }, async (tx) => {
-      const out: Record<string, number> = {};
-      for (const table of [
-        'findings',
-        'scan_import_items',
-        'scan_import_hosts',
-        'scan_import_scope',
-        'scan_import_texts',
-        'import_rows',
-      ]) {
-        const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(tx.q);
-        out[table] = r.rows[0]?.n ?? -1;
-      }
-      return out;
-    });
-    expect(left).toEqual({
-      findings: 0,
-      scan_import_items: 0,
-      scan_import_hosts: 0,
-      scan_import_scope: 0,
-      scan_import_texts: 0,
-      import_rows: 0,
-    });
+    expect(await leftovers(broken)).toEqual(nothingLeft);
   });
 
   it("refuses a SARIF upload without a system, and a system that is not the organisation's", async () => {
