@@ -122,3 +122,13 @@ export function isMember(actor: Actor, orgId: string): boolean {
   if (actor.kind === 'job') return actor.orgId === orgId;
   return rolesIn(actor, orgId).length > 0;
 }
+
+/**
+ * The sector unit in which a signed-in person is sector coordinator (the one role that sees and
+ * writes sector-wide: advisories, alerts, contacts, the sector's scorecards); undefined for anyone
+ * else, tokens and jobs included.
+ */
+export function sectorCoordinatorUnit(actor: Actor): Membership | undefined {
+  if (actor.kind !== 'user') return undefined;
+  return actor.memberships.find((m) => m.kind === 'sector_unit' && m.roles.includes('sector_coordinator'));
+}

@@ -1,4 +1,4 @@
-import type { Actor } from '../../lib/actor.js';
+import { type Actor, sectorCoordinatorUnit } from '../../lib/actor.js';
 
 /** Who may write advisories by hand. One rule per action. */
 export const manualPolicy = {
@@ -8,8 +8,7 @@ export const manualPolicy = {
    * the actor may import into it.
    */
   sectorUnitOf: (a: Actor): { orgId: string; slug: string } | undefined => {
-    if (a.kind !== 'user') return undefined;
-    const m = a.memberships.find((x) => x.kind === 'sector_unit' && x.roles.includes('sector_coordinator'));
+    const m = sectorCoordinatorUnit(a);
     return m ? { orgId: m.orgId, slug: m.slug } : undefined;
   },
 };

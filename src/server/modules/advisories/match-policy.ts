@@ -1,4 +1,4 @@
-import { type Actor, hasAnyRole } from '../../lib/actor.js';
+import { type Actor, hasAnyRole, sectorCoordinatorUnit } from '../../lib/actor.js';
 
 /** Who may do what with advisory matches. One rule per action. */
 export const matchPolicy = {
@@ -19,9 +19,5 @@ export const matchPolicy = {
    * The organisations an advisory concerns: the sector coordinator, in the sector unit. The
    * database function checks that this organisation is in scope and a sector unit.
    */
-  sectorUnitOf: (a: Actor): string | undefined => {
-    if (a.kind !== 'user') return undefined;
-    return a.memberships.find((m) => m.kind === 'sector_unit' && m.roles.includes('sector_coordinator'))
-      ?.orgId;
-  },
+  sectorUnitOf: (a: Actor): string | undefined => sectorCoordinatorUnit(a)?.orgId,
 };

@@ -1,4 +1,4 @@
-import { type Actor, hasAnyRole } from '../../lib/actor.js';
+import { type Actor, hasAnyRole, sectorCoordinatorUnit } from '../../lib/actor.js';
 
 /** Who may do what with alerts. One rule per action. */
 export const alertPolicy = {
@@ -6,11 +6,7 @@ export const alertPolicy = {
    * Writing alerts to the sector: the sector coordinator, in the sector unit. Returns that unit;
    * the database checks again that it is a sector unit in the request's scope.
    */
-  sectorUnitOf: (a: Actor): string | undefined => {
-    if (a.kind !== 'user') return undefined;
-    return a.memberships.find((m) => m.kind === 'sector_unit' && m.roles.includes('sector_coordinator'))
-      ?.orgId;
-  },
+  sectorUnitOf: (a: Actor): string | undefined => sectorCoordinatorUnit(a)?.orgId,
   /** Every member of a recipient organisation reads its alerts (RED: row-level security narrows). */
   read: (a: Actor, orgId: string) =>
     hasAnyRole(a, orgId, [

@@ -1,4 +1,4 @@
-import { type Actor, hasAnyRole } from '../../lib/actor.js';
+import { type Actor, hasAnyRole, sectorCoordinatorUnit } from '../../lib/actor.js';
 import { forbidden } from '../../lib/errors.js';
 
 /** Who may do what with contacts. One rule per action. */
@@ -20,11 +20,7 @@ export const contactsPolicy = {
    * The database function checks that this organisation is in scope and a sector unit; the role
    * can only be checked here.
    */
-  sectorUnitOf: (a: Actor): string | undefined => {
-    if (a.kind !== 'user') return undefined;
-    return a.memberships.find((m) => m.kind === 'sector_unit' && m.roles.includes('sector_coordinator'))
-      ?.orgId;
-  },
+  sectorUnitOf: (a: Actor): string | undefined => sectorCoordinatorUnit(a)?.orgId,
 };
 
 export function authorise(allowed: boolean): void {

@@ -1,4 +1,4 @@
-import { type Actor, hasAnyRole } from '../../lib/actor.js';
+import { type Actor, hasAnyRole, sectorCoordinatorUnit } from '../../lib/actor.js';
 import { forbidden } from '../../lib/errors.js';
 
 /** Who may do what with the scorecard and the inventory confirmation. One rule per action. */
@@ -23,11 +23,7 @@ export const scorecardPolicy = {
    * (the same rule as the contacts directory's sector view). The database functions check that
    * this organisation is in scope and a sector unit; the role can only be checked here.
    */
-  sectorUnitOf: (a: Actor): string | undefined => {
-    if (a.kind !== 'user') return undefined;
-    return a.memberships.find((m) => m.kind === 'sector_unit' && m.roles.includes('sector_coordinator'))
-      ?.orgId;
-  },
+  sectorUnitOf: (a: Actor): string | undefined => sectorCoordinatorUnit(a)?.orgId,
 };
 
 export function authorise(allowed: boolean): void {
