@@ -135,21 +135,26 @@ async function copyOnly(bench: Awaited<ReturnType<typeof openBenchRuntime>>, row
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Another request while an import runs: a read of the organisation's findings (one page) every
- * 100 ms, through the same app, timed from its start to its answer. On the embedded database the
- * request waits for whatever the import's transaction is doing; its longest wait is the figure.
+ * Another request while an import runs: a read of the organisation's findings (one page) 100 ms
+ * after the previous answer, through the same app, timed from when it was due to its answer. On
+ * the embedded database the request waits for whatever the import's transaction is doing, and a
+ * statement that runs in the process (PGlite is WebAssembly on the event loop) holds up even its
+ * start: counting from when it was due, and not from when it could start, includes that wait too.
+ * Its longest wait is the figure.
  */
 function otherRequests(app: Awaited<ReturnType<typeof buildHttpApp>>, org: string) {
   let stopped = false;
   let longest = 0;
   let count = 0;
   const loop = (async () => {
+    let due = performance.now();
     while (!stopped) {
-      const started = performance.now();
       const r = await app.inject({ method: 'GET', url: `/api/v1/orgs/${org}/findings?limit=1` });
       if (r.statusCode !== 200) throw new BenchError(`reading findings answered ${r.statusCode}: ${r.body}`);
-      longest = Math.max(longest, performance.now() - started);
+      const answered = performance.now();
+      longest = Math.max(longest, answered - due);
       count++;
+      due = answered + 100;
       await sleep(100);
     }
   })();
