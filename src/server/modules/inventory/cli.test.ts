@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { describeCliEmbedded, describeCliOnPostgres, type Env, runCli } from '../../../../test/cli/cli.js';
+import { loadExcel } from '../imports/excel.js';
 
 /** `vaern import <register>` for the inventory's registers: the built CLI as an operator runs it. */
 
@@ -72,6 +73,55 @@ function suite(env: () => Env, dir: () => string) {
     const human = await runCli(['import', 'systems', '--org', 'inv', file('bad.csv', BAD)], env());
     expect(human.code).toBe(1);
     expect(human.stderr).toContain('row 2, criticality: "severe" is not one of');
+  });
+
+  it('imports processes, suppliers and dependencies, and a register given as a workbook (XLSX)', async () => {
+    const org = await runCli(
+      ['org', 'create', '--slug', 'inv2', '--name', 'Inv 2', '--kind', 'region'],
+      env(),
+    );
+    expect(org.code, org.stderr).toBe(0);
+    const ExcelJS = await loadExcel();
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('systems');
+    sheet.addRow(['key', 'name', 'criticality']);
+    sheet.addRow(['EPJ-02', 'Patientjournal', 'critical']);
+    const xlsx = path.join(dir(), 'systems.xlsx');
+    await workbook.xlsx.writeFile(xlsx);
+    const imports: Array<[string, string]> = [
+      ['systems', xlsx],
+      ['processes', file('p.csv', 'key;name;importance\nP-AKUT;Akut modtagelse;critical')],
+      ['suppliers', file('s.csv', 'key;name;contact_email\nS-EPJ;Journalleverandøren;support@example.dk')],
+      [
+        'dependencies',
+        file(
+          'd.csv',
+          'from_type;from_key;to_type;to_key\nprocess;P-AKUT;system;EPJ-02\nsystem;EPJ-02;supplier;S-EPJ',
+        ),
+      ],
+    ];
+    for (const [register, path] of imports) {
+      const r = await runCli(['import', register, '--org', 'inv2', path, '--json'], env());
+      expect({ register, code: r.code }, r.stderr).toEqual({ register, code: 0 });
+      expect({ register, ...parse(r.stdout) }).toMatchObject({ register, status: 'succeeded', errors: 0 });
+      expect(parse(r.stdout).created).toBeGreaterThan(0);
+    }
+    const unknown = await runCli(
+      [
+        'import',
+        'dependencies',
+        '--org',
+        'inv2',
+        file('d2.csv', 'from_type;from_key;to_type;to_key\nprocess;P-NONE;system;EPJ-02'),
+        '--json',
+      ],
+      env(),
+    );
+    expect(unknown.code).toBe(1);
+    expect(parse(unknown.stdout)).toMatchObject({
+      status: 'refused',
+      error_list: [{ row: 2, column: 'from_key', message: 'There is no process P-NONE in the register.' }],
+    });
   });
 }
 
