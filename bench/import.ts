@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,6 +9,7 @@ import { withRawSession } from '../src/server/db/session.js';
 import { buildHttpApp } from '../src/server/http/app.js';
 import { readers } from '../src/server/modules/vulnerabilities/formats/index.js';
 import { fingerprintOf } from '../src/server/modules/vulnerabilities/scan-import.js';
+import { corpus } from '../test/corpora.js';
 import { benchArgs } from './lib/args.js';
 import { openBenchRuntime } from './lib/engine.js';
 import { type ImportRun, timedImport } from './lib/import-run.js';
@@ -23,7 +24,8 @@ import { BenchError, machine, peakRssMib, progress, round, runBench, secondsSinc
  * alone over the file, and a plain COPY of the same number of rows (the staged columns) into a
  * scratch table. Beside each import another request reads the findings every 100 ms: its longest
  * wait is `max_request_ms` (on the embedded database it waits for the import's transactions).
- * Requires DATABASE_URL (PostgreSQL) unless --engine pglite.
+ * The sector's KEV catalogue and EPSS scores (the corpus' files) are imported first, as in any real
+ * installation. Requires DATABASE_URL (PostgreSQL) unless --engine pglite.
  *
  *   npm run bench:import [-- --findings N] [-- --engine pglite]
  */
@@ -221,6 +223,18 @@ await runBench('import', async () => {
       });
       if (created.statusCode !== 201) throw new BenchError(`creating the organisation: ${created.body}`);
       await ctx.jobs.work();
+      // The sector's exploitation data, as in any real installation: the corpus' KEV catalogue and
+      // EPSS scores, which each scanned item's CVE ids are looked up in while it is merged.
+      const sector = await app.inject({
+        method: 'POST',
+        url: '/api/v1/orgs',
+        payload: { slug: 'bench-sector', name: 'Bench Sector', kind: 'sector_unit' },
+      });
+      if (sector.statusCode !== 201) throw new BenchError(`creating the sector unit: ${sector.body}`);
+      const kev = readFileSync(corpus('advisories', 'kev', 'known_exploited_vulnerabilities.json'));
+      await timedImport(app, 'bench-sector', 'kev', kev, 'KEV', { contentType: 'application/json' });
+      const epss = readFileSync(corpus('advisories', 'epss', 'epss_scores-synthetic.csv'));
+      await timedImport(app, 'bench-sector', 'epss', epss, 'EPSS', { contentType: 'text/csv' });
       const upload = (file: string) => ({
         stream: () => createReadStream(file),
         length: statSync(file).size,

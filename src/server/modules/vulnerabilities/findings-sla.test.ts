@@ -237,6 +237,41 @@ describe.each(engines())('finding SLA on %s', (engine) => {
     });
   });
 
+  it('gives a scan imported after KEV and EPSS its exploitation data and tightened due dates at once', async () => {
+    // KEV holds KEV_CVE and EPSS scores one CVE of nessus_with_cwe- (the test before). A new
+    // organisation's scans read both while they are merged: no recomputation runs here.
+    const fresh = await createOrg(t, { slug: `sla-fresh-${engine}`, kind: 'hospital' });
+    const auth = { authorization: await createToken(t, fresh.slug, 'security_officer') };
+    const read = async (query: string): Promise<Finding[]> => {
+      const r = await t.inject({
+        method: 'GET',
+        url: `/api/v1/orgs/${fresh.slug}/findings?limit=500${query}`,
+        headers: auth,
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json().items;
+    };
+    for (const file of ['nessus/nessus_v_unknown.xml', 'nessus/nessus_with_cwe-.nessus']) {
+      const imported = await upload(
+        fresh.slug,
+        'scan',
+        readFileSync(corpus('scans', file)),
+        'application/xml',
+        auth,
+      );
+      expect(imported.status).toBe('succeeded');
+    }
+    const exploited = await read('&kev=true');
+    expect(exploited).toHaveLength(7);
+    for (const f of exploited) {
+      expect(f.cves).toContain(KEV_CVE);
+      expect(f.due_on).toBe(plusDays(f.first_seen_at, 7));
+    }
+    const [high] = await read('&severity=high');
+    expect(high).toMatchObject({ epss: 0.42, in_kev: false });
+    expect(high?.due_on).toBe(plusDays(high?.first_seen_at ?? '', 14));
+  });
+
   it('flags overdue findings and filters them', async () => {
     const one = (await findings('&severity=low'))[0] as Finding;
     await withTenant(t.runtime.ctx.db.kysely, { orgIds: [org.id] }, (tx) =>

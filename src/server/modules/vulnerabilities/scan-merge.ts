@@ -121,16 +121,24 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
     where text_hash is not null and (description is not null or solution is not null)
     on conflict do nothing`.execute(tx.q);
 
+  // Each item's CVE ids, KEV and EPSS found by joining the slice's (item, CVE) pairs with the
+  // catalogues once: a sub-select per item (`kev_entries.cve = any (…)`) was planned as a scan of
+  // the whole KEV catalogue for every item (0.1 ms each: 0.5 s a slice with 1,500 KEV entries).
   await sql`
     with cv as (
-      select s.kind, s.fingerprint, array_agg(distinct c order by c) as cves
+      select s.kind, s.fingerprint, array_agg(distinct c order by c) as cves,
+             bool_or(k.cve is not null) as in_kev, max(e.epss) as epss, max(e.percentile) as percentile
       from scan_slice s cross join lateral jsonb_array_elements_text(s.cves) c
+      left join kev_entries k on k.cve = c
+      left join epss_scores e on e.cve = c
       group by s.kind, s.fingerprint),
     firsts as (select distinct on (kind, fingerprint) * from scan_slice order by kind, fingerprint, row_no),
     base as (select coalesce(max(seq), 0) as n from scan_import_items
              where org_id = ${org} and import_id = ${importId}),
     x as (
-      select f.*, coalesce(cv.cves, '{}') as cve_list, row_number() over (order by f.row_no) as rn
+      select f.*, coalesce(cv.cves, '{}') as cve_list, coalesce(cv.in_kev, false) as cve_in_kev,
+             cv.epss as cve_epss, cv.percentile as cve_percentile,
+             row_number() over (order by f.row_no) as rn
       from firsts f left join cv on cv.kind = f.kind and cv.fingerprint = f.fingerprint)
     insert into scan_import_items as w (org_id, import_id, kind, fingerprint, seq, row_no, family, host, port,
       protocol, rule, host_ip, host_fqdn, host_name, title, severity, cvss, cvss_vector, cves, text_hash,
@@ -139,9 +147,7 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
            x.protocol, x.rule, x.host_ip::inet, x.host_fqdn, x.host_name, x.title, x.severity, x.cvss,
            x.cvss_vector, x.cve_list, x.text_hash, x.evidence, x.location_file, x.location_line,
            case when x.suppressed then 'suppressed' else 'open' end,
-           exists (select 1 from kev_entries k where k.cve = any (x.cve_list)),
-           (select max(e.epss) from epss_scores e where e.cve = any (x.cve_list)),
-           (select max(e.percentile) from epss_scores e where e.cve = any (x.cve_list))
+           x.cve_in_kev, x.cve_epss, x.cve_percentile
     from x cross join base
     on conflict (org_id, import_id, kind, fingerprint) do update set
       cves = array(select distinct c from unnest(w.cves || excluded.cves) c order by c),
