@@ -74,8 +74,8 @@ interface Run {
  * The definition's mergeEarly over each staged chunk while the file is still read (a server
  * only): in order, each chunk its own transaction, never holding up the reader; one at a time, or
  * MERGE_AT_ONCE for a definition whose slices are independent (mergeSlicesAtOnce). After a
- * failure no further chunk starts; `settle`, which the reading awaits
- * before the checks, throws it, and the import fails (its discard removes what was merged).
+ * failure no further chunk starts; `settle`, which the reading awaits before the checks, throws
+ * it, and the import fails (its discard removes what was merged).
  */
 class EarlyMerges {
   counts: ApplyCounts = { created: 0, updated: 0, unchanged: 0 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TextHashes, textHashOf } from './scan-import.js';
+import { TextHashes, textHashOf } from './text-hashes.js';
 
 describe('TextHashes', () => {
   it('gives the texts’ own hash, for a rule seen again and for changed texts', () => {
