@@ -68,6 +68,17 @@ export interface ImportDefinition {
    */
   mergeEarly?(tx: Tx, job: ImportJob, slice: StagedSlice): Promise<Partial<ApplyCounts>>;
   /**
+   * On a server, run every early merge in the switch's own transaction: opened for the first
+   * staged chunk, held open while the rest of the file is read (one chunk at a time), then used
+   * for `merge` and `apply`, and committed with them. What mergeEarly writes there may then be
+   * final (e.g. the organisation's records themselves): nobody sees it before the commit, and a
+   * refused or failed import rolls all of it back. The database does the writing while the file
+   * is still parsed, instead of after it. `job.earlyInSwitch` tells mergeEarly and apply which way
+   * this run goes; where no early merge ran in the switch (the embedded database, a small file)
+   * it is false and mergeEarly runs in the merge slices as usual.
+   */
+  earlyInSwitch?: boolean;
+  /**
    * Applies every staged row in the one transaction that also marks the import succeeded and
    * records its audit entry, so the result becomes visible at once or not at all: the atomic
    * switch. Keep it to what must be atomic. Use set-based SQL over `stagedRows(job, …)`; never
@@ -133,6 +144,8 @@ export interface ImportJob {
    * (e.g. `hosts`, `closed`); saved with the progress and the result. Values must be JSON.
    */
   extra: Record<string, unknown>;
+  /** The early merges run in the switch's transaction (ImportDefinition.earlyInSwitch). */
+  earlyInSwitch: boolean;
 }
 
 export interface ApplyCounts {

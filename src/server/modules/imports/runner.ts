@@ -11,6 +11,7 @@ import {
   type ImportJob,
   type StagedSlice,
 } from './framework.js';
+import { HeldTransaction } from './held-transaction.js';
 import './messages.js';
 import * as q from './queries.js';
 import { findImportDefinition } from './registers/index.js';
@@ -73,12 +74,17 @@ interface Run {
 /**
  * The definition's mergeEarly over each staged chunk while the file is still read (a server
  * only): in order, each chunk its own transaction, never holding up the reader; one at a time, or
- * MERGE_AT_ONCE for a definition whose slices are independent (mergeSlicesAtOnce). After a
- * failure no further chunk starts; `settle`, which the reading awaits before the checks, throws
- * it, and the import fails (its discard removes what was merged).
+ * MERGE_AT_ONCE for a definition whose slices are independent (mergeSlicesAtOnce). For a
+ * definition with `earlyInSwitch` every chunk is merged, one at a time, in the switch's own
+ * transaction, held open from the first chunk until the switch commits or the import ends
+ * otherwise (`held`). After a failure no further chunk starts; `settle`, which the reading awaits
+ * before the checks, throws it, and the import fails (its discard, or the held transaction's
+ * rollback, removes what was merged).
  */
 class EarlyMerges {
   counts: ApplyCounts = { created: 0, updated: 0, unchanged: 0 };
+  /** The switch's transaction, once the first chunk is merged (earlyInSwitch). */
+  held: HeldTransaction | null = null;
   #queue: StagedSlice[] = [];
   #running = new Set<Promise<void>>();
   #error: unknown = null;
@@ -87,6 +93,7 @@ class EarlyMerges {
     private readonly run: Run,
     private readonly mergeEarly: NonNullable<ImportDefinition['mergeEarly']>,
     private readonly atOnce: number,
+    private readonly inSwitch: boolean,
   ) {}
 
   /** Queues the early merge of the staged rows after < row_no <= upTo. */
@@ -107,8 +114,20 @@ class EarlyMerges {
   }
 
   async #mergeOne(slice: StagedSlice): Promise<void> {
+    const merge = (tx: Tx) => this.mergeEarly(tx, this.run.job, slice);
     try {
-      addCounts(this.counts, await tenant(this.run, (tx) => this.mergeEarly(tx, this.run.job, slice)));
+      if (this.inSwitch) {
+        if (!this.held) {
+          this.held = new HeldTransaction(
+            this.run.ctx.db.kysely,
+            scopeOf(this.run.job.actor, this.run.orgId),
+          );
+          this.run.job.earlyInSwitch = true;
+        }
+        addCounts(this.counts, await this.held.run(merge));
+      } else {
+        addCounts(this.counts, await tenant(this.run, merge));
+      }
     } catch (error) {
       this.#error ??= error;
     }
@@ -118,6 +137,11 @@ class EarlyMerges {
   async settle(): Promise<void> {
     while (this.#running.size > 0) await Promise.all([...this.#running]);
     if (this.#error !== null) throw this.#error;
+  }
+
+  /** Undoes what was merged in the switch's transaction (nothing else to undo otherwise). */
+  async rollback(): Promise<void> {
+    await this.held?.rollback();
   }
 }
 
@@ -195,8 +219,11 @@ async function readAndStage(
   // The last row number staged: the next chunk's rows all come after it.
   let lastStaged = 0;
   // The definition's mergeEarly follows the staging on a server (EarlyMerges).
-  if (def.mergeEarly && run.ctx.db.kind === 'postgres')
-    run.early = new EarlyMerges(run, def.mergeEarly, def.mergeSlicesAtOnce ? MERGE_AT_ONCE : 1);
+  if (def.mergeEarly && run.ctx.db.kind === 'postgres') {
+    const inSwitch = def.earlyInSwitch === true;
+    const atOnce = def.mergeSlicesAtOnce && !inSwitch ? MERGE_AT_ONCE : 1;
+    run.early = new EarlyMerges(run, def.mergeEarly, atOnce, inSwitch);
+  }
   // One chunk is written while the reader goes on with the next: the file is parsed and the
   // database stages at the same time. Never more than one write in flight (bounded memory).
   let writing: Promise<void> = Promise.resolve();
@@ -385,6 +412,7 @@ const refused = (run: Run): q.Outcome =>
 /** Refuses the file: staged rows and the upload removed, nothing applied. */
 async function refuse(run: Run, def?: ImportDefinition): Promise<void> {
   // What the early merges prepared goes too.
+  await run.early?.rollback();
   const discard = def?.discard;
   if (run.early && discard) await tenant(run, (tx) => discard(tx, run.job));
   await discardStaged(run);
@@ -452,10 +480,20 @@ async function applyIn(run: Run, def: ImportDefinition, tx: Tx, merged: ApplyCou
 
 /**
  * The definition's merge, slice by slice (each its own transaction), then the one step that makes
- * the result visible. The staged rows go afterwards, in chunks.
+ * the result visible. The staged rows go afterwards, in chunks. Where the early merges ran in the
+ * switch's transaction (earlyInSwitch), the merge slices and the switch run in it too, and its
+ * commit makes all of it visible at once.
  */
 async function apply(run: Run, def: ImportDefinition): Promise<void> {
   if (def.merge || def.mergeEarly) await setPhase(run, 'merging');
+  const held = run.early?.held ?? null;
+  if (held) {
+    const merged = await mergeSlices(run, def, (fn) => held.run(fn));
+    await setPhase(run, 'applying');
+    await held.run((tx) => applyIn(run, def, tx, merged));
+    await held.commit();
+    return;
+  }
   const atOnce = def.mergeSlicesAtOnce && run.ctx.db.kind === 'postgres' ? MERGE_AT_ONCE : 1;
   const merged = await mergeSlices(run, def, (fn) => tenant(run, fn), atOnce);
   await setPhase(run, 'applying');
@@ -491,6 +529,7 @@ async function runSmall(run: Run, def: ImportDefinition, readable: boolean, held
 }
 
 async function fail(run: Run, def: ImportDefinition | undefined, code = 'imports.failed'): Promise<void> {
+  await run.early?.rollback();
   const discard = def?.discard;
   if (discard) await tenant(run, (tx) => discard(tx, run.job));
   await discardStaged(run);
@@ -524,6 +563,7 @@ function runOf(ctx: AppContext, orgId: string, importId: string, found: q.RunRow
       options: found.options,
       rows: 0,
       extra: {},
+      earlyInSwitch: false,
     },
     orgId,
     importId,

@@ -200,11 +200,16 @@ export const scanImport: ImportDefinition = {
   mayStart: (actor: Actor, org: { id: string }) => findingsPolicy.importScan(actor, org.id),
   read: ({ job, bytes }) => readScan(job, bytes),
   check: checkScan,
-  // Work tables only (nobody sees them before the switch; discard removes them), so on a server
-  // each staged chunk is merged while the rest of the file is still read, in order, one at a time
-  // (two slices could write the same host or identity).
+  // On a server each staged chunk is merged while the rest of the file is still read, in order,
+  // one at a time (two slices could write the same host or identity), in the switch's own
+  // transaction: into the work tables, and from there at once into the findings, which nobody
+  // sees before that transaction commits; a refused or failed import rolls it all back. On the
+  // embedded database (and for a small file) the slices fill the work tables only, each its own
+  // short transaction (discard removes them), and the switch writes the findings.
+  earlyInSwitch: true,
   async mergeEarly(tx, job, slice) {
-    await merge.mergeSlice(tx, job, slice);
+    const merged = await merge.mergeSlice(tx, job, slice);
+    if (job.earlyInSwitch) await merge.switchSlice(tx, job, merged);
     return {};
   },
   discard: merge.discardWork,

@@ -7,19 +7,23 @@ import { STAGED_COLUMNS } from './scan-staged.js';
  * The SQL of a scan import's merge (docs/vulnerabilities.md, "How a scan is merged"), set-based
  * over the staged items, in two parts:
  *
- * - **merge slices** (the framework's `merge`: at most 5,000 staged items each, each its own short
- *   transaction): the items are typed, deduplicated per identity (the first listing's values,
- *   every listing's CVE ids), given their exploitation data (KEV, EPSS) and written to
- *   `scan_import_items`; each host is mapped to its system once (`scan_import_hosts`); the scope
- *   of the scan is collected (`scan_import_scope`). Work tables only (migration 0030): nobody sees
- *   any of it, the findings are untouched;
+ * - **merge slices** (the framework's `mergeEarly`: at most 5,000 staged items each): the items
+ *   are typed, deduplicated per identity (the first listing's values, every listing's CVE ids),
+ *   given their exploitation data (KEV, EPSS) and written to `scan_import_items`; each host is
+ *   mapped to its system once (`scan_import_hosts`); the scope of the scan is collected
+ *   (`scan_import_scope`). Work tables only (migration 0030);
  * - **the switch** (the framework's `apply`, one transaction): the scan's texts written once
  *   (`finding_texts`), new findings inserted, known ones updated only when something changes
  *   (reopened, another state, attributes, due date), each written once with its due date, 20,000
- *   work rows per statement; a finding seen again unchanged is not written, its scope's scan is
- *   recorded (`scan_scopes`); then the findings of the scope that the file no longer has
- *   closed, at most 20,000 per statement; the informational items kept as host facts; today's
- *   figures. After the switch commits, the work rows are removed in small transactions.
+ *   work rows per statement (SwitchWay); a finding seen again unchanged is not written, its
+ *   scope's scan is recorded (`scan_scopes`); then the findings of the scope that the file no
+ *   longer has closed, at most 20,000 per statement; the informational items kept as host facts;
+ *   today's figures. After the switch commits, the work rows are removed in small transactions.
+ *
+ * On a server (earlyInSwitch) each merge slice runs in the switch's transaction, held open while
+ * the file is read, and its work rows go into the findings at once (switchSlice); nobody sees them
+ * before the switch commits. On the embedded database each slice is a short transaction of its own
+ * and the switch writes every work row.
  */
 
 /** At most this many unmapped host names are listed in a summary (all are counted). */
@@ -72,13 +76,24 @@ async function clearLeftovers(tx: Tx, job: ImportJob): Promise<void> {
   }
 }
 
+/** What a merge slice wrote: for the switch's transaction to publish at once (switchSlice). */
+export interface SliceMerged {
+  /** The work rows the slice added: seq first..last (null: none, every item was listed before). */
+  first: number | null;
+  last: number | null;
+  /** Work rows of earlier slices that this slice's listings changed (their CVE ids grew). */
+  again: number[];
+  /** Hosts of earlier slices mapped again because this slice lowered one of their identifiers. */
+  remapped: string[];
+}
+
 /**
  * One merge slice: the slice's staged items into the work tables. Everything a later slice may
  * bring for the same identity or host is merged in: a finding listed twice keeps its first
  * listing's values and gains the second's CVE ids; a host's identifiers are the smallest of each
  * over the file (mapped again when a later slice lowers one).
  */
-export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Promise<void> {
+export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Promise<SliceMerged> {
   const org = job.org.id;
   const importId = job.importId;
   const system = typeof job.options.system === 'string' ? job.options.system : null;
@@ -91,16 +106,19 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
   // doubled the time (92 against 48 ms for 5,000 items of about 1.7 kB).
   await sql`analyze scan_slice (kind, fingerprint, row_no, family, host, text_hash)`.execute(tx.q);
 
-  await sql`
-    insert into scan_import_hosts as h (org_id, import_id, host, ip, fqdn, hname, pinned, mapped)
-    select ${org}, ${importId}, host, min(host_ip), min(host_fqdn), min(host_name), false, false
-    from scan_slice group by host
-    on conflict (org_id, import_id, host) do update set
-      ip = least(h.ip, excluded.ip), fqdn = least(h.fqdn, excluded.fqdn), hname = least(h.hname, excluded.hname),
-      mapped = h.mapped and (h.ip, h.fqdn, h.hname) is not distinct from
-        (least(h.ip, excluded.ip), least(h.fqdn, excluded.fqdn), least(h.hname, excluded.hname))`.execute(
-    tx.q,
-  );
+  // A host already listed by an earlier slice whose identifiers this slice lowers is mapped again
+  // (`remapped`): what the switch's transaction already wrote for it follows (switchSlice).
+  const hosts = await sql<{ host: string }>`
+    with up as (
+      insert into scan_import_hosts as h (org_id, import_id, host, ip, fqdn, hname, pinned, mapped)
+      select ${org}, ${importId}, host, min(host_ip), min(host_fqdn), min(host_name), false, false
+      from scan_slice group by host
+      on conflict (org_id, import_id, host) do update set
+        ip = least(h.ip, excluded.ip), fqdn = least(h.fqdn, excluded.fqdn), hname = least(h.hname, excluded.hname),
+        mapped = h.mapped and (h.ip, h.fqdn, h.hname) is not distinct from
+          (least(h.ip, excluded.ip), least(h.fqdn, excluded.fqdn), least(h.hname, excluded.hname))
+      returning h.host, h.xmax <> 0 as listed_before, h.mapped)
+    select host from up where listed_before and not mapped`.execute(tx.q);
   // The system given with the import (SARIF: the findings belong to it), else the inventory's
   // identifiers in the documented order (vaern_findings_system_for, migration 0018).
   await sql`
@@ -124,7 +142,7 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
   // Each item's CVE ids, KEV and EPSS found by joining the slice's (item, CVE) pairs with the
   // catalogues once: a sub-select per item (`kev_entries.cve = any (…)`) was planned as a scan of
   // the whole KEV catalogue for every item (0.1 ms each: 0.5 s a slice with 1,500 KEV entries).
-  await sql`
+  const items = await sql<{ first: string | null; last: string | null; again: string[] }>`
     with cv as (
       select s.kind, s.fingerprint, array_agg(distinct c order by c) as cves,
              bool_or(k.cve is not null) as in_kev, max(e.epss) as epss, max(e.percentile) as percentile
@@ -139,7 +157,8 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
       select f.*, coalesce(cv.cves, '{}') as cve_list, coalesce(cv.in_kev, false) as cve_in_kev,
              cv.epss as cve_epss, cv.percentile as cve_percentile,
              row_number() over (order by f.row_no) as rn
-      from firsts f left join cv on cv.kind = f.kind and cv.fingerprint = f.fingerprint)
+      from firsts f left join cv on cv.kind = f.kind and cv.fingerprint = f.fingerprint),
+    ins as (
     insert into scan_import_items as w (org_id, import_id, kind, fingerprint, seq, row_no, family, host, port,
       protocol, rule, host_ip, host_fqdn, host_name, title, severity, cvss, cvss_vector, cves, text_hash,
       evidence, location_file, location_line, state, in_kev, epss, epss_percentile)
@@ -153,7 +172,20 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
       cves = array(select distinct c from unnest(w.cves || excluded.cves) c order by c),
       in_kev = w.in_kev or excluded.in_kev,
       epss = greatest(w.epss, excluded.epss),
-      epss_percentile = greatest(w.epss_percentile, excluded.epss_percentile)`.execute(tx.q);
+      epss_percentile = greatest(w.epss_percentile, excluded.epss_percentile)
+    returning w.seq, w.xmax = 0 as inserted)
+    select min(seq) filter (where inserted) as first, max(seq) filter (where inserted) as last,
+           coalesce(array_agg(seq) filter (where not inserted), '{}') as again
+    from ins`.execute(tx.q);
+  // Gone before the next slice of the same transaction (earlyInSwitch holds one open).
+  await sql`drop table scan_slice`.execute(tx.q);
+  const r = items.rows[0];
+  return {
+    first: r?.first == null ? null : Number(r.first),
+    last: r?.last == null ? null : Number(r.last),
+    again: (r?.again ?? []).map(Number),
+    remapped: hosts.rows.map((h) => h.host),
+  };
 }
 
 /** Removes the import's work rows in the caller's transaction (a failed import: `discard`). */
@@ -211,15 +243,239 @@ const add = (into: BySeverity, severity: string, n: number) => {
 };
 const total = (counts: BySeverity) => Object.values(counts).reduce((a, b) => a + b, 0);
 
-/** The switch of a scan import, in the framework's one transaction. */
+/** The advisory lock (first key) that one organisation's scan switches take (lockScanSwitch). */
+const SCAN_SWITCH_LOCK = 0x5ca7;
+
+/**
+ * One scan switch of an organisation at a time, until its transaction ends: a second import of
+ * the organisation waits here, so that the switch may insert its new findings without ON
+ * CONFLICT (nobody else adds scan findings to the organisation meanwhile).
+ */
+async function lockScanSwitch(tx: Tx, job: ImportJob): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${SCAN_SWITCH_LOCK}, hashtext(${job.org.id}))`.execute(tx.q);
+}
+
+/**
+ * How the switch writes a set of work rows into the findings:
+ *
+ * - `insert`: every row is a new finding, a plain INSERT (the organisation had no findings when
+ *   the switch began, and lockScanSwitch keeps other imports out; ON CONFLICT's speculative
+ *   insertion cost about a fifth more for each row);
+ * - `probe`: each row looks up its finding by identity; a new one is inserted, a known one written
+ *   only when something changes, and one seen again unchanged is neither written nor locked (its
+ *   sighting is the scope's, recorded in scan_scopes, migration 0041). A person's false positive
+ *   is always written (its sighting is its own);
+ * - `conflict`: every row through ON CONFLICT on the identity, which finds it on the unique index
+ *   whatever the planner believes; a finding seen again unchanged is locked, not written. Used
+ *   when the lookup could be planned badly: the statistics of the findings say they are nearly
+ *   empty (a lookup planned on them once read every finding of the organisation for each row),
+ *   and for rows written once already in this transaction.
+ */
+type SwitchWay = 'insert' | 'probe' | 'conflict';
+
+/** Findings below which the statistics are not trusted to plan the `probe` lookup. */
+const PROBE_FROM_FINDINGS = 10_000;
+
+/**
+ * Tests only: the way of every switch into an organisation that has findings, instead of the one
+ * the statistics choose (null: theirs). Both must give the same findings (scan-switch.test.ts).
+ */
+export const switchWayOverride: { way: 'probe' | 'conflict' | null } = { way: null };
+
+/** The way the switch writes an import's rows (SwitchWay), decided as it begins. */
+async function switchWay(tx: Tx, job: ImportJob): Promise<SwitchWay> {
+  const r = await sql<{ any: boolean; planned: number }>`
+    select exists (select 1 from findings where org_id = ${job.org.id}) as any,
+           (select reltuples from pg_class where oid = 'findings'::regclass)::float8 as planned`.execute(
+    tx.q,
+  );
+  const row = r.rows[0];
+  if (!row?.any) return 'insert';
+  if (switchWayOverride.way) return switchWayOverride.way;
+  return Number(row.planned) >= PROBE_FROM_FINDINGS ? 'probe' : 'conflict';
+}
+
+/** What the switch wrote so far: findings new and back, by severity; and how (SwitchWay). */
+interface Switched {
+  created: BySeverity;
+  reopened: BySeverity;
+  way: SwitchWay;
+}
+
+/** What the switch's transaction wrote while the file was read (earlyInSwitch), per import run. */
+const switchedEarly = new WeakMap<ImportJob, Switched>();
+
+/**
+ * Every work row joins its host's system (for the criticality of the due date), probed by key
+ * (LIMIT 1 keeps it a probe per row whatever the planner guesses: the work tables are new and
+ * have no statistics yet, and a guess of one row once turned the host lookup into a scan of every
+ * host per finding). The SLA is read once, in a materialised CTE (a sub-select in the join was
+ * evaluated again for every row: about 2.5 µs each).
+ */
+const switchContext = (org: string, importId: string) => sql`
+    left join lateral (
+      select h.system_id, h.pinned, sy.criticality from scan_import_hosts h
+      left join inventory_systems sy on sy.org_id = ${org} and sy.id = h.system_id
+      where h.org_id = ${org} and h.import_id = ${importId} and h.host = w.host limit 1) h on true`;
+
+/**
+ * The work rows that `rows` selects (a condition on `w`) into the organisation's findings and host
+ * facts; what it created and reopened is added to `into` (null: a row written again, counted
+ * when it was first written).
+ */
+async function switchItems(
+  tx: Tx,
+  job: ImportJob,
+  rows: RawBuilder<unknown>,
+  into: Switched | null,
+  how: SwitchWay,
+): Promise<void> {
+  const org = job.org.id;
+  const importId = job.importId;
+  const context = switchContext(org, importId);
+  const dueDays = sql`vaern_findings_due_days(sla.p, w.severity, h.criticality, w.in_kev, w.epss, w.epss_percentile)`;
+  const chunk = sql`w.org_id = ${org} and w.import_id = ${importId} and ${rows}`;
+  // Each finding written once: a new one inserted with its due date (open, or suppressed when the
+  // tool says so); a known one updated only when something changes (SwitchWay). Its due date
+  // counts from when it was first seen: the inserted value minus today is the SLA's days.
+  const state = seenState(sql`f.state`, sql`excluded.state`);
+  const due = sql`(f.first_seen_at at time zone 'UTC')::date + (excluded.due_on - (now() at time zone 'UTC')::date)`;
+  const seen = seenState(sql`cur.state`, sql`w.state`);
+  const curDue = sql`(cur.first_seen_at at time zone 'UTC')::date + ${dueDays}`;
+  const columns = sql`org_id, fingerprint, family, host, port, protocol, rule, host_ip, host_fqdn,
+        host_name, system_id, system_pinned, title, severity, cvss, cvss_vector, cves, text_hash, description,
+        solution, evidence, location_file, location_line, state, first_import_id, last_import_id, in_kev, epss,
+        epss_percentile, due_on`;
+  const values = sql`${org}::uuid, s.fingerprint, s.family, s.host, s.port, s.protocol, s.rule, s.host_ip,
+        s.host_fqdn, s.host_name, s.system_id, s.system_pinned, s.title, s.severity, s.cvss, s.cvss_vector,
+        s.cves, s.text_hash, null, null, s.evidence, s.location_file, s.location_line, s.state,
+        ${importId}::uuid, ${importId}::uuid, s.in_kev, s.epss, s.epss_percentile, s.due_on`;
+  const probe = sql`cur.id as cur_id,
+             cur.id is not null and (cur.state not in ${UNFINISHED} or ${seen} <> cur.state
+               or (cur.host_ip, cur.host_fqdn, cur.host_name, cur.system_id, cur.system_pinned, cur.title,
+                   cur.severity, cur.cvss, cur.cvss_vector, cur.cves, cur.text_hash, cur.description,
+                   cur.solution, cur.evidence, cur.location_file, cur.location_line, cur.in_kev, cur.epss,
+                   cur.epss_percentile, cur.due_on)
+                  is distinct from
+                  (w.host_ip, w.host_fqdn, w.host_name, h.system_id, coalesce(h.pinned, false), w.title,
+                   w.severity, w.cvss, w.cvss_vector, w.cves, w.text_hash, null, null, w.evidence,
+                   w.location_file, w.location_line, w.in_kev, w.epss, w.epss_percentile,
+                   ${curDue})) as changed`;
+  const lookup = sql`left join lateral (
+        select f.id, f.state, f.first_seen_at, f.host_ip, f.host_fqdn, f.host_name, f.system_id, f.system_pinned,
+               f.title, f.severity, f.cvss, f.cvss_vector, f.cves, f.text_hash, f.description, f.solution,
+               f.evidence, f.location_file, f.location_line, f.in_kev, f.epss, f.epss_percentile, f.due_on
+        from findings f where f.org_id = ${org} and f.fingerprint = w.fingerprint limit 1) cur on true`;
+  const inserted = how === 'insert' ? sql`true` : how === 'probe' ? sql`s.cur_id is null` : sql`false`;
+  const updated = how === 'insert' ? sql`false` : how === 'probe' ? sql`s.changed` : sql`true`;
+  const written = await sql<{ severity: string; created: number; reopened: number }>`
+    with sla as materialized (select vaern_findings_sla(${org}::uuid) as p),
+    s as materialized (
+      select w.fingerprint, w.family, w.host, w.port, w.protocol, w.rule, w.host_ip, w.host_fqdn, w.host_name,
+             h.system_id, coalesce(h.pinned, false) as system_pinned, w.title, w.severity, w.cvss,
+             w.cvss_vector, w.cves, w.text_hash, w.evidence, w.location_file, w.location_line, w.state,
+             w.in_kev, w.epss, w.epss_percentile, (now() at time zone 'UTC')::date + ${dueDays} as due_on,
+             ${how === 'probe' ? probe : sql`null::uuid as cur_id, false as changed`}
+      from sla cross join scan_import_items w ${context}
+      ${how === 'probe' ? lookup : sql``}
+      where ${chunk} and w.kind = 'finding'),
+    ins as (
+      insert into findings (${columns}) select ${values} from s where ${inserted}
+      returning severity),
+    up as (
+      insert into findings as f (${columns}) select ${values} from s where ${updated}
+      on conflict (org_id, fingerprint) do update set
+        host_ip = excluded.host_ip, host_fqdn = excluded.host_fqdn, host_name = excluded.host_name,
+        system_id = excluded.system_id, system_pinned = excluded.system_pinned, title = excluded.title,
+        severity = excluded.severity, cvss = excluded.cvss, cvss_vector = excluded.cvss_vector,
+        cves = excluded.cves, text_hash = excluded.text_hash, description = null, solution = null,
+        evidence = excluded.evidence, location_file = excluded.location_file,
+        location_line = excluded.location_line,
+        last_seen_at = now(), last_import_id = excluded.last_import_id, updated_at = now(),
+        state = ${state},
+        state_changed_at = case
+          when f.state = 'fixed' or (f.state = 'suppressed') <> (excluded.state = 'suppressed')
+               and f.state in ('open', 'in_progress', 'suppressed') then now()
+          else f.state_changed_at end,
+        closed_at = case when f.state = 'fixed' then null else f.closed_at end,
+        closed_by_import_id = case when f.state = 'fixed' then null else f.closed_by_import_id end,
+        reopened_count = f.reopened_count + (f.state = 'fixed')::int,
+        reopened_at = case when f.state = 'fixed' then now() else f.reopened_at end,
+        in_kev = case when ${state} in ${UNFINISHED} then excluded.in_kev else f.in_kev end,
+        epss = case when ${state} in ${UNFINISHED} then excluded.epss else f.epss end,
+        epss_percentile = case when ${state} in ${UNFINISHED} then excluded.epss_percentile
+                               else f.epss_percentile end,
+        due_on = case when ${state} in ${UNFINISHED} then ${due} else f.due_on end
+      where f.state not in ${UNFINISHED} or ${state} <> f.state
+        or (f.host_ip, f.host_fqdn, f.host_name, f.system_id, f.system_pinned, f.title, f.severity, f.cvss,
+            f.cvss_vector, f.cves, f.text_hash, f.description, f.solution, f.evidence, f.location_file,
+            f.location_line, f.in_kev, f.epss, f.epss_percentile, f.due_on)
+           is distinct from
+           (excluded.host_ip, excluded.host_fqdn, excluded.host_name, excluded.system_id,
+            excluded.system_pinned, excluded.title, excluded.severity, excluded.cvss, excluded.cvss_vector,
+            excluded.cves, excluded.text_hash, null, null, excluded.evidence, excluded.location_file,
+            excluded.location_line, excluded.in_kev, excluded.epss, excluded.epss_percentile, ${due})
+      returning f.severity, f.xmax = 0 as inserted, coalesce(f.reopened_at = now(), false) as reopened),
+    written as (
+      select severity, true as inserted, false as reopened from ins
+      union all select severity, inserted, reopened from up)
+    select severity, count(*) filter (where inserted)::int as created,
+           count(*) filter (where reopened)::int as reopened
+    from written group by severity`.execute(tx.q);
+  // New: inserted (a row the conflict updated has a transaction id in xmax). Back: a fixed
+  // finding seen again is always written (its state changes) and reopened now (each identity is
+  // one work row, so no other statement of this transaction reopened it).
+  if (into) {
+    for (const r of written.rows) {
+      add(into.created, r.severity, r.created);
+      add(into.reopened, r.severity, r.reopened);
+    }
+  }
+
+  await sql`
+    insert into scan_host_facts as h (org_id, fingerprint, family, host, port, protocol, rule, title, evidence,
+      last_import_id)
+    select ${org}, w.fingerprint, w.family, w.host, w.port, w.protocol, w.rule, w.title, w.evidence,
+           ${importId}::uuid
+    from scan_import_items w where ${chunk} and w.kind = 'fact'
+    on conflict (org_id, fingerprint) do update set title = excluded.title, evidence = excluded.evidence,
+      last_seen_at = now(), last_import_id = excluded.last_import_id`.execute(tx.q);
+}
+
+/**
+ * A merge slice's work rows into the findings at once, in the switch's transaction held open
+ * while the file is read (earlyInSwitch: nobody sees them before it commits): the rows it added;
+ * again, those of earlier slices whose CVE ids it extended; and every row of a host it mapped
+ * again, which earlier slices wrote with the system the host had then.
+ */
+export async function switchSlice(tx: Tx, job: ImportJob, merged: SliceMerged): Promise<void> {
+  let into = switchedEarly.get(job);
+  if (!into) {
+    await lockScanSwitch(tx, job);
+    into = { created: {}, reopened: {}, way: await switchWay(tx, job) };
+    switchedEarly.set(job, into);
+  }
+  if (merged.first !== null)
+    await switchItems(tx, job, sql`w.seq >= ${merged.first} and w.seq <= ${merged.last}`, into, into.way);
+  // Rows this transaction wrote before go through the conflict (the statistics know nothing of them).
+  if (merged.again.length > 0)
+    await switchItems(tx, job, sql`w.seq = any (${merged.again}::bigint[])`, null, 'conflict');
+  if (merged.remapped.length > 0)
+    await switchItems(tx, job, sql`w.host = any (${merged.remapped}::text[])`, null, 'conflict');
+}
+
+/**
+ * The switch of a scan import, in the framework's one transaction: the work rows into the findings
+ * (unless the early merges did it in this transaction already: switchSlice), then what needs the
+ * whole file.
+ */
 export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult> {
   const org = job.org.id;
   const importId = job.importId;
-  const created: BySeverity = {};
-  const reopened: BySeverity = {};
   const closed: BySeverity = {};
 
   await noJit(tx, job);
+  await lockScanSwitch(tx, job);
   // The work tables are complete: planned for their real size from here on (migration 0030).
   await sql`select vaern_scan_import_analyze()`.execute(tx.q);
   // The last work row, and the scan's findings (those neither new nor back were still open).
@@ -228,19 +484,6 @@ export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult
     from scan_import_items where org_id = ${org} and import_id = ${importId}`.execute(tx.q);
   const maxSeq = Number(work.rows[0]?.last ?? 0);
   const findingsListed = work.rows[0]?.findings ?? 0;
-  // Every work row joins the SLA and its host's system (for the criticality of the due date).
-  // The SLA is read once (OFFSET 0 keeps the sub-select from being pulled up, which evaluated the
-  // stable function again for every row: about 2.5 µs each). The host is probed by key (LIMIT 1
-  // keeps it a probe per row whatever the planner guesses: the work tables are new and have no
-  // statistics yet, and a guess of one row once turned the host lookup into a scan of every host
-  // per finding).
-  const context = sql`
-    cross join (select vaern_findings_sla(${org}::uuid) as p offset 0) sla
-    left join lateral (
-      select h.system_id, h.pinned, sy.criticality from scan_import_hosts h
-      left join inventory_systems sy on sy.org_id = ${org} and sy.id = h.system_id
-      where h.org_id = ${org} and h.import_id = ${importId} and h.host = w.host limit 1) h on true`;
-  const dueDays = sql`vaern_findings_due_days(sla.p, w.severity, h.criticality, w.in_kev, w.epss, w.epss_percentile)`;
 
   // The scan's texts, each once per organisation, before the findings that refer to them.
   await sql`
@@ -249,86 +492,15 @@ export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult
     where t.org_id = ${org} and t.import_id = ${importId}
     on conflict do nothing`.execute(tx.q);
 
-  for (let after = 0; after < maxSeq; after += SWITCH_ROWS) {
-    const chunk = sql`w.org_id = ${org} and w.import_id = ${importId}
-      and w.seq > ${after} and w.seq <= ${after + SWITCH_ROWS}`;
-    // Each finding written once: a new one inserted with its due date (open, or suppressed when
-    // the tool says so); a known one updated through the conflict on its identity, which is
-    // found on the unique index whatever the planner guesses about the findings (a join with
-    // them, planned while the statistics still said the organisation had none, went through
-    // every finding for each row: minutes at 20,000). Its due date counts from when it was first
-    // seen: the inserted value minus today is the SLA's days.
-    //
-    // A finding seen again unchanged is not written at all (only locked by the conflict): its
-    // sighting is the scope's, recorded below in scan_scopes (migration 0041). Written are the
-    // new ones, those whose state, attributes, exploitation data or due date change, and those a
-    // person marked a false positive (their sighting is their own).
-    const state = seenState(sql`f.state`, sql`excluded.state`);
-    const due = sql`(f.first_seen_at at time zone 'UTC')::date + (excluded.due_on - (now() at time zone 'UTC')::date)`;
-    const written = await sql<{ severity: string; created: number; reopened: number }>`
-      with up as (
-        insert into findings as f (org_id, fingerprint, family, host, port, protocol, rule, host_ip, host_fqdn,
-          host_name, system_id, system_pinned, title, severity, cvss, cvss_vector, cves, text_hash, description,
-          solution, evidence, location_file, location_line, state, first_import_id, last_import_id, in_kev, epss,
-          epss_percentile, due_on)
-        select ${org}, w.fingerprint, w.family, w.host, w.port, w.protocol, w.rule, w.host_ip, w.host_fqdn,
-               w.host_name, h.system_id, coalesce(h.pinned, false), w.title, w.severity, w.cvss, w.cvss_vector,
-               w.cves, w.text_hash, null, null, w.evidence, w.location_file, w.location_line, w.state,
-               ${importId}::uuid, ${importId}::uuid, w.in_kev, w.epss, w.epss_percentile,
-               (now() at time zone 'UTC')::date + ${dueDays}
-        from scan_import_items w ${context}
-        where ${chunk} and w.kind = 'finding'
-        on conflict (org_id, fingerprint) do update set
-          host_ip = excluded.host_ip, host_fqdn = excluded.host_fqdn, host_name = excluded.host_name,
-          system_id = excluded.system_id, system_pinned = excluded.system_pinned, title = excluded.title,
-          severity = excluded.severity, cvss = excluded.cvss, cvss_vector = excluded.cvss_vector,
-          cves = excluded.cves, text_hash = excluded.text_hash, description = null, solution = null,
-          evidence = excluded.evidence, location_file = excluded.location_file,
-          location_line = excluded.location_line,
-          last_seen_at = now(), last_import_id = excluded.last_import_id, updated_at = now(),
-          state = ${state},
-          state_changed_at = case
-            when f.state = 'fixed' or (f.state = 'suppressed') <> (excluded.state = 'suppressed')
-                 and f.state in ('open', 'in_progress', 'suppressed') then now()
-            else f.state_changed_at end,
-          closed_at = case when f.state = 'fixed' then null else f.closed_at end,
-          closed_by_import_id = case when f.state = 'fixed' then null else f.closed_by_import_id end,
-          reopened_count = f.reopened_count + (f.state = 'fixed')::int,
-          reopened_at = case when f.state = 'fixed' then now() else f.reopened_at end,
-          in_kev = case when ${state} in ${UNFINISHED} then excluded.in_kev else f.in_kev end,
-          epss = case when ${state} in ${UNFINISHED} then excluded.epss else f.epss end,
-          epss_percentile = case when ${state} in ${UNFINISHED} then excluded.epss_percentile
-                                 else f.epss_percentile end,
-          due_on = case when ${state} in ${UNFINISHED} then ${due} else f.due_on end
-        where f.state not in ${UNFINISHED} or ${state} <> f.state
-          or (f.host_ip, f.host_fqdn, f.host_name, f.system_id, f.system_pinned, f.title, f.severity, f.cvss,
-              f.cvss_vector, f.cves, f.text_hash, f.description, f.solution, f.evidence, f.location_file,
-              f.location_line, f.in_kev, f.epss, f.epss_percentile, f.due_on)
-             is distinct from
-             (excluded.host_ip, excluded.host_fqdn, excluded.host_name, excluded.system_id,
-              excluded.system_pinned, excluded.title, excluded.severity, excluded.cvss, excluded.cvss_vector,
-              excluded.cves, excluded.text_hash, null, null, excluded.evidence, excluded.location_file,
-              excluded.location_line, excluded.in_kev, excluded.epss, excluded.epss_percentile, ${due})
-        returning f.severity, f.xmax = 0 as inserted, coalesce(f.reopened_at = now(), false) as reopened)
-      select severity, count(*) filter (where inserted)::int as created,
-             count(*) filter (where reopened)::int as reopened
-      from up group by severity`.execute(tx.q);
-    // New: inserted (a row the conflict updated has a transaction id in xmax). Back: a fixed
-    // finding seen again is always written (its state changes) and reopened now (each identity is
-    // one work row, so no other statement of this transaction reopened it).
-    for (const r of written.rows) {
-      add(created, r.severity, r.created);
-      add(reopened, r.severity, r.reopened);
+  const early = job.earlyInSwitch ? switchedEarly.get(job) : undefined;
+  const created: BySeverity = early?.created ?? {};
+  const reopened: BySeverity = early?.reopened ?? {};
+  if (!early) {
+    const way = await switchWay(tx, job);
+    for (let after = 0; after < maxSeq; after += SWITCH_ROWS) {
+      const rows = sql`w.seq > ${after} and w.seq <= ${after + SWITCH_ROWS}`;
+      await switchItems(tx, job, rows, { created, reopened, way }, way);
     }
-
-    await sql`
-      insert into scan_host_facts as h (org_id, fingerprint, family, host, port, protocol, rule, title, evidence,
-        last_import_id)
-      select ${org}, w.fingerprint, w.family, w.host, w.port, w.protocol, w.rule, w.title, w.evidence,
-             ${importId}::uuid
-      from scan_import_items w where ${chunk} and w.kind = 'fact'
-      on conflict (org_id, fingerprint) do update set title = excluded.title, evidence = excluded.evidence,
-        last_seen_at = now(), last_import_id = excluded.last_import_id`.execute(tx.q);
   }
 
   // The findings of the scope that the file no longer has: fixed, proved by this import. A risk

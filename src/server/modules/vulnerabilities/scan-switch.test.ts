@@ -1,0 +1,234 @@
+import { sql } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { engines } from '../../../../test/databases.js';
+import { createOrg, createToken, type OrgFixture } from '../../../../test/factories.js';
+import { startTestApp, type TestApp } from '../../../../test/server.js';
+import { withTenant } from '../../db/tenant.js';
+import { switchWayOverride } from './scan-merge.js';
+
+/**
+ * The switch of a scan large enough to be staged in several chunks (the first chunk is 5,000
+ * items; on a server each chunk is merged, and its findings written, in the switch's transaction
+ * while the rest of the file is read). What one chunk wrote must follow what a later chunk brings:
+ * the same identity listed again with more CVE ids, and a host whose later listing carries an FQDN
+ * that maps it to another system. A re-scan gives the same findings whichever way the switch
+ * writes known ones (looked up first, or through ON CONFLICT), and a failure late in the file
+ * leaves nothing.
+ */
+
+const HOSTS = 300;
+const PER_HOST = 20;
+
+interface Item {
+  plugin: number;
+  severity: number;
+  cve: string;
+  name?: string;
+}
+
+const item = (i: Item) =>
+  `<ReportItem port="443" protocol="tcp" severity="${i.severity}" pluginID="${i.plugin}" pluginName="${i.name ?? `Check ${i.plugin}`}"><cve>${i.cve}</cve><plugin_output>seen</plugin_output></ReportItem>`;
+
+const reportHost = (name: string, tags: Record<string, string>, items: Item[]) =>
+  `<ReportHost name="${name}"><HostProperties>${Object.entries(tags)
+    .map(([k, v]) => `<tag name="${k}">${v}</tag>`)
+    .join('')}</HostProperties>\n${items.map(item).join('\n')}\n</ReportHost>`;
+
+const report = (hosts: string[]) =>
+  `<?xml version="1.0"?>\n<NessusClientData_v2><Report name="r">\n${hosts.join('\n')}\n</Report></NessusClientData_v2>`;
+
+const hostName = (h: number) => `h${String(h).padStart(4, '0')}`;
+const hostIp = (h: number) => `10.20.${h >> 8}.${h & 255}`;
+const web = (from: number) =>
+  Array.from({ length: 5 }, (_, n) => ({ plugin: 700_001 + from + n, severity: 2, cve: 'CVE-2019-0001' }));
+
+/** Each numbered host's items; `change` may alter, drop (null) or add to them. */
+function hostItems(h: number, change?: (h: number, items: Item[]) => Item[]): Item[] {
+  const items = Array.from({ length: PER_HOST }, (_, n) => ({
+    plugin: 710_000 + n,
+    severity: 1 + (n % 4),
+    cve: `CVE-2020-${1000 + n}`,
+  }));
+  return change ? change(h, items) : items;
+}
+
+/**
+ * The first report: web01 by address only, 300 hosts of 20 findings, h0000's first finding listed
+ * again with another CVE id (and another name), and web01 again with its FQDN and 5 more findings.
+ * 6,011 items, 6,010 identities.
+ */
+const FIRST = report([
+  reportHost('web01', { 'host-ip': '10.9.0.9' }, web(0)),
+  ...Array.from({ length: HOSTS }, (_, h) => reportHost(hostName(h), { 'host-ip': hostIp(h) }, hostItems(h))),
+  reportHost('h0000', { 'host-ip': hostIp(0) }, [
+    { plugin: 710_000, severity: 1, cve: 'CVE-2021-9999', name: 'Second listing' },
+  ]),
+  reportHost('web01', { 'host-ip': '10.9.0.9', 'host-fqdn': 'web01.example.dk' }, web(5)),
+]);
+
+/**
+ * The re-scan: h0000–h0049 lose their first finding and gain plugin 720000; h0050–h0099's second
+ * finding is critical now; web01 comes with its FQDN and all ten.
+ */
+const SECOND = report([
+  reportHost('web01', { 'host-ip': '10.9.0.9', 'host-fqdn': 'web01.example.dk' }, [...web(0), ...web(5)]),
+  ...Array.from({ length: HOSTS }, (_, h) =>
+    reportHost(
+      hostName(h),
+      { 'host-ip': hostIp(h) },
+      hostItems(h, (hh, items) => {
+        if (hh < 50) return [...items.slice(1), { plugin: 720_000, severity: 3, cve: 'CVE-2022-0001' }];
+        if (hh < 100) return items.map((i, n) => (n === 1 ? { ...i, severity: 4 } : i));
+        return items;
+      }),
+    ),
+  ),
+]);
+
+describe.each(engines())('scan switch over several chunks on %s', (engine) => {
+  let t: TestApp;
+
+  async function scan(body: string, o: OrgFixture, auth: string) {
+    const r = await t.inject({
+      method: 'POST',
+      url: `/api/v1/orgs/${o.slug}/imports/scan?name=report&format=nessus`,
+      headers: { authorization: auth, 'content-type': 'application/xml' },
+      payload: body,
+    });
+    expect(r.statusCode, r.body).toBe(202);
+    const id = r.json().import_id as string;
+    for (;;) {
+      const s = await t.inject({
+        method: 'GET',
+        url: `/api/v1/orgs/${o.slug}/imports/${id}`,
+        headers: { authorization: auth },
+      });
+      const state = s.json();
+      if (['succeeded', 'refused', 'failed'].includes(state.status)) return { id, ...state };
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  async function setUp(slug: string) {
+    const o = await createOrg(t, { slug: `${slug}-${engine}`, kind: 'hospital' });
+    const auth = await createToken(t, o.slug, 'security_officer');
+    for (const [key, body] of [
+      ['SYS-A', { fqdns: ['web01.example.dk'] }],
+      ['SYS-B', { ip_addresses: ['10.9.0.9'] }],
+    ] as const) {
+      const r = await t.inject({
+        method: 'POST',
+        url: `/api/v1/orgs/${o.slug}/inventory/systems`,
+        headers: { authorization: auth },
+        payload: { key, name: key, ...body },
+      });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    return { o, auth };
+  }
+
+  /** Every finding of the organisation as the switch left it, import ids named by `imports`. */
+  async function state(o: OrgFixture, imports: Record<string, string>) {
+    const name = (id: string | null) => (id === null ? null : (imports[id] ?? 'other'));
+    const rows = await withTenant(t.runtime.ctx.db.kysely, { orgIds: [o.id] }, async (tx) => {
+      const r = await sql<Record<string, unknown> & { first_import_id: string; last_import_id: string }>`
+        select f.host, f.rule, f.state, f.severity, f.cves, f.title, f.in_kev, f.due_on::text as due_on,
+               s.key as system, f.first_import_id, f.last_import_id, f.closed_by_import_id, f.reopened_count
+        from findings f left join inventory_systems s on s.org_id = f.org_id and s.id = f.system_id
+        order by f.host, f.rule`.execute(tx.q);
+      return r.rows;
+    });
+    return rows.map(
+      (r): Record<string, unknown> => ({
+        ...r,
+        first_import_id: name(r.first_import_id),
+        last_import_id: name(r.last_import_id),
+        closed_by_import_id: name(r.closed_by_import_id as string | null),
+      }),
+    );
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp(engine);
+    await t.runtime.ctx.jobs.work();
+  });
+  afterEach(() => {
+    switchWayOverride.way = null;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('publishes what a later chunk brings to what an earlier one wrote, the same either way', async () => {
+    const results: Array<Awaited<ReturnType<typeof state>>> = [];
+    for (const way of ['probe', 'conflict'] as const) {
+      const { o, auth } = await setUp(`chunks-${way}`);
+      const first = await scan(FIRST, o, auth);
+      expect(first, JSON.stringify(first.error_list)).toMatchObject({
+        status: 'succeeded',
+        rows: 6011,
+        new: 6010,
+        still_open: 0,
+        reopened: 0,
+        closed: 0,
+        unmapped_hosts: HOSTS,
+      });
+      const afterFirst = await state(o, { [first.id]: 'first' });
+      expect(afterFirst).toHaveLength(6010);
+      // Listed twice: one finding, the first listing's values and both listings' CVE ids.
+      const twice = afterFirst.find((f) => f.host === 'h0000' && f.rule === '710000');
+      expect(twice).toMatchObject({ title: 'Check 710000', cves: ['CVE-2020-1000', 'CVE-2021-9999'] });
+      // web01's later listing has its FQDN, which maps it to SYS-A (FQDN before address), also
+      // the findings of its first listing, written before the FQDN was known.
+      const onWeb = afterFirst.filter((f) => f.host === 'web01');
+      expect(onWeb).toHaveLength(10);
+      expect(new Set(onWeb.map((f) => f.system))).toEqual(new Set(['SYS-A']));
+
+      switchWayOverride.way = way;
+      const second = await scan(SECOND, o, auth);
+      expect(second, JSON.stringify(second.error_list)).toMatchObject({
+        status: 'succeeded',
+        new: 50,
+        closed: 50,
+        reopened: 0,
+        still_open: 5960,
+      });
+      const after = await state(o, { [first.id]: 'first', [second.id]: 'second' });
+      const at = (host: string, rule: string) => after.find((f) => f.host === host && f.rule === rule);
+      expect(at('h0001', '710000')).toMatchObject({ state: 'fixed', closed_by_import_id: 'second' });
+      expect(at('h0001', '720000')).toMatchObject({ state: 'open', first_import_id: 'second' });
+      expect(at('h0060', '710001')).toMatchObject({ state: 'open', severity: 'critical' });
+      expect(at('h0200', '710001')).toMatchObject({ state: 'open', severity: 'medium' });
+      expect(after.filter((f) => f.state === 'fixed')).toHaveLength(50);
+      results.push(after);
+    }
+    expect(results[0]).toEqual(results[1]);
+  });
+
+  it('leaves nothing when the switch fails after earlier chunks were written', async () => {
+    const { o, auth } = await setUp('chunks-fail');
+    // The database refuses the last host's findings: long after the first chunk was merged.
+    const db = t.runtime.ctx.db.kysely;
+    await sql`create function test_fail_late() returns trigger language plpgsql as $$
+      begin raise exception 'test: the switch fails late'; end $$`.execute(db);
+    await sql`create trigger test_fail_late before insert on findings for each row
+      when (new.org_id = ${sql.lit(o.id)}::uuid and new.host = 'h0299') execute function test_fail_late()`.execute(
+      db,
+    );
+    try {
+      expect((await scan(FIRST, o, auth)).status).toBe('failed');
+    } finally {
+      await sql`drop trigger test_fail_late on findings`.execute(db);
+      await sql`drop function test_fail_late()`.execute(db);
+    }
+    const left = await withTenant(t.runtime.ctx.db.kysely, { orgIds: [o.id] }, async (tx) => {
+      const r = await sql<{ findings: number; work: number; staged: number }>`
+        select (select count(*)::int from findings) as findings,
+               (select count(*)::int from scan_import_items) as work,
+               (select count(*)::int from import_rows) as staged`.execute(tx.q);
+      return r.rows[0];
+    });
+    expect(left).toEqual({ findings: 0, work: 0, staged: 0 });
+    expect((await scan(FIRST, o, auth)).status).toBe('succeeded');
+  });
+});
