@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { z } from 'zod';
 import type { AppContext } from '../../context.js';
+import { copyField, copyJson } from '../../db/copy.js';
 import type { Tx } from '../../db/tenant.js';
 import type { OrgRef } from '../../http/types.js';
 import type { Actor } from '../../lib/actor.js';
@@ -68,16 +69,26 @@ export interface ImportDefinition {
    */
   mergeEarly?(tx: Tx, job: ImportJob, slice: StagedSlice): Promise<Partial<ApplyCounts>>;
   /**
-   * On a server, run every early merge in the switch's own transaction: opened for the first
-   * staged chunk, held open while the rest of the file is read (one chunk at a time), then used
-   * for `merge` and `apply`, and committed with them. What mergeEarly writes there may then be
-   * final (e.g. the organisation's records themselves): nobody sees it before the commit, and a
-   * refused or failed import rolls all of it back. The database does the writing while the file
-   * is still parsed, instead of after it. `job.earlyInSwitch` tells mergeEarly and apply which way
-   * this run goes; where no early merge ran in the switch (the embedded database, a small file)
-   * it is false and mergeEarly runs in the merge slices as usual.
+   * On a server, the part of a slice's merge that runs in the switch's own transaction, while the
+   * file is still read: opened for the first staged chunk and held open, it runs this for each
+   * chunk once the chunk's mergeEarly committed, in order (the next chunk's mergeEarly runs
+   * meanwhile on another connection), then `merge` and `apply`, and commits with them. What it
+   * writes may be final (e.g. the organisation's records themselves): nobody sees it before the
+   * commit, and a refused or failed import rolls it back. `job.earlyInSwitch` tells mergeEarly and
+   * apply which way the run goes; where it is false (the embedded database, a small file) this
+   * never runs, and apply does all of it.
    */
-  earlyInSwitch?: boolean;
+  switchEarly?(tx: Tx, job: ImportJob, slice: StagedSlice): Promise<void>;
+  /**
+   * The columns of the tuple the reader stages (an array per row) and their types, in order.
+   * With mergeEarly on a server and no keyColumn, each staged chunk is copied with these types
+   * straight into a temporary table of its early merge's transaction (stagedChunk) instead of
+   * import_rows, and `job.stagedAsChunk` is true: no JSON is written, stored or parsed for it.
+   * mergeEarly reads the chunk through stagedChunk(), which falls back to the staged tuples
+   * where the rows went into import_rows (the embedded database, a small file). Only for a kind
+   * whose checks do not read the staged rows.
+   */
+  stagedTypes?: Record<string, StagedType>;
   /**
    * Applies every staged row in the one transaction that also marks the import succeeded and
    * records its audit entry, so the result becomes visible at once or not at all: the atomic
@@ -144,8 +155,10 @@ export interface ImportJob {
    * (e.g. `hosts`, `closed`); saved with the progress and the result. Values must be JSON.
    */
   extra: Record<string, unknown>;
-  /** The early merges run in the switch's transaction (ImportDefinition.earlyInSwitch). */
+  /** The early merges are followed by switchEarly in the switch's transaction. */
   earlyInSwitch: boolean;
+  /** Each staged chunk is in its early merge's temporary table, not import_rows (stagedTypes). */
+  stagedAsChunk: boolean;
 }
 
 export interface ApplyCounts {
@@ -219,6 +232,51 @@ export function stagedTuples(
   order?: readonly string[],
 ): RawBuilder<unknown> {
   return sql`(select r.row_no, ${tupleValues(columns, order)} from import_rows r ${stagedWhere(job, slice)})`;
+}
+
+/** The temporary table of an early merge's transaction that holds its staged chunk (stagedTypes). */
+const STAGED_CHUNK = 'vaern_staged_chunk';
+
+/** The DDL of STAGED_CHUNK: `row_no`, then `columns` with their types (dropped at commit). */
+export const stagedChunkTable = (columns: Record<string, StagedType>): string =>
+  `create temporary table ${STAGED_CHUNK} (row_no integer, ${columnNames(columns)
+    .map((n) => `${n} ${columns[n]}`)
+    .join(', ')}) on commit drop`;
+
+/** The COPY that fills STAGED_CHUNK (`row_no`, then `columns`, as copyTuple writes them). */
+export const stagedChunkCopy = (columns: Record<string, StagedType>): string =>
+  `copy ${STAGED_CHUNK} (row_no, ${columnNames(columns).join(', ')}) from stdin`;
+
+/**
+ * A staged row as a line of COPY text for STAGED_CHUNK: its number, then each value of the tuple
+ * in its column's type (a number that is not finite, like null, is stored as null; JSON values as
+ * JSON text).
+ */
+export function copyTuple(row: number, data: readonly unknown[], types: readonly StagedType[]): string {
+  let line = String(row);
+  for (let i = 0; i < types.length; i++) {
+    const v = data[i];
+    line += '\t';
+    if (v === null || v === undefined) line += '\\N';
+    else if (types[i] === 'jsonb') line += copyJson(JSON.stringify(v));
+    else if (types[i] === 'boolean') line += v ? 't' : 'f';
+    else if (typeof v === 'number') line += Number.isFinite(v) ? String(v) : '\\N';
+    else line += copyField(String(v));
+  }
+  return `${line}\n`;
+}
+
+/**
+ * The chunk a merge works on as a table expression `(row_no, <columns>)`: the typed chunk of its
+ * transaction where the run stages that way (job.stagedAsChunk), else the slice's staged tuples.
+ */
+export function stagedChunk(
+  job: ImportJob,
+  columns: Record<string, StagedType>,
+  slice: StagedSlice,
+): RawBuilder<unknown> {
+  if (!job.stagedAsChunk) return stagedTuples(job, columns, slice);
+  return sql`(select row_no, ${sql.raw(columnNames(columns).join(', '))} from ${sql.raw(STAGED_CHUNK)})`;
 }
 
 /**

@@ -1,6 +1,11 @@
-import type { Kysely } from 'kysely';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Kysely, PostgresDialect } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Database } from '../../db/client.js';
 import type { DB } from '../../db/schema.js';
-import { type Scope, type Tx, withTenant } from '../../db/tenant.js';
+import { type Scope, type TenantOptions, type Tx, withTenant } from '../../db/tenant.js';
 
 type Task = { fn: (tx: Tx) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
@@ -11,12 +16,59 @@ type End = 'commit' | 'rollback';
 class RolledBack extends Error {}
 
 /**
- * One withTenant transaction kept open across steps that arrive over time (an import's early
- * merges while its file is read, then its switch): each `run` executes in it, in order, one at a
- * time; `commit` ends it (durably, with withTenant's commit callbacks), `rollback` undoes all of
- * it. A step that fails aborts the transaction: that step rejects, later ones reject at once, and
- * `commit` throws the failure. Only on a server, where other sessions go on meanwhile; on the
- * embedded database a transaction holds the one session, and everybody would wait.
+ * A query builder over one pooled client of its own, so that the held transaction can also COPY
+ * on the connection its statements run on (Kysely has no COPY). Releasing it to Kysely does
+ * nothing; the held transaction gives the client back to the pool when it ends.
+ */
+function kyselyOn(client: pg.PoolClient): Kysely<DB> {
+  return new Kysely<DB>({
+    dialect: new PostgresDialect({
+      pool: {
+        options: {},
+        // The client's own query (bound: pg keeps its state on the client); release does nothing.
+        connect: async () =>
+          ({ query: client.query.bind(client), release: () => {} }) as unknown as pg.PoolClient,
+        end: async () => {},
+      },
+    }),
+  });
+}
+
+/** Streams COPY text into the transaction's session (`copy <table> (…) from stdin`). */
+export type CopyInto = (copySql: string, data: readonly Buffer[]) => Promise<void>;
+
+/**
+ * withTenant on a server, on a pooled client of its own, with `copy` for COPY on the same
+ * connection inside the transaction (into a temporary table: COPY is refused under row-level
+ * security). `copySql` must be built from validated identifiers only: COPY takes no parameters.
+ */
+export async function withTenantCopy<T>(
+  db: Database,
+  scope: Scope,
+  fn: (tx: Tx, copy: CopyInto) => Promise<T>,
+  options: TenantOptions = {},
+): Promise<T> {
+  const pool = db.pool;
+  if (!pool) throw new Error('COPY needs a PostgreSQL server');
+  const client = await pool.connect();
+  try {
+    const copy: CopyInto = async (copySql, data) => {
+      await pipeline(Readable.from(data), client.query(copyFrom(copySql)));
+    };
+    return await withTenant(kyselyOn(client), scope, (tx) => fn(tx, copy), options);
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * One withTenant transaction on a server, kept open across steps that arrive over time (an
+ * import's early switches while its file is read, then the rest of its switch): each `run`
+ * executes in it, in order, one at a time; `commit` ends it (durably, with withTenant's commit
+ * callbacks), `rollback` undoes all of it. A step that fails aborts the transaction: that step
+ * rejects, later ones reject at once, and `commit` throws the failure. Only on a server, where
+ * other sessions go on meanwhile; on the embedded database a transaction holds the one session,
+ * and everybody would wait.
  */
 export class HeldTransaction {
   #queue: Array<Task | End> = [];
@@ -25,8 +77,9 @@ export class HeldTransaction {
   #ended = false;
   readonly #done: Promise<void>;
 
-  constructor(kysely: Kysely<DB>, scope: Scope) {
-    this.#done = withTenant(kysely, scope, async (tx) => {
+  constructor(db: Database, scope: Scope) {
+    if (db.kind !== 'postgres') throw new Error('a held transaction needs a PostgreSQL server');
+    this.#done = withTenant(db.kysely, scope, async (tx) => {
       for (;;) {
         const next = await this.#next();
         if (next === 'commit') return;

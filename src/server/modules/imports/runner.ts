@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { CopyText, copyField, copyJson, copyLines, copyRows } from '../../db/copy.js';
 import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
@@ -5,13 +6,17 @@ import { recordAudit } from '../audit/record.js';
 import { deleteStoredFile, openFile } from '../files/service.js';
 import {
   type ApplyCounts,
+  copyTuple,
   FileRefused,
   type ImportDefinition,
   type ImportIssue,
   type ImportJob,
   type StagedSlice,
+  type StagedType,
+  stagedChunkCopy,
+  stagedChunkTable,
 } from './framework.js';
-import { HeldTransaction } from './held-transaction.js';
+import { HeldTransaction, withTenantCopy } from './held-transaction.js';
 import './messages.js';
 import * as q from './queries.js';
 import { findImportDefinition } from './registers/index.js';
@@ -75,74 +80,132 @@ interface Run {
  * The definition's mergeEarly over each staged chunk while the file is still read (a server
  * only): in order, each chunk its own transaction, never holding up the reader; one at a time, or
  * MERGE_AT_ONCE for a definition whose slices are independent (mergeSlicesAtOnce). For a
- * definition with `earlyInSwitch` every chunk is merged, one at a time, in the switch's own
- * transaction, held open from the first chunk until the switch commits or the import ends
- * otherwise (`held`). After a failure no further chunk starts; `settle`, which the reading awaits
- * before the checks, throws it, and the import fails (its discard, or the held transaction's
- * rollback, removes what was merged).
+ * definition with `switchEarly`, each chunk's switchEarly follows its committed mergeEarly in the
+ * switch's own transaction (`held`), opened for the first chunk and held open until the switch
+ * commits or the import ends otherwise: the next chunk's merge and this one's switch run at the
+ * same time, on two connections. With `typed` (stagedTypes) each chunk arrives as COPY text and is
+ * copied into its merge's transaction (stagedChunk) instead of import_rows. After a failure no
+ * further chunk starts; `settle`, which the reading awaits before the checks, throws it, and the
+ * import fails (its discard, and the held transaction's rollback, remove what was merged).
  */
 class EarlyMerges {
   counts: ApplyCounts = { created: 0, updated: 0, unchanged: 0 };
-  /** The switch's transaction, once the first chunk is merged (earlyInSwitch). */
+  /** The switch's transaction, once the first chunk is merged (switchEarly). */
   held: HeldTransaction | null = null;
-  #queue: StagedSlice[] = [];
+  #queue: Array<{ slice: StagedSlice; lines: Buffer[] | null }> = [];
   #running = new Set<Promise<void>>();
+  #switching = new Set<Promise<void>>();
   #error: unknown = null;
+  #drained: Array<() => void> = [];
 
   constructor(
     private readonly run: Run,
-    private readonly mergeEarly: NonNullable<ImportDefinition['mergeEarly']>,
+    private readonly def: ImportDefinition & { mergeEarly: NonNullable<ImportDefinition['mergeEarly']> },
     private readonly atOnce: number,
-    private readonly inSwitch: boolean,
+    private readonly typed: Record<string, StagedType> | null,
   ) {}
 
-  /** Queues the early merge of the staged rows after < row_no <= upTo. */
-  add(slice: StagedSlice): void {
-    this.#queue.push(slice);
+  /**
+   * Queues the early merge of the staged rows after < row_no <= upTo; `lines`: the chunk itself,
+   * as COPY text (typed: it was staged nowhere else).
+   */
+  add(slice: StagedSlice, lines: Buffer[] | null = null): void {
+    this.#queue.push({ slice, lines });
     this.#pump();
+  }
+
+  /** Waits until at most `n` chunks are queued, being merged or being switched (typed chunks are held in memory). */
+  async waitBelow(n: number): Promise<void> {
+    while (this.#error === null && this.#queue.length + this.#running.size + this.#switching.size > n)
+      await new Promise<void>((resolve) => this.#drained.push(resolve));
+  }
+
+  #wake(): void {
+    for (const wake of this.#drained.splice(0)) wake();
+  }
+
+  #fail(error: unknown): void {
+    this.#error ??= error;
+    this.#wake();
   }
 
   #pump(): void {
     while (this.#error === null && this.#running.size < this.atOnce && this.#queue.length > 0) {
-      const slice = this.#queue.shift() as StagedSlice;
-      const task: Promise<void> = this.#mergeOne(slice).finally(() => {
+      const next = this.#queue.shift() as { slice: StagedSlice; lines: Buffer[] | null };
+      const task: Promise<void> = this.#mergeOne(next.slice, next.lines).finally(() => {
         this.#running.delete(task);
+        this.#wake();
         this.#pump();
       });
       this.#running.add(task);
     }
   }
 
-  async #mergeOne(slice: StagedSlice): Promise<void> {
-    const merge = (tx: Tx) => this.mergeEarly(tx, this.run.job, slice);
+  async #mergeOne(slice: StagedSlice, lines: Buffer[] | null): Promise<void> {
+    const job = this.run.job;
+    const switchEarly = this.def.switchEarly;
+    if (switchEarly) job.earlyInSwitch = true;
+    const merge = (tx: Tx) => this.def.mergeEarly(tx, job, slice);
     try {
-      if (this.inSwitch) {
-        if (!this.held) {
-          this.held = new HeldTransaction(
-            this.run.ctx.db.kysely,
-            scopeOf(this.run.job.actor, this.run.orgId),
-          );
-          this.run.job.earlyInSwitch = true;
-        }
-        addCounts(this.counts, await this.held.run(merge));
+      const typed = this.typed;
+      if (typed) {
+        if (!lines) throw new Error('a typed chunk without its rows');
+        job.stagedAsChunk = true;
+        addCounts(this.counts, await mergeChunk(this.run, typed, lines, merge));
       } else {
         addCounts(this.counts, await tenant(this.run, merge));
       }
     } catch (error) {
-      this.#error ??= error;
+      this.#fail(error);
+      return;
     }
+    if (!switchEarly) return;
+    this.held ??= new HeldTransaction(this.run.ctx.db, scopeOf(job.actor, this.run.orgId));
+    const switching: Promise<void> = this.held
+      .run((tx) => switchEarly(tx, job, slice))
+      .catch((error) => this.#fail(error))
+      .finally(() => {
+        this.#switching.delete(switching);
+        this.#wake();
+      });
+    this.#switching.add(switching);
   }
 
-  /** Waits for the queued merges; throws the first failure. */
+  /** Waits for the queued merges and switches; throws the first failure. */
   async settle(): Promise<void> {
+    this.#wake();
     while (this.#running.size > 0) await Promise.all([...this.#running]);
+    while (this.#switching.size > 0) await Promise.all([...this.#switching]);
     if (this.#error !== null) throw this.#error;
   }
 
-  /** Undoes what was merged in the switch's transaction (nothing else to undo otherwise). */
+  /** Undoes what was switched in the switch's transaction (the merges' work is the discard's). */
   async rollback(): Promise<void> {
     await this.held?.rollback();
   }
+}
+
+/**
+ * A typed chunk's merge in its own transaction: the chunk copied into the temporary table that
+ * stagedChunk reads, then `merge`. Committed without waiting for the disk, like every step.
+ */
+async function mergeChunk<T>(
+  run: Run,
+  columns: Record<string, StagedType>,
+  lines: Buffer[],
+  merge: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  await nextTurn();
+  return withTenantCopy(
+    run.ctx.db,
+    scopeOf(run.job.actor, run.orgId),
+    async (tx, copy) => {
+      await sql.raw(stagedChunkTable(columns)).execute(tx.q);
+      await copy(stagedChunkCopy(columns), lines);
+      return merge(tx);
+    },
+    { asyncCommit: true },
+  );
 }
 
 /** Rows of a first staging chunk from which it is staged with COPY rather than one INSERT. */
@@ -219,18 +282,24 @@ async function readAndStage(
   // The last row number staged: the next chunk's rows all come after it.
   let lastStaged = 0;
   // The definition's mergeEarly follows the staging on a server (EarlyMerges).
+  // With earlyInSwitch and stagedTypes, the chunks go as typed COPY text into the switch's
+  // transaction (EarlyMerges), not into import_rows: `typed` holds the chunk being read. The first
+  // chunk is also kept as JSON until it is written, for a file that turns out small (runSmall).
+  let typed: { columns: Record<string, StagedType>; types: StagedType[]; text: CopyText } | null = null;
   if (def.mergeEarly && run.ctx.db.kind === 'postgres') {
-    const inSwitch = def.earlyInSwitch === true;
-    const atOnce = def.mergeSlicesAtOnce && !inSwitch ? MERGE_AT_ONCE : 1;
-    run.early = new EarlyMerges(run, def.mergeEarly, atOnce, inSwitch);
+    const atOnce = def.mergeSlicesAtOnce && !def.switchEarly ? MERGE_AT_ONCE : 1;
+    if (def.stagedTypes && def.keyColumn === undefined)
+      typed = { columns: def.stagedTypes, types: Object.values(def.stagedTypes), text: new CopyText() };
+    run.early = new EarlyMerges(run, { ...def, mergeEarly: def.mergeEarly }, atOnce, typed?.columns ?? null);
   }
   // One chunk is written while the reader goes on with the next: the file is parsed and the
   // database stages at the same time. Never more than one write in flight (bounded memory).
   let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     flushed = true;
-    const rows = batch;
+    const rows = typed ? [] : batch;
     const copy = text?.take() ?? [];
+    const lines = typed?.text.take() ?? null;
     const slice = chunkRows > 0 ? { after: lastStaged, upTo: chunkLast } : null;
     if (slice) lastStaged = slice.upTo;
     const at = progress(run, 'reading');
@@ -243,7 +312,9 @@ async function readAndStage(
     writing = (async () => {
       if (copy.length > 0) await stageText(run, copy);
       if (rows.length > 0) await stage(run, rows);
-      if (slice) run.early?.add(slice);
+      // A typed chunk waits in memory: at most two more on their way before the reader waits.
+      if (slice && lines) await run.early?.waitBelow(2);
+      if (slice) run.early?.add(slice, lines);
       await tenant(run, (tx) => q.setProgress(tx, run.orgId, run.importId, at));
     })();
     // Handled here so that a failed write never goes unobserved; the next flush awaits it.
@@ -265,7 +336,15 @@ async function readAndStage(
     for await (const r of rows) {
       run.rows++;
       for (const issue of r.issues) run.issues.add(issue);
-      if (r.data !== null || r.key !== null) {
+      if (typed && Array.isArray(r.data)) {
+        const line = copyTuple(r.row, r.data, typed.types);
+        typed.text.write(line);
+        if (!flushed) batch.push([r.row, r.key, JSON.stringify(r.data)]);
+        chunkRows++;
+        chunkLast = r.row;
+        batchBytes += line.length;
+      } else if (r.data !== null || r.key !== null) {
+        if (typed) throw new Error('a definition with stagedTypes staged a row that is not a tuple');
         const data = r.data === null ? null : JSON.stringify(r.data);
         if (text) text.write(stagedLine(prefix, r.row, r.key, data));
         else batch.push([r.row, r.key, data]);
@@ -564,6 +643,7 @@ function runOf(ctx: AppContext, orgId: string, importId: string, found: q.RunRow
       rows: 0,
       extra: {},
       earlyInSwitch: false,
+      stagedAsChunk: false,
     },
     orgId,
     importId,

@@ -8,7 +8,7 @@ import { ANALYZE_AFTER_WRITTEN, requestFindingsAnalyze } from './findings-jobs.j
 import { findingsPolicy } from './findings-policy.js';
 import { readers, type ScanFormat, ScanFormatError, type ScanItem } from './formats/index.js';
 import * as merge from './scan-merge.js';
-import { type StagedItem, stagedTuple } from './scan-staged.js';
+import { STAGED_COLUMNS, type StagedItem, stagedTuple } from './scan-staged.js';
 import { TextHashes } from './text-hashes.js';
 import './scan-messages.js';
 
@@ -200,18 +200,20 @@ export const scanImport: ImportDefinition = {
   mayStart: (actor: Actor, org: { id: string }) => findingsPolicy.importScan(actor, org.id),
   read: ({ job, bytes }) => readScan(job, bytes),
   check: checkScan,
-  // On a server each staged chunk is merged while the rest of the file is still read, in order,
-  // one at a time (two slices could write the same host or identity), in the switch's own
-  // transaction: into the work tables, and from there at once into the findings, which nobody
-  // sees before that transaction commits; a refused or failed import rolls it all back. On the
+  // On a server each staged chunk goes typed into its own short transaction and is merged into
+  // the work tables while the rest of the file is still read, in order, one at a time (two slices
+  // could write the same host or identity); then, in the switch's own transaction held open
+  // meanwhile, its work rows go into the findings (nobody sees them before that transaction
+  // commits; a refused or failed import rolls it back, and discard removes the work rows). On the
   // embedded database (and for a small file) the slices fill the work tables only, each its own
-  // short transaction (discard removes them), and the switch writes the findings.
-  earlyInSwitch: true,
+  // short transaction, and the switch writes the findings.
+  stagedTypes: STAGED_COLUMNS,
   async mergeEarly(tx, job, slice) {
     const merged = await merge.mergeSlice(tx, job, slice);
-    if (job.earlyInSwitch) await merge.switchSlice(tx, job, merged);
+    if (job.earlyInSwitch) merge.keepForSwitch(job, slice, merged);
     return {};
   },
+  switchEarly: (tx, job, slice) => merge.switchSlice(tx, job, slice),
   discard: merge.discardWork,
   async apply(tx, job) {
     const result = await merge.mergeScan(tx, job);

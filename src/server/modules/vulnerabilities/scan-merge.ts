@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
-import { type ImportJob, type StagedSlice, stagedTuples } from '../imports/framework.js';
+import { type ImportJob, type StagedSlice, stagedChunk } from '../imports/framework.js';
 import { STAGED_COLUMNS } from './scan-staged.js';
 
 /**
@@ -20,10 +20,9 @@ import { STAGED_COLUMNS } from './scan-staged.js';
  *   longer has closed, at most 20,000 per statement; the informational items kept as host facts;
  *   today's figures. After the switch commits, the work rows are removed in small transactions.
  *
- * On a server (earlyInSwitch) each merge slice runs in the switch's transaction, held open while
- * the file is read, and its work rows go into the findings at once (switchSlice); nobody sees them
- * before the switch commits. On the embedded database each slice is a short transaction of its own
- * and the switch writes every work row.
+ * On a server (earlyInSwitch) each merge slice's work rows go into the findings once the slice
+ * committed, in the switch's transaction held open while the file is read (switchSlice); nobody
+ * sees them before the switch commits. On the embedded database the switch writes every work row.
  */
 
 /** At most this many unmapped host names are listed in a summary (all are counted). */
@@ -43,7 +42,7 @@ const WORK_TABLES = [
   'scan_import_texts',
 ] as const;
 
-const staged = (job: ImportJob, slice: StagedSlice) => stagedTuples(job, STAGED_COLUMNS, slice);
+const staged = (job: ImportJob, slice: StagedSlice) => stagedChunk(job, STAGED_COLUMNS, slice);
 
 export async function systemExists(tx: Tx, orgId: string, key: string): Promise<boolean> {
   const r = await sql<{ id: string }>`
@@ -177,7 +176,7 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
     select min(seq) filter (where inserted) as first, max(seq) filter (where inserted) as last,
            coalesce(array_agg(seq) filter (where not inserted), '{}') as again
     from ins`.execute(tx.q);
-  // Gone before the next slice of the same transaction (earlyInSwitch holds one open).
+  // Gone at once: a small file's slices share one transaction (runSmall).
   await sql`drop table scan_slice`.execute(tx.q);
   const r = items.rows[0];
   return {
@@ -442,13 +441,31 @@ async function switchItems(
       last_seen_at = now(), last_import_id = excluded.last_import_id`.execute(tx.q);
 }
 
+/** What each merge slice wrote, by its start, until the switch's transaction takes it (switchSlice). */
+const slicesMerged = new WeakMap<ImportJob, Map<number, SliceMerged>>();
+
+/** Keeps what a merge slice wrote for its switchSlice. */
+export function keepForSwitch(job: ImportJob, slice: StagedSlice, merged: SliceMerged): void {
+  let kept = slicesMerged.get(job);
+  if (!kept) {
+    kept = new Map();
+    slicesMerged.set(job, kept);
+  }
+  kept.set(slice.after, merged);
+}
+
 /**
  * A merge slice's work rows into the findings at once, in the switch's transaction held open
- * while the file is read (earlyInSwitch: nobody sees them before it commits): the rows it added;
- * again, those of earlier slices whose CVE ids it extended; and every row of a host it mapped
- * again, which earlier slices wrote with the system the host had then.
+ * while the file is read (earlyInSwitch: nobody sees them before it commits), once the slice's
+ * merge committed: the rows it added; again, those of earlier slices whose CVE ids it extended;
+ * and every row of a host it mapped again, which earlier slices wrote with the system the host had
+ * then. (A later slice merged meanwhile may have changed rows of this one: its own switchSlice
+ * writes them again.)
  */
-export async function switchSlice(tx: Tx, job: ImportJob, merged: SliceMerged): Promise<void> {
+export async function switchSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Promise<void> {
+  const merged = slicesMerged.get(job)?.get(slice.after);
+  if (!merged) throw new Error(`the merge slice after row ${slice.after} was not kept for the switch`);
+  slicesMerged.get(job)?.delete(slice.after);
   let into = switchedEarly.get(job);
   if (!into) {
     await lockScanSwitch(tx, job);

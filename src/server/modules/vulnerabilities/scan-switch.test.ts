@@ -24,10 +24,14 @@ interface Item {
   severity: number;
   cve: string;
   name?: string;
+  output?: string;
 }
 
+/** Evidence with what COPY's text format escapes (tab, line feed, backslash, a literal \N). */
+const AWKWARD = 'tab\there, back\\slash \\N, line\nbreak, æøå € 🛡';
+
 const item = (i: Item) =>
-  `<ReportItem port="443" protocol="tcp" severity="${i.severity}" pluginID="${i.plugin}" pluginName="${i.name ?? `Check ${i.plugin}`}"><cve>${i.cve}</cve><plugin_output>seen</plugin_output></ReportItem>`;
+  `<ReportItem port="443" protocol="tcp" severity="${i.severity}" pluginID="${i.plugin}" pluginName="${i.name ?? `Check ${i.plugin}`}"><cve>${i.cve}</cve><plugin_output>${i.output ?? 'seen'}</plugin_output></ReportItem>`;
 
 const reportHost = (name: string, tags: Record<string, string>, items: Item[]) =>
   `<ReportHost name="${name}"><HostProperties>${Object.entries(tags)
@@ -44,10 +48,11 @@ const web = (from: number) =>
 
 /** Each numbered host's items; `change` may alter, drop (null) or add to them. */
 function hostItems(h: number, change?: (h: number, items: Item[]) => Item[]): Item[] {
-  const items = Array.from({ length: PER_HOST }, (_, n) => ({
+  const items: Item[] = Array.from({ length: PER_HOST }, (_, n) => ({
     plugin: 710_000 + n,
     severity: 1 + (n % 4),
     cve: `CVE-2020-${1000 + n}`,
+    ...(h === 2 ? { output: AWKWARD } : {}),
   }));
   return change ? change(h, items) : items;
 }
@@ -132,7 +137,7 @@ describe.each(engines())('scan switch over several chunks on %s', (engine) => {
     const name = (id: string | null) => (id === null ? null : (imports[id] ?? 'other'));
     const rows = await withTenant(t.runtime.ctx.db.kysely, { orgIds: [o.id] }, async (tx) => {
       const r = await sql<Record<string, unknown> & { first_import_id: string; last_import_id: string }>`
-        select f.host, f.rule, f.state, f.severity, f.cves, f.title, f.in_kev, f.due_on::text as due_on,
+        select f.host, f.rule, f.state, f.severity, f.cves, f.title, f.evidence, f.in_kev, f.due_on::text as due_on,
                s.key as system, f.first_import_id, f.last_import_id, f.closed_by_import_id, f.reopened_count
         from findings f left join inventory_systems s on s.org_id = f.org_id and s.id = f.system_id
         order by f.host, f.rule`.execute(tx.q);
@@ -180,6 +185,8 @@ describe.each(engines())('scan switch over several chunks on %s', (engine) => {
       expect(twice).toMatchObject({ title: 'Check 710000', cves: ['CVE-2020-1000', 'CVE-2021-9999'] });
       // web01's later listing has its FQDN, which maps it to SYS-A (FQDN before address), also
       // the findings of its first listing, written before the FQDN was known.
+      // Text that COPY escapes arrives as it was (on a server the items are copied as COPY text).
+      expect(afterFirst.find((f) => f.host === 'h0002')?.evidence).toBe(AWKWARD);
       const onWeb = afterFirst.filter((f) => f.host === 'web01');
       expect(onWeb).toHaveLength(10);
       expect(new Set(onWeb.map((f) => f.system))).toEqual(new Set(['SYS-A']));
