@@ -212,30 +212,35 @@ describe.each(engines())('scan switch over several chunks on %s', (engine) => {
     expect(results[0]).toEqual(results[1]);
   });
 
-  it('leaves nothing when the switch fails after earlier chunks were written', async () => {
-    const { o, auth } = await setUp('chunks-fail');
-    // The database refuses the last host's findings: long after the first chunk was merged.
+  // The database refuses the last host's rows, long after the first chunk was merged and switched:
+  // in the switch (its findings) or in a merge slice (its work rows).
+  it.each([
+    ['the switch', 'findings'],
+    ['a merge slice', 'scan_import_items'],
+  ] as const)('leaves nothing when %s fails after earlier chunks were written', async (_, table) => {
+    const { o, auth } = await setUp(`chunks-fail-${table.replaceAll('_', '-')}`);
     const db = t.runtime.ctx.db.kysely;
     await sql`create function test_fail_late() returns trigger language plpgsql as $$
-      begin raise exception 'test: the switch fails late'; end $$`.execute(db);
-    await sql`create trigger test_fail_late before insert on findings for each row
+      begin raise exception 'test: the import fails late'; end $$`.execute(db);
+    await sql`create trigger test_fail_late before insert on ${sql.table(table)} for each row
       when (new.org_id = ${sql.lit(o.id)}::uuid and new.host = 'h0299') execute function test_fail_late()`.execute(
       db,
     );
     try {
       expect((await scan(FIRST, o, auth)).status).toBe('failed');
     } finally {
-      await sql`drop trigger test_fail_late on findings`.execute(db);
+      await sql`drop trigger test_fail_late on ${sql.table(table)}`.execute(db);
       await sql`drop function test_fail_late()`.execute(db);
     }
     const left = await withTenant(t.runtime.ctx.db.kysely, { orgIds: [o.id] }, async (tx) => {
-      const r = await sql<{ findings: number; work: number; staged: number }>`
+      const r = await sql<{ findings: number; work: number; hosts: number; staged: number }>`
         select (select count(*)::int from findings) as findings,
                (select count(*)::int from scan_import_items) as work,
+               (select count(*)::int from scan_import_hosts) as hosts,
                (select count(*)::int from import_rows) as staged`.execute(tx.q);
       return r.rows[0];
     });
-    expect(left).toEqual({ findings: 0, work: 0, staged: 0 });
+    expect(left).toEqual({ findings: 0, work: 0, hosts: 0, staged: 0 });
     expect((await scan(FIRST, o, auth)).status).toBe('succeeded');
   });
 });
