@@ -249,8 +249,9 @@ export const stagedChunkCopy = (columns: Record<string, StagedType>): string =>
 
 /**
  * A staged row as a line of COPY text for STAGED_CHUNK: its number, then each value of the tuple
- * in its column's type (a number that is not finite, like null, is stored as null; JSON values as
- * JSON text).
+ * as its text, which PostgreSQL reads in the column's type exactly as it reads the staged JSON's
+ * text (`data ->> i`): a number that is not finite, like null, is stored as null; JSON values as
+ * JSON text.
  */
 export function copyTuple(row: number, data: readonly unknown[], types: readonly StagedType[]): string {
   let line = String(row);
@@ -259,7 +260,6 @@ export function copyTuple(row: number, data: readonly unknown[], types: readonly
     line += '\t';
     if (v === null || v === undefined) line += '\\N';
     else if (types[i] === 'jsonb') line += copyJson(JSON.stringify(v));
-    else if (types[i] === 'boolean') line += v ? 't' : 'f';
     else if (typeof v === 'number') line += Number.isFinite(v) ? String(v) : '\\N';
     else line += copyField(String(v));
   }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../../db/client.js';
@@ -80,6 +80,9 @@ export class HeldTransaction {
   constructor(db: Database, scope: Scope) {
     if (db.kind !== 'postgres') throw new Error('a held transaction needs a PostgreSQL server');
     this.#done = withTenant(db.kysely, scope, async (tx) => {
+      // Idle between steps while the file is read and checked: a server's limit on idle
+      // transactions (if one is set) must not end it.
+      await sql`select set_config('idle_in_transaction_session_timeout', '0', true)`.execute(tx.q);
       for (;;) {
         const next = await this.#next();
         if (next === 'commit') return;

@@ -110,14 +110,20 @@ class EarlyMerges {
    * as COPY text (typed: it was staged nowhere else).
    */
   add(slice: StagedSlice, lines: Buffer[] | null = null): void {
+    // After a failure nothing more is merged: nor kept in memory.
+    if (this.#error !== null) return;
     this.#queue.push({ slice, lines });
     this.#pump();
   }
 
-  /** Waits until at most `n` chunks are queued, being merged or being switched (typed chunks are held in memory). */
+  /**
+   * Waits until at most `n` chunks are queued, being merged or being switched (typed chunks are
+   * held in memory); throws the failure of an early merge or switch, so that the reading stops.
+   */
   async waitBelow(n: number): Promise<void> {
     while (this.#error === null && this.#queue.length + this.#running.size + this.#switching.size > n)
       await new Promise<void>((resolve) => this.#drained.push(resolve));
+    if (this.#error !== null) throw this.#error;
   }
 
   #wake(): void {

@@ -294,11 +294,13 @@ async function switchWay(tx: Tx, job: ImportJob): Promise<SwitchWay> {
   return Number(row.planned) >= PROBE_FROM_FINDINGS ? 'probe' : 'conflict';
 }
 
-/** What the switch wrote so far: findings new and back, by severity; and how (SwitchWay). */
+/** What the switch wrote so far: findings new and back, by severity; how (SwitchWay); up to which work row. */
 interface Switched {
   created: BySeverity;
   reopened: BySeverity;
   way: SwitchWay;
+  /** The last work row (seq) switchSlice wrote; every one before it is written too. */
+  upTo: number;
 }
 
 /** What the switch's transaction wrote while the file was read (earlyInSwitch), per import run. */
@@ -468,17 +470,28 @@ export async function switchSlice(tx: Tx, job: ImportJob, slice: StagedSlice): P
   slicesMerged.get(job)?.delete(slice.after);
   let into = switchedEarly.get(job);
   if (!into) {
+    await noJit(tx, job);
     await lockScanSwitch(tx, job);
-    into = { created: {}, reopened: {}, way: await switchWay(tx, job) };
+    into = { created: {}, reopened: {}, way: await switchWay(tx, job), upTo: 0 };
     switchedEarly.set(job, into);
   }
-  if (merged.first !== null)
+  if (merged.first !== null && merged.last !== null) {
     await switchItems(tx, job, sql`w.seq >= ${merged.first} and w.seq <= ${merged.last}`, into, into.way);
+    into.upTo = merged.last;
+  }
   // Rows this transaction wrote before go through the conflict (the statistics know nothing of them).
   if (merged.again.length > 0)
     await switchItems(tx, job, sql`w.seq = any (${merged.again}::bigint[])`, null, 'conflict');
   if (merged.remapped.length > 0)
-    await switchItems(tx, job, sql`w.host = any (${merged.remapped}::text[])`, null, 'conflict');
+    // Only rows switched already: a later slice, merged meanwhile, switches its own (its way may
+    // be a plain insert).
+    await switchItems(
+      tx,
+      job,
+      sql`w.host = any (${merged.remapped}::text[]) and w.seq <= ${into.upTo}`,
+      null,
+      'conflict',
+    );
 }
 
 /**
@@ -516,7 +529,7 @@ export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult
     const way = await switchWay(tx, job);
     for (let after = 0; after < maxSeq; after += SWITCH_ROWS) {
       const rows = sql`w.seq > ${after} and w.seq <= ${after + SWITCH_ROWS}`;
-      await switchItems(tx, job, rows, { created, reopened, way }, way);
+      await switchItems(tx, job, rows, { created, reopened, way, upTo: 0 }, way);
     }
   }
 

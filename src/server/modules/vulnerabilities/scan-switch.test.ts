@@ -16,7 +16,9 @@ import { switchWayOverride } from './scan-merge.js';
  * leaves nothing.
  */
 
+/** Hosts of the re-scan; the first report has MORE_HOSTS more, so that it is staged in three chunks. */
 const HOSTS = 300;
+const MORE_HOSTS = 220;
 const PER_HOST = 20;
 
 interface Item {
@@ -58,25 +60,36 @@ function hostItems(h: number, change?: (h: number, items: Item[]) => Item[]): It
 }
 
 /**
- * The first report: web01 by address only, 300 hosts of 20 findings, h0000's first finding listed
- * again with another CVE id (and another name), and web01 again with its FQDN and 5 more findings.
- * 6,011 items, 6,010 identities.
+ * The first report, 10,416 items and 10,415 identities in three chunks: web01 by address only;
+ * 300 hosts of 20 findings; web01 again with its FQDN and 5 more findings (mapped anew while the
+ * third chunk's merge may already have committed its web01 rows); 220 more hosts; h0000's first
+ * finding listed again with another CVE id (and another name); web01 once more by address, with
+ * 5 more.
  */
 const FIRST = report([
   reportHost('web01', { 'host-ip': '10.9.0.9' }, web(0)),
   ...Array.from({ length: HOSTS }, (_, h) => reportHost(hostName(h), { 'host-ip': hostIp(h) }, hostItems(h))),
+  reportHost('web01', { 'host-ip': '10.9.0.9', 'host-fqdn': 'web01.example.dk' }, web(5)),
+  ...Array.from({ length: MORE_HOSTS }, (_, i) =>
+    reportHost(hostName(HOSTS + i), { 'host-ip': hostIp(HOSTS + i) }, hostItems(HOSTS + i)),
+  ),
   reportHost('h0000', { 'host-ip': hostIp(0) }, [
     { plugin: 710_000, severity: 1, cve: 'CVE-2021-9999', name: 'Second listing' },
   ]),
-  reportHost('web01', { 'host-ip': '10.9.0.9', 'host-fqdn': 'web01.example.dk' }, web(5)),
+  reportHost('web01', { 'host-ip': '10.9.0.9' }, web(10)),
 ]);
 
 /**
  * The re-scan: h0000–h0049 lose their first finding and gain plugin 720000; h0050–h0099's second
- * finding is critical now; web01 comes with its FQDN and all ten.
+ * finding is critical now; web01 comes with its FQDN and all fifteen. The other 220 hosts are not
+ * scanned (outside its scope: untouched).
  */
 const SECOND = report([
-  reportHost('web01', { 'host-ip': '10.9.0.9', 'host-fqdn': 'web01.example.dk' }, [...web(0), ...web(5)]),
+  reportHost('web01', { 'host-ip': '10.9.0.9', 'host-fqdn': 'web01.example.dk' }, [
+    ...web(0),
+    ...web(5),
+    ...web(10),
+  ]),
   ...Array.from({ length: HOSTS }, (_, h) =>
     reportHost(
       hostName(h),
@@ -171,24 +184,24 @@ describe.each(engines())('scan switch over several chunks on %s', (engine) => {
       const first = await scan(FIRST, o, auth);
       expect(first, JSON.stringify(first.error_list)).toMatchObject({
         status: 'succeeded',
-        rows: 6011,
-        new: 6010,
+        rows: 10_416,
+        new: 10_415,
         still_open: 0,
         reopened: 0,
         closed: 0,
-        unmapped_hosts: HOSTS,
+        unmapped_hosts: HOSTS + MORE_HOSTS,
       });
       const afterFirst = await state(o, { [first.id]: 'first' });
-      expect(afterFirst).toHaveLength(6010);
+      expect(afterFirst).toHaveLength(10_415);
       // Listed twice: one finding, the first listing's values and both listings' CVE ids.
       const twice = afterFirst.find((f) => f.host === 'h0000' && f.rule === '710000');
       expect(twice).toMatchObject({ title: 'Check 710000', cves: ['CVE-2020-1000', 'CVE-2021-9999'] });
-      // web01's later listing has its FQDN, which maps it to SYS-A (FQDN before address), also
-      // the findings of its first listing, written before the FQDN was known.
+      // web01's second listing has its FQDN, which maps it to SYS-A (FQDN before address), also
+      // the findings of its first listing, written before the FQDN was known, and of its third.
       // Text that COPY escapes arrives as it was (on a server the items are copied as COPY text).
       expect(afterFirst.find((f) => f.host === 'h0002')?.evidence).toBe(AWKWARD);
       const onWeb = afterFirst.filter((f) => f.host === 'web01');
-      expect(onWeb).toHaveLength(10);
+      expect(onWeb).toHaveLength(15);
       expect(new Set(onWeb.map((f) => f.system))).toEqual(new Set(['SYS-A']));
 
       switchWayOverride.way = way;
@@ -198,7 +211,7 @@ describe.each(engines())('scan switch over several chunks on %s', (engine) => {
         new: 50,
         closed: 50,
         reopened: 0,
-        still_open: 5960,
+        still_open: 5965,
       });
       const after = await state(o, { [first.id]: 'first', [second.id]: 'second' });
       const at = (host: string, rule: string) => after.find((f) => f.host === host && f.rule === rule);
