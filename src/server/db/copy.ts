@@ -1,8 +1,18 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Kysely, PostgresDialect } from 'kysely';
+import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { Database } from './client.js';
-import { type Scope, TENANT_SETTINGS_SQL, tenantSettings } from './tenant.js';
+import type { DB } from './schema.js';
+import {
+  type Scope,
+  TENANT_SETTINGS_SQL,
+  type TenantOptions,
+  type Tx,
+  tenantSettings,
+  withTenant,
+} from './tenant.js';
 
 /**
  * Bulk rows in PostgreSQL's COPY text format. PostgreSQL refuses COPY FROM into a table under
@@ -41,6 +51,52 @@ export async function copyRows(
   } catch (error) {
     await client.query('rollback').catch(() => {});
     throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * A query builder over one pooled client, so that a transaction can also COPY on the connection
+ * its statements run on (Kysely has no COPY). Releasing it to Kysely does nothing; whoever took
+ * the client from the pool gives it back.
+ */
+function kyselyOn(client: pg.PoolClient): Kysely<DB> {
+  return new Kysely<DB>({
+    dialect: new PostgresDialect({
+      pool: {
+        options: {},
+        // The client's own query (bound: pg keeps its state on the client); release does nothing.
+        connect: async () =>
+          ({ query: client.query.bind(client), release: () => {} }) as unknown as pg.PoolClient,
+        end: async () => {},
+      },
+    }),
+  });
+}
+
+/** Streams COPY text into the transaction's session (`copy <table> (…) from stdin`). */
+export type CopyInto = (copySql: string, data: readonly Buffer[]) => Promise<void>;
+
+/**
+ * withTenant on a server, on a pooled client of its own, with `copy` for COPY on the same
+ * connection inside the transaction (into a temporary table: COPY is refused under row-level
+ * security). `copySql` must be built from validated identifiers only: COPY takes no parameters.
+ */
+export async function withTenantCopy<T>(
+  db: Database,
+  scope: Scope,
+  fn: (tx: Tx, copy: CopyInto) => Promise<T>,
+  options: TenantOptions = {},
+): Promise<T> {
+  const pool = db.pool;
+  if (!pool) throw new Error('COPY needs a PostgreSQL server');
+  const client = await pool.connect();
+  try {
+    const copy: CopyInto = async (copySql, data) => {
+      await pipeline(Readable.from(data), client.query(copyFrom(copySql)));
+    };
+    return await withTenant(kyselyOn(client), scope, (tx) => fn(tx, copy), options);
   } finally {
     client.release();
   }

@@ -1,11 +1,6 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { sql } from 'kysely';
 import type { Database } from '../../db/client.js';
-import type { DB } from '../../db/schema.js';
-import { type Scope, type TenantOptions, type Tx, withTenant } from '../../db/tenant.js';
+import { type Scope, type Tx, withTenant } from '../../db/tenant.js';
 
 type Task = { fn: (tx: Tx) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 
@@ -14,52 +9,6 @@ type End = 'commit' | 'rollback';
 
 /** Thrown inside a held transaction to roll it back (never reaches a caller). */
 class RolledBack extends Error {}
-
-/**
- * A query builder over one pooled client of its own, so that the held transaction can also COPY
- * on the connection its statements run on (Kysely has no COPY). Releasing it to Kysely does
- * nothing; the held transaction gives the client back to the pool when it ends.
- */
-function kyselyOn(client: pg.PoolClient): Kysely<DB> {
-  return new Kysely<DB>({
-    dialect: new PostgresDialect({
-      pool: {
-        options: {},
-        // The client's own query (bound: pg keeps its state on the client); release does nothing.
-        connect: async () =>
-          ({ query: client.query.bind(client), release: () => {} }) as unknown as pg.PoolClient,
-        end: async () => {},
-      },
-    }),
-  });
-}
-
-/** Streams COPY text into the transaction's session (`copy <table> (…) from stdin`). */
-export type CopyInto = (copySql: string, data: readonly Buffer[]) => Promise<void>;
-
-/**
- * withTenant on a server, on a pooled client of its own, with `copy` for COPY on the same
- * connection inside the transaction (into a temporary table: COPY is refused under row-level
- * security). `copySql` must be built from validated identifiers only: COPY takes no parameters.
- */
-export async function withTenantCopy<T>(
-  db: Database,
-  scope: Scope,
-  fn: (tx: Tx, copy: CopyInto) => Promise<T>,
-  options: TenantOptions = {},
-): Promise<T> {
-  const pool = db.pool;
-  if (!pool) throw new Error('COPY needs a PostgreSQL server');
-  const client = await pool.connect();
-  try {
-    const copy: CopyInto = async (copySql, data) => {
-      await pipeline(Readable.from(data), client.query(copyFrom(copySql)));
-    };
-    return await withTenant(kyselyOn(client), scope, (tx) => fn(tx, copy), options);
-  } finally {
-    client.release();
-  }
-}
 
 /**
  * One withTenant transaction on a server, kept open across steps that arrive over time (an

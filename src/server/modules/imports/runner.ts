@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
-import { CopyText, copyField, copyJson, copyLines, copyRows } from '../../db/copy.js';
+import { CopyText, copyField, copyJson, copyLines, copyRows, withTenantCopy } from '../../db/copy.js';
 import { scopeOf, type Tx, withTenant } from '../../db/tenant.js';
 import { recordAudit } from '../audit/record.js';
 import { deleteStoredFile, openFile } from '../files/service.js';
@@ -16,7 +16,7 @@ import {
   stagedChunkCopy,
   stagedChunkTable,
 } from './framework.js';
-import { HeldTransaction, withTenantCopy } from './held-transaction.js';
+import { HeldTransaction } from './held-transaction.js';
 import './messages.js';
 import * as q from './queries.js';
 import { findImportDefinition } from './registers/index.js';
@@ -288,9 +288,9 @@ async function readAndStage(
   // The last row number staged: the next chunk's rows all come after it.
   let lastStaged = 0;
   // The definition's mergeEarly follows the staging on a server (EarlyMerges).
-  // With earlyInSwitch and stagedTypes, the chunks go as typed COPY text into the switch's
-  // transaction (EarlyMerges), not into import_rows: `typed` holds the chunk being read. The first
-  // chunk is also kept as JSON until it is written, for a file that turns out small (runSmall).
+  // With stagedTypes, the chunks go as typed COPY text into their early merges' transactions
+  // (EarlyMerges), not into import_rows: `typed` holds the chunk being read. The first chunk is
+  // also kept as JSON until it is written, for a file that turns out small (runSmall).
   let typed: { columns: Record<string, StagedType>; types: StagedType[]; text: CopyText } | null = null;
   if (def.mergeEarly && run.ctx.db.kind === 'postgres') {
     const atOnce = def.mergeSlicesAtOnce && !def.switchEarly ? MERGE_AT_ONCE : 1;

@@ -307,6 +307,38 @@ interface Switched {
 const switchedEarly = new WeakMap<ImportJob, Switched>();
 
 /**
+ * The columns of a finding that a scan may change: one seen again is written only when one of
+ * them (or its state) would change.
+ */
+const COMPARED = [
+  'host_ip',
+  'host_fqdn',
+  'host_name',
+  'system_id',
+  'system_pinned',
+  'title',
+  'severity',
+  'cvss',
+  'cvss_vector',
+  'cves',
+  'text_hash',
+  'description',
+  'solution',
+  'evidence',
+  'location_file',
+  'location_line',
+  'in_kev',
+  'epss',
+  'epss_percentile',
+  'due_on',
+] as const;
+type Compared = (typeof COMPARED)[number];
+
+/** COMPARED as a row value, each column as `value` gives it. */
+const compared = (value: (column: Compared) => RawBuilder<unknown>) =>
+  sql`(${sql.join(COMPARED.map(value))})`;
+
+/**
  * Every work row joins its host's system (for the criticality of the due date), probed by key
  * (LIMIT 1 keeps it a probe per row whatever the planner guesses: the work tables are new and
  * have no statistics yet, and a guess of one row once turned the host lookup into a scan of every
@@ -343,6 +375,20 @@ async function switchItems(
   const due = sql`(f.first_seen_at at time zone 'UTC')::date + (excluded.due_on - (now() at time zone 'UTC')::date)`;
   const seen = seenState(sql`cur.state`, sql`w.state`);
   const curDue = sql`(cur.first_seen_at at time zone 'UTC')::date + ${dueDays}`;
+  // What the switch would write, to compare with a finding as it is: from the work row and its
+  // host (the look-up), or as the conflict proposes it; texts live in finding_texts (null here).
+  const proposedFromWork: Partial<Record<Compared, RawBuilder<unknown>>> = {
+    system_id: sql`h.system_id`,
+    system_pinned: sql`coalesce(h.pinned, false)`,
+    description: sql`null`,
+    solution: sql`null`,
+    due_on: curDue,
+  };
+  const proposedExcluded: Partial<Record<Compared, RawBuilder<unknown>>> = {
+    description: sql`null`,
+    solution: sql`null`,
+    due_on: due,
+  };
   const columns = sql`org_id, fingerprint, family, host, port, protocol, rule, host_ip, host_fqdn,
         host_name, system_id, system_pinned, title, severity, cvss, cvss_vector, cves, text_hash, description,
         solution, evidence, location_file, location_line, state, first_import_id, last_import_id, in_kev, epss,
@@ -353,19 +399,11 @@ async function switchItems(
         ${importId}::uuid, ${importId}::uuid, s.in_kev, s.epss, s.epss_percentile, s.due_on`;
   const probe = sql`cur.id as cur_id,
              cur.id is not null and (cur.state not in ${UNFINISHED} or ${seen} <> cur.state
-               or (cur.host_ip, cur.host_fqdn, cur.host_name, cur.system_id, cur.system_pinned, cur.title,
-                   cur.severity, cur.cvss, cur.cvss_vector, cur.cves, cur.text_hash, cur.description,
-                   cur.solution, cur.evidence, cur.location_file, cur.location_line, cur.in_kev, cur.epss,
-                   cur.epss_percentile, cur.due_on)
-                  is distinct from
-                  (w.host_ip, w.host_fqdn, w.host_name, h.system_id, coalesce(h.pinned, false), w.title,
-                   w.severity, w.cvss, w.cvss_vector, w.cves, w.text_hash, null, null, w.evidence,
-                   w.location_file, w.location_line, w.in_kev, w.epss, w.epss_percentile,
-                   ${curDue})) as changed`;
+               or ${compared((c) => sql.ref(`cur.${c}`))} is distinct from ${compared(
+                 (c) => proposedFromWork[c] ?? sql.ref(`w.${c}`),
+               )}) as changed`;
   const lookup = sql`left join lateral (
-        select f.id, f.state, f.first_seen_at, f.host_ip, f.host_fqdn, f.host_name, f.system_id, f.system_pinned,
-               f.title, f.severity, f.cvss, f.cvss_vector, f.cves, f.text_hash, f.description, f.solution,
-               f.evidence, f.location_file, f.location_line, f.in_kev, f.epss, f.epss_percentile, f.due_on
+        select f.id, f.state, f.first_seen_at, ${sql.join(COMPARED.map((c) => sql.ref(`f.${c}`)))}
         from findings f where f.org_id = ${org} and f.fingerprint = w.fingerprint limit 1) cur on true`;
   const inserted = how === 'insert' ? sql`true` : how === 'probe' ? sql`s.cur_id is null` : sql`false`;
   const updated = how === 'insert' ? sql`false` : how === 'probe' ? sql`s.changed` : sql`true`;
@@ -408,14 +446,9 @@ async function switchItems(
                                else f.epss_percentile end,
         due_on = case when ${state} in ${UNFINISHED} then ${due} else f.due_on end
       where f.state not in ${UNFINISHED} or ${state} <> f.state
-        or (f.host_ip, f.host_fqdn, f.host_name, f.system_id, f.system_pinned, f.title, f.severity, f.cvss,
-            f.cvss_vector, f.cves, f.text_hash, f.description, f.solution, f.evidence, f.location_file,
-            f.location_line, f.in_kev, f.epss, f.epss_percentile, f.due_on)
-           is distinct from
-           (excluded.host_ip, excluded.host_fqdn, excluded.host_name, excluded.system_id,
-            excluded.system_pinned, excluded.title, excluded.severity, excluded.cvss, excluded.cvss_vector,
-            excluded.cves, excluded.text_hash, null, null, excluded.evidence, excluded.location_file,
-            excluded.location_line, excluded.in_kev, excluded.epss, excluded.epss_percentile, ${due})
+        or ${compared((c) => sql.ref(`f.${c}`))} is distinct from ${compared(
+          (c) => proposedExcluded[c] ?? sql.ref(`excluded.${c}`),
+        )}
       returning f.severity, f.xmax = 0 as inserted, coalesce(f.reopened_at = now(), false) as reopened),
     written as (
       select severity, true as inserted, false as reopened from ins
