@@ -205,12 +205,14 @@ export const scanImport: ImportDefinition = {
   // could write the same host or identity); then, in the switch's own transaction held open
   // meanwhile, its work rows go into the findings (nobody sees them before that transaction
   // commits; a refused or failed import rolls it back, and discard removes the work rows). On the
-  // embedded database (and for a small file) the slices fill the work tables only, each its own
-  // short transaction, and the switch writes the findings.
+  // embedded database each slice, in its own short transaction, also inserts its new findings
+  // unpublished (hideSlice), and the switch writes the rest and publishes them. On a server, a
+  // small file's slices fill the work tables only and the switch writes the findings.
   stagedTypes: STAGED_COLUMNS,
   async mergeEarly(tx, job, slice) {
     const merged = await merge.mergeSlice(tx, job, slice);
     if (job.earlyInSwitch) merge.keepForSwitch(job, slice, merged);
+    else if (job.ctx.db.kind === 'pglite') await merge.hideSlice(tx, job, merged);
     return {};
   },
   switchEarly: (tx, job, slice) => merge.switchSlice(tx, job, slice),

@@ -22,7 +22,8 @@ import { STAGED_COLUMNS } from './scan-staged.js';
  *
  * On a server (earlyInSwitch) each merge slice's work rows go into the findings once the slice
  * committed, in the switch's transaction held open while the file is read (switchSlice); nobody
- * sees them before the switch commits. On the embedded database the switch writes every work row.
+ * sees them before the switch commits. On the embedded database each merge slice inserts its new
+ * findings unpublished, in its own transaction, and the switch publishes them (hideSlice).
  */
 
 /** At most this many unmapped host names are listed in a summary (all are counted). */
@@ -66,6 +67,7 @@ async function noJit(tx: Tx, job: ImportJob): Promise<void> {
  */
 async function clearLeftovers(tx: Tx, job: ImportJob): Promise<void> {
   const org = job.org.id;
+  await dropUnpublished(tx, job);
   for (const table of WORK_TABLES) {
     await sql`delete from ${sql.table(table)} w
       where w.org_id = ${org}
@@ -189,6 +191,7 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
 
 /** Removes the import's work rows in the caller's transaction (a failed import: `discard`). */
 export async function discardWork(tx: Tx, job: ImportJob): Promise<void> {
+  await dropUnpublished(tx, job);
   for (const table of WORK_TABLES) {
     await sql`delete from ${sql.table(table)}
       where org_id = ${job.org.id} and import_id = ${job.importId}`.execute(tx.q);
@@ -299,11 +302,19 @@ interface Switched {
   created: BySeverity;
   reopened: BySeverity;
   way: SwitchWay;
-  /** The last work row (seq) switchSlice wrote; every one before it is written too. */
+  /** The last work row (seq) switchSlice or hideSlice wrote; every one before it is written too. */
   upTo: number;
+  /**
+   * Unpublished (hideSlice, the embedded database): the work rows of findings published before
+   * this import that the switch must write (they changed, or came back); null otherwise.
+   */
+  later: number[] | null;
 }
 
-/** What the switch's transaction wrote while the file was read (earlyInSwitch), per import run. */
+/**
+ * What the switch's transaction wrote while the file was read (earlyInSwitch), or what the merge
+ * slices inserted unpublished (hideSlice), per import run.
+ */
 const switchedEarly = new WeakMap<ImportJob, Switched>();
 
 /**
@@ -355,6 +366,12 @@ const switchContext = (org: string, importId: string) => sql`
  * The work rows that `rows` selects (a condition on `w`) into the organisation's findings and host
  * facts; what it created and reopened is added to `into` (null: a row written again, counted
  * when it was first written).
+ *
+ * `unpublished` (hideSlice): only what nobody else sees is written. New findings are inserted
+ * with this import as their first, unpublished until the switch (migration 0053), and this
+ * import's own unpublished findings updated; the work rows of findings published before (which
+ * changed or came back; with the conflict way, every one) are added to `into.later` for the
+ * switch. Host facts wait for the switch too.
  */
 async function switchItems(
   tx: Tx,
@@ -362,6 +379,7 @@ async function switchItems(
   rows: RawBuilder<unknown>,
   into: Switched | null,
   how: SwitchWay,
+  unpublished = false,
 ): Promise<void> {
   const org = job.org.id;
   const importId = job.importId;
@@ -403,18 +421,41 @@ async function switchItems(
                  (c) => proposedFromWork[c] ?? sql.ref(`w.${c}`),
                )}) as changed`;
   const lookup = sql`left join lateral (
-        select f.id, f.state, f.first_seen_at, ${sql.join(COMPARED.map((c) => sql.ref(`f.${c}`)))}
+        select f.id, f.state, f.first_seen_at, f.first_import_id,
+               ${sql.join(COMPARED.map((c) => sql.ref(`f.${c}`)))}
         from findings f where f.org_id = ${org} and f.fingerprint = w.fingerprint limit 1) cur on true`;
   const inserted = how === 'insert' ? sql`true` : how === 'probe' ? sql`s.cur_id is null` : sql`false`;
-  const updated = how === 'insert' ? sql`false` : how === 'probe' ? sql`s.changed` : sql`true`;
-  const written = await sql<{ severity: string; created: number; reopened: number }>`
+  const updated =
+    how === 'insert'
+      ? sql`false`
+      : how === 'probe'
+        ? unpublished
+          ? sql`s.changed and s.cur_own`
+          : sql`s.changed`
+        : sql`true`;
+  // Unpublished: an update reaches only this import's own findings; the rest wait for the switch.
+  const own = unpublished ? sql`f.first_import_id = ${importId}::uuid and` : sql``;
+  const later = !unpublished
+    ? sql`false`
+    : how === 'insert'
+      ? sql`false`
+      : how === 'probe'
+        ? sql`s.changed and not s.cur_own`
+        : sql`not exists (select 1 from up where up.fingerprint = s.fingerprint)`;
+  const written = await sql<{
+    severity: string | null;
+    created: number;
+    reopened: number;
+    later: string[] | null;
+  }>`
     with sla as materialized (select vaern_findings_sla(${org}::uuid) as p),
     s as materialized (
-      select w.fingerprint, w.family, w.host, w.port, w.protocol, w.rule, w.host_ip, w.host_fqdn, w.host_name,
+      select w.seq, w.fingerprint, w.family, w.host, w.port, w.protocol, w.rule, w.host_ip, w.host_fqdn, w.host_name,
              h.system_id, coalesce(h.pinned, false) as system_pinned, w.title, w.severity, w.cvss,
              w.cvss_vector, w.cves, w.text_hash, w.evidence, w.location_file, w.location_line, w.state,
              w.in_kev, w.epss, w.epss_percentile, (now() at time zone 'UTC')::date + ${dueDays} as due_on,
-             ${how === 'probe' ? probe : sql`null::uuid as cur_id, false as changed`}
+             ${how === 'probe' ? probe : sql`null::uuid as cur_id, false as changed`},
+             ${how === 'probe' ? sql`coalesce(cur.first_import_id = ${importId}::uuid, false)` : sql`false`} as cur_own
       from sla cross join scan_import_items w ${context}
       ${how === 'probe' ? lookup : sql``}
       where ${chunk} and w.kind = 'finding'),
@@ -445,27 +486,38 @@ async function switchItems(
         epss_percentile = case when ${state} in ${UNFINISHED} then excluded.epss_percentile
                                else f.epss_percentile end,
         due_on = case when ${state} in ${UNFINISHED} then ${due} else f.due_on end
-      where f.state not in ${UNFINISHED} or ${state} <> f.state
+      where ${own} (f.state not in ${UNFINISHED} or ${state} <> f.state
         or ${compared((c) => sql.ref(`f.${c}`))} is distinct from ${compared(
           (c) => proposedExcluded[c] ?? sql.ref(`excluded.${c}`),
-        )}
-      returning f.severity, f.xmax = 0 as inserted, coalesce(f.reopened_at = now(), false) as reopened),
+        )})
+      returning f.fingerprint, f.severity, f.xmax = 0 as inserted,
+                coalesce(f.reopened_at = now(), false) as reopened),
     written as (
       select severity, true as inserted, false as reopened from ins
       union all select severity, inserted, reopened from up)
     select severity, count(*) filter (where inserted)::int as created,
-           count(*) filter (where reopened)::int as reopened
-    from written group by severity`.execute(tx.q);
+           count(*) filter (where reopened)::int as reopened, null::bigint[] as later
+    from written group by severity
+    union all
+    select null, 0, 0, array(select s.seq from s where ${later} order by s.seq)
+    where ${unpublished ? sql`true` : sql`false`}`.execute(tx.q);
   // New: inserted (a row the conflict updated has a transaction id in xmax). Back: a fixed
   // finding seen again is always written (its state changes) and reopened now (each identity is
   // one work row, so no other statement of this transaction reopened it).
-  if (into) {
-    for (const r of written.rows) {
+  for (const r of written.rows) {
+    if (r.later) into?.later?.push(...r.later.map(Number));
+    else if (into && r.severity !== null) {
       add(into.created, r.severity, r.created);
       add(into.reopened, r.severity, r.reopened);
     }
   }
+  if (!unpublished) await switchFacts(tx, job, chunk);
+}
 
+/** The informational items of the work rows that `chunk` selects into the host facts. */
+async function switchFacts(tx: Tx, job: ImportJob, chunk: RawBuilder<unknown>): Promise<void> {
+  const org = job.org.id;
+  const importId = job.importId;
   await sql`
     insert into scan_host_facts as h (org_id, fingerprint, family, host, port, protocol, rule, title, evidence,
       last_import_id)
@@ -505,7 +557,7 @@ export async function switchSlice(tx: Tx, job: ImportJob, slice: StagedSlice): P
   if (!into) {
     await noJit(tx, job);
     await lockScanSwitch(tx, job);
-    into = { created: {}, reopened: {}, way: await switchWay(tx, job), upTo: 0 };
+    into = { created: {}, reopened: {}, way: await switchWay(tx, job), upTo: 0, later: null };
     switchedEarly.set(job, into);
   }
   if (merged.first !== null && merged.last !== null) {
@@ -525,6 +577,93 @@ export async function switchSlice(tx: Tx, job: ImportJob, slice: StagedSlice): P
       null,
       'conflict',
     );
+}
+
+/** This transaction writes for the import: its unpublished findings are visible to it (migration 0053). */
+async function writesFor(tx: Tx, job: ImportJob): Promise<void> {
+  await sql`select set_config('app.scan_import', ${job.importId}, true)`.execute(tx.q);
+}
+
+/**
+ * The embedded database: a merge slice's new findings inserted at once, in the slice's own short
+ * transaction, unpublished (migration 0053: nobody else sees them) until the switch commits and
+ * publishes them all. A transaction there holds the only session, so a switch that inserted them
+ * all kept every other request waiting (about 7 s for 100,000). What a later slice adds to the
+ * import's own unpublished findings (more CVE ids, a host mapped anew) is written with it; the
+ * work rows of findings published before that the scan changes or brings back are left to the
+ * switch (Switched.later), which also writes the host facts.
+ */
+export async function hideSlice(tx: Tx, job: ImportJob, merged: SliceMerged): Promise<void> {
+  await writesFor(tx, job);
+  let into = switchedEarly.get(job);
+  if (!into) {
+    await lockScanSwitch(tx, job);
+    await listUnpublished(tx, job);
+    into = { created: {}, reopened: {}, way: await switchWay(tx, job), upTo: 0, later: [] };
+    switchedEarly.set(job, into);
+  }
+  if (merged.first !== null && merged.last !== null) {
+    await switchItems(
+      tx,
+      job,
+      sql`w.seq >= ${merged.first} and w.seq <= ${merged.last}`,
+      into,
+      into.way,
+      true,
+    );
+    into.upTo = merged.last;
+  }
+  // Rows written before: never a plain insert (nothing of them is new by now, and none is counted).
+  const again = into.way === 'insert' ? 'conflict' : into.way;
+  if (merged.again.length > 0)
+    await switchItems(tx, job, sql`w.seq = any (${merged.again}::bigint[])`, into, again, true);
+  if (merged.remapped.length > 0)
+    await switchItems(
+      tx,
+      job,
+      sql`w.host = any (${merged.remapped}::text[]) and w.seq <= ${into.upTo}`,
+      into,
+      again,
+      true,
+    );
+}
+
+/**
+ * Lists the import as unpublished. Import jobs run one at a time on the embedded database, so
+ * another scan import of the organisation still under way is an error (its findings and this
+ * one's could meet unseen), not a wait: a wait inside a transaction would hold the only session.
+ */
+async function listUnpublished(tx: Tx, job: ImportJob): Promise<void> {
+  const other = await sql<{ id: string }>`
+    select u.import_id as id from scan_unpublished u
+    join imports i on i.org_id = u.org_id and i.id = u.import_id
+    where u.org_id = ${job.org.id} and u.import_id <> ${job.importId} and i.status in ('queued', 'running')
+    limit 1`.execute(tx.q);
+  if (other.rows[0])
+    throw new Error(`another scan import of the organisation (${other.rows[0].id}) is being merged`);
+  await sql`insert into scan_unpublished (org_id, import_id) values (${job.org.id}, ${job.importId})
+    on conflict do nothing`.execute(tx.q);
+}
+
+/**
+ * Deletes the unpublished findings of the import (a failed or restarted run), or of the
+ * organisation's finished imports (normally none: a switch publishes, a discard deletes), and
+ * their listing.
+ */
+async function dropUnpublished(tx: Tx, job: ImportJob): Promise<void> {
+  const org = job.org.id;
+  const left = await sql<{ id: string }>`
+    select u.import_id as id from scan_unpublished u
+    where u.org_id = ${org}
+      and (u.import_id = ${job.importId}
+           or u.import_id in (select i.id from imports i where i.org_id = ${org}
+                                and i.status in ('succeeded', 'refused', 'failed')))`.execute(tx.q);
+  for (const { id } of left.rows) {
+    await sql`select set_config('app.scan_import', ${id}, true)`.execute(tx.q);
+    await sql`delete from findings where org_id = ${org} and first_import_id = ${id}`.execute(tx.q);
+    await sql`delete from scan_unpublished where org_id = ${org} and import_id = ${id}`.execute(tx.q);
+  }
+  if (left.rows.length > 0) await writesFor(tx, job);
 }
 
 /**
@@ -555,14 +694,29 @@ export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult
     where t.org_id = ${org} and t.import_id = ${importId}
     on conflict do nothing`.execute(tx.q);
 
-  const early = job.earlyInSwitch ? switchedEarly.get(job) : undefined;
+  const early = switchedEarly.get(job);
   const created: BySeverity = early?.created ?? {};
   const reopened: BySeverity = early?.reopened ?? {};
-  if (!early) {
+  if (early?.later) {
+    // Unpublished while merged (hideSlice): what waited for the switch, then the import's
+    // findings published, all at once when this transaction commits.
+    await writesFor(tx, job);
+    const way = early.way === 'insert' ? 'conflict' : early.way;
+    const later = [...new Set(early.later)];
+    for (let i = 0; i < later.length; i += SWITCH_ROWS) {
+      const rows = sql`w.seq = any (${later.slice(i, i + SWITCH_ROWS)}::bigint[])`;
+      await switchItems(tx, job, rows, early, way);
+    }
+    for (let after = 0; after < maxSeq; after += SWITCH_ROWS) {
+      const rows = sql`w.seq > ${after} and w.seq <= ${after + SWITCH_ROWS}`;
+      await switchFacts(tx, job, sql`w.org_id = ${org} and w.import_id = ${importId} and ${rows}`);
+    }
+    await sql`delete from scan_unpublished where org_id = ${org} and import_id = ${importId}`.execute(tx.q);
+  } else if (!early) {
     const way = await switchWay(tx, job);
     for (let after = 0; after < maxSeq; after += SWITCH_ROWS) {
       const rows = sql`w.seq > ${after} and w.seq <= ${after + SWITCH_ROWS}`;
-      await switchItems(tx, job, rows, { created, reopened, way, upTo: 0 }, way);
+      await switchItems(tx, job, rows, { created, reopened, way, upTo: 0, later: null }, way);
     }
   }
 
