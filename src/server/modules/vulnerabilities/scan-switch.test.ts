@@ -38,10 +38,13 @@ const AWKWARD = 'tab\there, back\\slash \\N, line\nbreak, æøå € 🛡';
 const item = (i: Item) =>
   `<ReportItem port="443" protocol="tcp" severity="${i.severity}" pluginID="${i.plugin}" pluginName="${i.name ?? `Check ${i.plugin}`}"><cve>${i.cve}</cve><plugin_output>${i.output ?? 'seen'}</plugin_output></ReportItem>`;
 
-const reportHost = (name: string, tags: Record<string, string>, items: Item[]) =>
+const hostXml = (name: string, tags: Record<string, string>, body: string) =>
   `<ReportHost name="${name}"><HostProperties>${Object.entries(tags)
     .map(([k, v]) => `<tag name="${k}">${v}</tag>`)
-    .join('')}</HostProperties>\n${items.map(item).join('\n')}\n</ReportHost>`;
+    .join('')}</HostProperties>\n${body}\n</ReportHost>`;
+
+const reportHost = (name: string, tags: Record<string, string>, items: Item[]) =>
+  hostXml(name, tags, items.map(item).join('\n'));
 
 const report = (hosts: string[]) =>
   `<?xml version="1.0"?>\n<NessusClientData_v2><Report name="r">\n${hosts.join('\n')}\n</Report></NessusClientData_v2>`;
@@ -105,6 +108,51 @@ const SECOND = report([
     ),
   ),
 ]);
+
+/** An item of the attribute test, each attribute given or its default. */
+interface Attrs {
+  name?: string;
+  cvss?: string;
+  vector?: string;
+  cves?: string[];
+  description?: string;
+  output?: string;
+}
+
+const attrItem = (plugin: number, a: Attrs = {}) =>
+  `<ReportItem port="8443" protocol="tcp" severity="2" pluginID="${plugin}" pluginName="${a.name ?? `Check ${plugin}`}">` +
+  `<cvss3_base_score>${a.cvss ?? '5.3'}</cvss3_base_score>` +
+  `<cvss3_vector>${a.vector ?? 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N'}</cvss3_vector>` +
+  `${(a.cves ?? ['CVE-2023-0001']).map((c) => `<cve>${c}</cve>`).join('')}` +
+  `<description>${a.description ?? 'A weakness.'}</description><solution>Update.</solution>` +
+  `<plugin_output>${a.output ?? 'seen'}</plugin_output></ReportItem>`;
+
+/**
+ * Each changed attribute of the re-scan (ATTRS_SECOND), by plugin: one attribute of one finding, all
+ * else the same (the severity, and with it the due date, stays). 730007 does not change.
+ */
+const ATTR_CHANGES: Record<number, Attrs> = {
+  730001: { output: 'seen again, differently' },
+  730002: { name: 'Renamed check' },
+  730003: { cvss: '7.5' },
+  730004: { vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N' },
+  730005: { cves: ['CVE-2023-0001', 'CVE-2023-0002'] },
+  730006: { description: 'A weakness, described anew.' },
+};
+const ATTR_PLUGINS = [730001, 730002, 730003, 730004, 730005, 730006, 730007];
+const attrReport = (second: boolean) =>
+  report([
+    hostXml(
+      'c1',
+      { 'host-ip': '10.30.0.1' },
+      ATTR_PLUGINS.map((p) => attrItem(p, second ? ATTR_CHANGES[p] : {})).join('\n'),
+    ),
+    hostXml(
+      'c2',
+      { 'host-ip': '10.30.0.2', ...(second ? { 'host-fqdn': 'c2.example.dk' } : {}) },
+      attrItem(730001),
+    ),
+  ]);
 
 describe.each(engines())('scan switch over several chunks on %s', (engine) => {
   let t: TestApp;
@@ -277,6 +325,49 @@ describe.each(engines())('scan switch over several chunks on %s', (engine) => {
     // Each of the 520 numbered hosts' first finding carries CVE-2020-1000 (a reviewed SECURITY
     // DEFINER function, vaern_findings_with_cve, counts them).
     expect(published).toEqual({ n: 10_415, definer: HOSTS + MORE_HOSTS, unpublished: 0 });
+  });
+
+  it('writes a finding seen again when any one attribute changed, and only then, either way', async () => {
+    for (const way of ['probe', 'conflict'] as const) {
+      const { o, auth } = await setUp(`attrs-${way}`);
+      const first = await scan(attrReport(false), o, auth);
+      expect(first).toMatchObject({ status: 'succeeded', new: 8 });
+      switchWayOverride.way = way;
+      const second = await scan(attrReport(true), o, auth);
+      expect(second).toMatchObject({ status: 'succeeded', new: 0, still_open: 8, reopened: 0, closed: 0 });
+      const rows = await withTenant(t.runtime.ctx.db.kysely, { orgIds: [o.id] }, async (tx) => {
+        const r = await sql<Record<string, unknown> & { host: string; rule: string; last_import_id: string }>`
+          select f.host, f.rule, f.title, f.cvss::text as cvss, f.cvss_vector, f.cves, f.evidence, f.host_fqdn,
+                 coalesce(f.description, t.description) as description, f.last_import_id
+          from findings f left join finding_texts t on t.org_id = f.org_id and t.hash = f.text_hash
+          order by f.host, f.rule`.execute(tx.q);
+        return r.rows;
+      });
+      const at = (host: string, rule: number) => rows.find((f) => f.host === host && f.rule === String(rule));
+      const changed = { last_import_id: second.id };
+      expect(at('c1', 730001), way).toMatchObject({
+        evidence: 'seen again, differently',
+        ...changed,
+      });
+      expect(at('c1', 730002), way).toMatchObject({ title: 'Renamed check', ...changed });
+      expect(at('c1', 730003), way).toMatchObject({ cvss: '7.5', ...changed });
+      expect(at('c1', 730004), way).toMatchObject({
+        cvss_vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N',
+        ...changed,
+      });
+      expect(at('c1', 730005), way).toMatchObject({
+        cves: ['CVE-2023-0001', 'CVE-2023-0002'],
+        ...changed,
+      });
+      expect(at('c1', 730006), way).toMatchObject({
+        description: 'A weakness, described anew.',
+        ...changed,
+      });
+      expect(at('c2', 730001), way).toMatchObject({ host_fqdn: 'c2.example.dk', ...changed });
+      // Seen again unchanged: not written (its sighting is its scope's, scan_scopes).
+      expect(at('c1', 730007), way).toMatchObject({ title: 'Check 730007', last_import_id: first.id });
+      switchWayOverride.way = null;
+    }
   });
 
   // The database refuses the last host's rows, long after the first chunk was merged and switched:
