@@ -71,6 +71,19 @@ export async function withTenant<T>(
 }
 
 /**
+ * How long a request waits for a row another transaction holds before it answers busy (SQLSTATE
+ * 55P03, `error.busy`). A scan import's switch holds the findings it changes until it commits,
+ * which on a server can take as long as the file takes to read (decision 011): a person's change of
+ * such a finding would otherwise wait all that time, holding a pooled connection.
+ */
+export const REQUEST_LOCK_WAIT_MS = 5_000;
+
+/** Bounds this transaction's waits for locks (SET LOCAL lock_timeout). */
+export async function waitForLocksAtMost(tx: Tx, ms: number): Promise<void> {
+  await sql`select set_config('lock_timeout', ${`${ms}ms`}, true)`.execute(tx.q);
+}
+
+/**
  * The values of a scope's transaction settings, validated: app.org_ids, app.user_id,
  * app.platform_admin, app.operator, app.data_periods, in that order. withTenant sets them; so does
  * the one path that cannot go through Kysely (copyRows, COPY on a server), with TENANT_SETTINGS_SQL.

@@ -49,6 +49,11 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
     }));
     return sendProblem(request, reply, 400, 'error.validation', {}, errors);
   }
+  // A row another transaction holds for longer than the request may wait (waitForLocksAtMost).
+  if ((error as { code?: string }).code === '55P03') {
+    void reply.header('retry-after', '5');
+    return sendProblem(request, reply, 409, 'error.busy');
+  }
   const status = error.statusCode ?? 500;
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || status === 413) {
     return sendProblem(request, reply, 413, 'error.too_large', {

@@ -28,6 +28,10 @@ const messages = {
     en: 'This conflicts with existing data.',
     da: 'Dette er i konflikt med eksisterende data.',
   },
+  'error.busy': {
+    en: 'Someone else is changing this right now, for example a scan import being applied. Try again in a moment.',
+    da: 'Nogen ændrer dette lige nu, for eksempel en skanningsimport der er ved at blive gennemført. Prøv igen om et øjeblik.',
+  },
   'error.too_large': {
     en: 'The request body is too large (limit {limit}).',
     da: 'Forespørgslens indhold er for stort (grænse {limit}).',

@@ -179,6 +179,15 @@ export async function findFinding(tx: Tx, orgId: string, id: string): Promise<Fi
   return r.rows[0];
 }
 
+/** Locks the finding for this transaction's change (false: there is none). */
+export async function lockFinding(tx: Tx, orgId: string, id: string): Promise<boolean> {
+  const r =
+    await sql`select 1 from findings f where f.org_id = ${orgId} and f.id = ${id}::uuid for update`.execute(
+      tx.q,
+    );
+  return r.rows.length > 0;
+}
+
 export interface StateChange {
   state: string;
   reason: string | null;

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { scopeOf, withTenant } from '../../db/tenant.js';
+import { REQUEST_LOCK_WAIT_MS, scopeOf, waitForLocksAtMost, withTenant } from '../../db/tenant.js';
 import type { OrgRef } from '../../http/types.js';
 import type { Actor } from '../../lib/actor.js';
 import { badRequest, forbidden, notFound } from '../../lib/errors.js';
@@ -81,6 +81,10 @@ export async function changeFindingState(
   if ((opts.state === 'false_positive' || opts.state === 'risk_accepted') && !reason)
     throw badRequest('findings.reason_required');
   return withTenant(ctx.db.kysely, scopeOf(actor, org.id), async (tx) => {
+    // Locked first, so the change starts from the finding as it is; a scan import that holds it
+    // (decision 011) makes the request answer busy after a few seconds instead of waiting.
+    await waitForLocksAtMost(tx, REQUEST_LOCK_WAIT_MS);
+    if (!(await q.lockFinding(tx, org.id, opts.id))) throw notFound('findings.not_found');
     const before = await q.findFinding(tx, org.id, opts.id);
     if (!before) throw notFound('findings.not_found');
     if (!FROM[opts.state].includes(before.state))

@@ -196,6 +196,51 @@ describe.each(engines())('finding states on %s', (engine) => {
     expect(await get(ids[1] as string)).toMatchObject({ state: 'fixed' });
   });
 
+  // A server only: PGlite is one session, where no other transaction can hold a row meanwhile.
+  if (engine === 'postgres')
+    it('answers busy in either language while an import holds the finding, and changes nothing', async () => {
+      const list = await t.inject({
+        method: 'GET',
+        url: `/api/v1/orgs/${org.slug}/findings?limit=50`,
+        headers: { authorization: member },
+      });
+      const items = list.json().items as Array<{ id: string; state: string }>;
+      const id = items.find((f) => f.state === 'open')?.id;
+      if (!id) throw new Error('an open finding to change');
+      // What a scan import's switch does to a finding it changes (decision 011): it holds the row
+      // until it commits.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let locked = () => {};
+      const isLocked = new Promise<void>((resolve) => {
+        locked = resolve;
+      });
+      const holder = withTenant(t.runtime.ctx.db.kysely, { orgIds: [org.id] }, async (tx) => {
+        await sql`select 1 from findings where org_id = ${org.id} and id = ${id}::uuid for update`.execute(
+          tx.q,
+        );
+        locked();
+        await held;
+      });
+      try {
+        await isLocked;
+        const busy = await setState(id, { state: 'in_progress' }, { authorization: officer }, 'da');
+        expect(busy.statusCode, busy.body).toBe(409);
+        expect(busy.headers['retry-after']).toBe('5');
+        expect(busy.json().detail ?? busy.json().title).toMatch(/Prøv igen om et øjeblik/);
+        const en = await setState(id, { state: 'in_progress' }, { authorization: officer });
+        expect(en.json().detail ?? en.json().title).toMatch(/Try again in a moment/);
+      } finally {
+        release();
+        await holder;
+      }
+      expect((await get(id)).state).toBe('open');
+      const done = await setState(id, { state: 'in_progress' }, { authorization: officer });
+      expect(done.json()).toMatchObject({ state: 'in_progress' });
+    });
+
   it('refuses unknown findings and states a person cannot set', async () => {
     const unknown = await setState(
       '00000000-0000-4000-8000-000000000000',
