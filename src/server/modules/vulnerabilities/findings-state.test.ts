@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpus } from '../../../../test/corpora.js';
 import { engines } from '../../../../test/databases.js';
 import {
-  clientAddress,
   createOrg,
   createToken,
   createUser,
@@ -12,6 +11,7 @@ import {
   type OrgFixture,
   type SignedIn,
 } from '../../../../test/factories.js';
+import { uploadImport } from '../../../../test/imports.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { withTenant } from '../../db/tenant.js';
 import { expireAcceptances } from './findings-jobs.js';
@@ -22,8 +22,6 @@ import { expireAcceptances } from './findings-jobs.js';
  * passes), each change audited; and how a re-scan treats each state.
  */
 
-const FINAL = new Set(['succeeded', 'refused', 'failed']);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 describe.each(engines())('finding states on %s', (engine) => {
@@ -34,25 +32,13 @@ describe.each(engines())('finding states on %s', (engine) => {
   let manager: SignedIn;
   let ids: string[];
 
-  async function scan(body: Buffer): Promise<Record<string, unknown>> {
-    const r = await t.inject({
-      method: 'POST',
-      url: `/api/v1/orgs/${org.slug}/imports/scan?name=r&format=nessus`,
-      headers: { authorization: officer, 'content-type': 'application/xml' },
-      payload: body,
+  const scan = (body: Buffer) =>
+    uploadImport(t, org, officer, {
+      kind: 'scan',
+      query: 'name=r&format=nessus',
+      contentType: 'application/xml',
+      body,
     });
-    expect(r.statusCode, r.body).toBe(202);
-    for (;;) {
-      const s = await t.inject({
-        method: 'GET',
-        url: `/api/v1/orgs/${org.slug}/imports/${r.json().import_id}`,
-        remoteAddress: clientAddress(),
-        headers: { authorization: officer },
-      });
-      if (FINAL.has(s.json().status)) return s.json();
-      await sleep(25);
-    }
-  }
 
   const setState = (
     id: string,

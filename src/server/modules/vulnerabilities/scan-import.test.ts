@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpus } from '../../../../test/corpora.js';
 import { engines } from '../../../../test/databases.js';
-import { clientAddress, createOrg, createToken, type OrgFixture } from '../../../../test/factories.js';
+import { createOrg, createToken, type OrgFixture } from '../../../../test/factories.js';
+import { type FinishedImport, uploadImport } from '../../../../test/imports.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { withTenant } from '../../db/tenant.js';
 import { fingerprintOf } from './scan-import.js';
@@ -18,12 +19,10 @@ import { fingerprintOf } from './scan-import.js';
  *     print(sum(1 for i in t.iter('ReportItem') if i.get('severity')!='0'))"
  */
 
-interface Summary {
-  status: string;
+interface Summary extends FinishedImport {
   rows: number;
   created: number;
   errors: number;
-  error_list: Array<{ row: number | null; column: string | null; code: string; message: string }>;
   new: number;
   still_open: number;
   reopened: number;
@@ -33,7 +32,6 @@ interface Summary {
   unmapped_host_names: string[];
 }
 
-const FINAL = new Set(['succeeded', 'refused', 'failed']);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const NESSUS = () => readFileSync(corpus('scans', 'nessus/nessus_v_unknown.xml'), 'utf8');
 
@@ -53,30 +51,13 @@ describe.each(engines())('scan import on %s', (engine) => {
   let other: OrgFixture;
   let officer: string;
 
-  async function follow(id: string, o: OrgFixture = org, auth = officer): Promise<Summary> {
-    for (;;) {
-      const s = await t.inject({
-        method: 'GET',
-        url: `/api/v1/orgs/${o.slug}/imports/${id}`,
-        remoteAddress: clientAddress(),
-        headers: { authorization: auth, 'accept-language': 'en' },
-      });
-      const state = s.json();
-      if (FINAL.has(state.status)) return state;
-      await sleep(25);
-    }
-  }
-
-  async function scan(body: string | Buffer, query: string, o: OrgFixture = org, auth = officer) {
-    const r = await t.inject({
-      method: 'POST',
-      url: `/api/v1/orgs/${o.slug}/imports/scan?name=report&${query}`,
-      headers: { authorization: auth, 'content-type': 'application/xml' },
-      payload: body,
+  const scan = (body: string | Buffer, query: string, o: OrgFixture = org, auth = officer) =>
+    uploadImport<Summary>(t, o, auth, {
+      kind: 'scan',
+      query: `name=report&${query}`,
+      contentType: 'application/xml',
+      body,
     });
-    expect(r.statusCode, r.body).toBe(202);
-    return follow(r.json().import_id, o, auth);
-  }
 
   async function findings(query = '', o: OrgFixture = org, auth = officer) {
     const r = await t.inject({

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../../test/databases.js';
 import { createOrg, createToken, type OrgFixture } from '../../../../test/factories.js';
+import { uploadImport } from '../../../../test/imports.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { withTenant } from '../../db/tenant.js';
 import type { ImportJob, StagedSlice } from '../imports/framework.js';
@@ -157,26 +158,13 @@ const attrReport = (second: boolean) =>
 describe.each(engines())('scan switch over several chunks on %s', (engine) => {
   let t: TestApp;
 
-  async function scan(body: string, o: OrgFixture, auth: string) {
-    const r = await t.inject({
-      method: 'POST',
-      url: `/api/v1/orgs/${o.slug}/imports/scan?name=report&format=nessus`,
-      headers: { authorization: auth, 'content-type': 'application/xml' },
-      payload: body,
+  const scan = (body: string, o: OrgFixture, auth: string) =>
+    uploadImport(t, o, auth, {
+      kind: 'scan',
+      query: 'name=report&format=nessus',
+      contentType: 'application/xml',
+      body,
     });
-    expect(r.statusCode, r.body).toBe(202);
-    const id = r.json().import_id as string;
-    for (;;) {
-      const s = await t.inject({
-        method: 'GET',
-        url: `/api/v1/orgs/${o.slug}/imports/${id}`,
-        headers: { authorization: auth },
-      });
-      const state = s.json();
-      if (['succeeded', 'refused', 'failed'].includes(state.status)) return { id, ...state };
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
 
   async function setUp(slug: string) {
     const o = await createOrg(t, { slug: `${slug}-${engine}`, kind: 'hospital' });

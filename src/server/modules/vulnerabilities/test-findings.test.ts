@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../../test/databases.js';
 import {
-  clientAddress,
   createOrg,
   createToken,
   createUser,
@@ -10,13 +9,11 @@ import {
   type OrgFixture,
   type SignedIn,
 } from '../../../../test/factories.js';
+import { uploadImport } from '../../../../test/imports.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { withTenant } from '../../db/tenant.js';
 
 /** Penetration-test and red-team findings, and sharing them read-only (migration 0024). */
-
-const FINAL = new Set(['succeeded', 'refused', 'failed']);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(engines())('test findings on %s', (engine) => {
   let t: TestApp;
@@ -227,25 +224,17 @@ describe.each(engines())('test findings on %s', (engine) => {
   });
 
   it('keeps scans off the test families, and never shares a scanner finding', async () => {
-    const upload = async (csv: string) => {
-      const r = await t.inject({
-        method: 'POST',
-        url: `/api/v1/orgs/${a.slug}/imports/scan?name=scan.csv&format=csv`,
-        remoteAddress: clientAddress(),
-        headers: { authorization: officerA, 'content-type': 'text/csv' },
-        payload: csv,
+    const upload = (csv: string) =>
+      uploadImport(t, a, officerA, {
+        kind: 'scan',
+        query: 'name=scan.csv&format=csv',
+        contentType: 'text/csv',
+        body: csv,
       });
-      expect(r.statusCode, r.body).toBe(202);
-      for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(25)) {
-        const s = await call(officerA, 'GET', `/api/v1/orgs/${a.slug}/imports/${r.json().import_id}`);
-        if (FINAL.has(s.json().status)) return s.json();
-      }
-      throw new Error('scan import did not finish');
-    };
     // A scan naming itself "pentest" would close the test's findings on that host: refused.
     const reserved = await upload('source,host,rule,title,severity\npentest,portal,X1,Something,low\n');
     expect(reserved.status).toBe('refused');
-    expect(reserved.error_list[0].message).toMatch(/pentest/);
+    expect(reserved.error_list[0]?.message).toMatch(/pentest/);
     const after = await call(officerA, 'GET', `/api/v1/orgs/${a.slug}/findings/${testId}`);
     expect(after.json().state).toBe('open');
     const scanned = await upload('source,host,rule,title,severity\nnmap,portal,P22,Open SSH,low\n');
