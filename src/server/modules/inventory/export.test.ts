@@ -3,30 +3,21 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../../test/databases.js';
-import {
-  clientAddress,
-  createOrg,
-  createToken,
-  createUser,
-  type OrgFixture,
-} from '../../../../test/factories.js';
+import { createOrg, createToken, createUser, type OrgFixture } from '../../../../test/factories.js';
+import { type FinishedImport, uploadImport } from '../../../../test/imports.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { XLSX_TYPE, xlsxRecords } from '../imports/xlsx.js';
 import { EXPORT_BATCH } from './export.js';
 import { TEMPLATES } from './templates.js';
 
-interface Summary {
-  status: string;
+interface Summary extends FinishedImport {
   rows: number;
   created: number;
   updated: number;
   unchanged: number;
   errors: number;
-  error_list: Array<{ row: number | null; column: string | null; message: string }>;
 }
 
-const FINAL = new Set(['succeeded', 'refused', 'failed']);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const REGISTERS = ['systems', 'components', 'processes', 'suppliers', 'dependencies'] as const;
 type Register = (typeof REGISTERS)[number];
 const FORMATS = ['csv', 'xlsx'] as const;
@@ -67,34 +58,13 @@ describe.each(engines())('inventory export on %s', (engine) => {
   let otherMember: string;
   let ownerEmail: string;
 
-  async function runImport(
+  const runImport = (
     kind: string,
     body: string | Buffer,
     contentType: string,
     slug = org.slug,
     auth = officer,
-  ) {
-    const r = await t.inject({
-      method: 'POST',
-      url: `/api/v1/orgs/${slug}/imports/${kind}?name=${kind}`,
-      headers: { authorization: auth, 'content-type': contentType },
-      payload: body,
-    });
-    expect(r.statusCode, r.body).toBe(202);
-    const id = r.json().import_id;
-    for (;;) {
-      const s = await t.inject({
-        method: 'GET',
-        url: `/api/v1/orgs/${slug}/imports/${id}`,
-        // Polls come from addresses of their own: the per-address rate limit is not the subject here.
-        remoteAddress: clientAddress(),
-        headers: { authorization: auth, 'accept-language': 'en' },
-      });
-      const state = s.json() as Summary;
-      if (FINAL.has(state.status)) return state;
-      await sleep(25);
-    }
-  }
+  ) => uploadImport<Summary>(t, { slug }, auth, { kind, query: `name=${kind}`, contentType, body });
 
   const exportOf = (register: string, format: string, auth = officer, slug = org.slug) =>
     t.inject({
@@ -454,28 +424,8 @@ describe.each(engines())('inventory export on %s', (engine) => {
       (await add('suppliers', { key: 'S-1', name: 'Leverandør', contact_phone: '+45 70 20 30 40' }))
         .statusCode,
     ).toBe(201);
-    const run = async (kind: string, body: Buffer, type: string) => {
-      const r = await t.inject({
-        method: 'POST',
-        url: `/api/v1/orgs/${f.slug}/imports/${kind}?name=x`,
-        headers: { authorization: token, 'content-type': type },
-        payload: body,
-      });
-      const id = r.json().import_id;
-      for (;;) {
-        const s = (
-          await t.inject({
-            method: 'GET',
-            url: `/api/v1/orgs/${f.slug}/imports/${id}`,
-            // Polls come from addresses of their own: the per-address rate limit is not the subject here.
-            remoteAddress: clientAddress(),
-            headers: { authorization: token },
-          })
-        ).json() as Summary;
-        if (FINAL.has(s.status)) return s;
-        await sleep(25);
-      }
-    };
+    const run = (kind: string, body: Buffer, type: string) =>
+      uploadImport<Summary>(t, f, token, { kind, query: 'name=x', contentType: type, body });
 
     // XLSX: texts are text cells, never formulas: the names come back intact, nothing changes.
     const sx = await exportOf('systems', 'xlsx', token, f.slug);
@@ -520,27 +470,13 @@ describe.each(engines())('inventory export on %s', (engine) => {
     const lines = ['key,name,criticality,ip_addresses,health_data'];
     for (let i = 0; i < n; i++)
       lines.push(`SYS-${String(i).padStart(6, '0')},System ${i},high,10.${i >> 8}.${i & 255}.1,true`);
-    const up = await t.inject({
-      method: 'POST',
-      url: `/api/v1/orgs/${big.slug}/imports/systems?name=big.csv`,
-      headers: { authorization: token, 'content-type': 'text/csv' },
-      payload: `${lines.join('\n')}\n`,
+    const imported = await uploadImport<Summary>(t, big, token, {
+      kind: 'systems',
+      query: 'name=big.csv',
+      contentType: 'text/csv',
+      body: `${lines.join('\n')}\n`,
     });
-    expect(up.statusCode, up.body).toBe(202);
-    for (;;) {
-      const s = (
-        await t.inject({
-          method: 'GET',
-          url: `/api/v1/orgs/${big.slug}/imports/${up.json().import_id}`,
-          headers: { authorization: token },
-        })
-      ).json() as Summary;
-      if (FINAL.has(s.status)) {
-        expect(s).toMatchObject({ status: 'succeeded', created: n });
-        break;
-      }
-      await sleep(100);
-    }
+    expect(imported).toMatchObject({ status: 'succeeded', created: n });
     const started = performance.now();
     const r = await exportOf('systems', 'csv', token, big.slug);
     const seconds = (performance.now() - started) / 1000;

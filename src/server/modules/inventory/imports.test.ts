@@ -2,30 +2,22 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../../test/databases.js';
-import {
-  clientAddress,
-  createOrg,
-  createToken,
-  createUser,
-  type OrgFixture,
-} from '../../../../test/factories.js';
+import { createOrg, createToken, createUser, type OrgFixture } from '../../../../test/factories.js';
+import { type FinishedImport, uploadImport } from '../../../../test/imports.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { withTenant } from '../../db/tenant.js';
 import { TEMPLATES, templateCsv } from './templates.js';
 
 type Json = Record<string, unknown>;
-interface Summary {
+interface Summary extends FinishedImport {
   import_id: string;
-  status: string;
   rows: number;
   created: number;
   updated: number;
   unchanged: number;
   errors: number;
-  error_list: Array<{ row: number | null; column: string | null; message: string }>;
 }
 
-const FINAL = new Set(['succeeded', 'refused', 'failed']);
 const csv = (...lines: string[]) => `${lines.join('\n')}\n`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -53,28 +45,13 @@ describe.each(engines())('inventory imports on %s', (engine) => {
   let officer: string;
   let ownerEmail: string;
 
-  async function runImport(kind: string, body: string, auth = officer, slug = org.slug): Promise<Summary> {
-    const r = await t.inject({
-      method: 'POST',
-      url: `/api/v1/orgs/${slug}/imports/${kind}?name=${kind}.csv`,
-      headers: { authorization: auth, 'content-type': 'text/csv' },
-      payload: body,
+  const runImport = (kind: string, body: string, auth = officer, slug = org.slug) =>
+    uploadImport<Summary>(t, { slug }, auth, {
+      kind,
+      query: `name=${kind}.csv`,
+      contentType: 'text/csv',
+      body,
     });
-    expect(r.statusCode, r.body).toBe(202);
-    const id = r.json().import_id;
-    for (;;) {
-      const s = await t.inject({
-        method: 'GET',
-        url: `/api/v1/orgs/${slug}/imports/${id}`,
-        // Polls come from addresses of their own: the per-address rate limit is not the subject here.
-        remoteAddress: clientAddress(),
-        headers: { authorization: auth, 'accept-language': 'en' },
-      });
-      const state = s.json();
-      if (FINAL.has(state.status)) return state;
-      await sleep(25);
-    }
-  }
 
   /** Rows of every inventory table of the organisation, pending ones included (as the operator). */
   /**

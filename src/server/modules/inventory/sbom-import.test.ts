@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeCliEmbedded, describeCliOnPostgres, type Env, runCli } from '../../../../test/cli/cli.js';
 import { corpus } from '../../../../test/corpora.js';
 import { engines } from '../../../../test/databases.js';
-import { clientAddress, createOrg, createToken, type OrgFixture } from '../../../../test/factories.js';
+import { createOrg, createToken, type OrgFixture } from '../../../../test/factories.js';
+import { type FinishedImport, uploadImport } from '../../../../test/imports.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { withTenant } from '../../db/tenant.js';
 import { componentIdentity, componentKey } from './sbom-import.js';
@@ -17,19 +18,16 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const sbomCorpus = (name: string) => corpus('sbom', name);
 const fixture = (name: string) => path.join(repo, 'test/fixtures/sbom', name);
 
-interface Summary {
+interface Summary extends FinishedImport {
   import_id: string;
-  status: string;
   rows: number;
   created: number;
   updated: number;
   unchanged: number;
   removed?: number;
   errors: number;
-  error_list: Array<{ row: number | null; column: string | null; message: string }>;
 }
 
-const FINAL = new Set(['succeeded', 'refused', 'failed']);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const typeOf = (name: string) => (name.endsWith('.xml') ? 'application/xml' : 'application/json');
 
@@ -76,26 +74,13 @@ describe.each(engines())('sbom import on %s', (engine) => {
     });
   }
 
-  async function runSbom(body: Buffer | string, system: string, type = 'application/json'): Promise<Summary> {
-    const r = await start(body, `&system=${encodeURIComponent(system)}`, type);
-    expect(r.statusCode, r.body).toBe(202);
-    return follow(r.json().import_id);
-  }
-
-  async function follow(id: string): Promise<Summary> {
-    for (;;) {
-      const s = await t.inject({
-        method: 'GET',
-        url: `/api/v1/orgs/${org.slug}/imports/${id}`,
-        // Polls come from addresses of their own: the per-address rate limit is not the subject here.
-        remoteAddress: clientAddress(),
-        headers: { authorization: officer, 'accept-language': 'en' },
-      });
-      const state = s.json();
-      if (FINAL.has(state.status)) return state;
-      await sleep(25);
-    }
-  }
+  const runSbom = (body: Buffer | string, system: string, type = 'application/json') =>
+    uploadImport<Summary>(t, org, officer, {
+      kind: 'sbom',
+      query: `name=bom&system=${encodeURIComponent(system)}`,
+      contentType: type,
+      body,
+    });
 
   const importFile = (name: string, system: string) => runSbom(readFileSync(name), system, typeOf(name));
 
@@ -239,14 +224,13 @@ describe.each(engines())('sbom import on %s', (engine) => {
       payload: { key: 'WS-HAND', system: 'WS', product: 'Hand-made' },
     });
     expect(hand.statusCode, hand.body).toBe(201);
-    const csv = await t.inject({
-      method: 'POST',
-      url: `/api/v1/orgs/${org.slug}/imports/components?name=c.csv`,
-      headers: { authorization: officer, 'content-type': 'text/csv' },
-      payload: 'key;system;product\nWS-CSV;WS;From a register\n',
+    const csv = await uploadImport(t, org, officer, {
+      kind: 'components',
+      query: 'name=c.csv',
+      contentType: 'text/csv',
+      body: 'key;system;product\nWS-CSV;WS;From a register\n',
     });
-    expect(csv.statusCode, csv.body).toBe(202);
-    expect(await follow(csv.json().import_id)).toMatchObject({ status: 'succeeded', created: 1 });
+    expect(csv).toMatchObject({ status: 'succeeded', created: 1 });
     expect(await stored('WS')).toEqual({ sbom: 8, register: 2, staged: 0 });
 
     const reduced = structuredClone(full);

@@ -12,6 +12,7 @@ import {
   type OrgFixture,
   type SignedIn,
 } from '../../../../test/factories.js';
+import { uploadImport } from '../../../../test/imports.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { withTenant } from '../../db/tenant.js';
 import { analyzeFindingsJob, recomputeAllDue } from './findings-jobs.js';
@@ -53,37 +54,38 @@ describe.each(engines())('finding SLA on %s', (engine) => {
   let member: string;
   let coordinator: SignedIn;
 
-  /** The sector unit's imports are followed as the operator: the coordinator role does not read them. */
-  async function follow(slug: string, id: string, auth: Record<string, string>) {
+  /** A Nessus report of the corpus, imported by a security officer of the organisation. */
+  const scan = (o: OrgFixture, auth: string, file: string) =>
+    uploadImport(t, o, auth, {
+      kind: 'scan',
+      query: 'name=scan&format=nessus',
+      contentType: 'application/xml',
+      body: readFileSync(corpus('scans', file)),
+    });
+
+  /**
+   * A KEV or EPSS import by the sector coordinator (a signed-in person), followed as the operator:
+   * the coordinator role does not read the sector unit's imports.
+   */
+  async function sectorImport(kind: 'kev' | 'epss', body: string, type: string) {
+    const r = await t.inject({
+      method: 'POST',
+      url: `/api/v1/orgs/${sector.slug}/imports/${kind}?name=${kind}`,
+      remoteAddress: clientAddress(),
+      headers: { ...coordinator.headers(), 'content-type': type },
+      payload: body,
+    });
+    expect(r.statusCode, r.body).toBe(202);
     for (;;) {
-      const s = await (slug === sector.slug ? t.operator : t).inject({
+      const s = await t.operator.inject({
         method: 'GET',
-        url: `/api/v1/orgs/${slug}/imports/${id}`,
+        url: `/api/v1/orgs/${sector.slug}/imports/${r.json().import_id}`,
         remoteAddress: clientAddress(),
-        headers: auth,
       });
       expect(s.statusCode, s.body).toBe(200);
       if (FINAL.has(s.json().status)) return s.json();
       await sleep(25);
     }
-  }
-
-  async function upload(
-    slug: string,
-    kind: string,
-    body: string | Buffer,
-    type: string,
-    auth: Record<string, string>,
-  ) {
-    const r = await t.inject({
-      method: 'POST',
-      url: `/api/v1/orgs/${slug}/imports/${kind}?name=${kind}${kind === 'scan' ? '&format=nessus' : ''}`,
-      remoteAddress: clientAddress(),
-      headers: { ...auth, 'content-type': type },
-      payload: body,
-    });
-    expect(r.statusCode, r.body).toBe(202);
-    return follow(slug, r.json().import_id, slug === sector.slug ? {} : auth);
   }
 
   async function findings(query = ''): Promise<Finding[]> {
@@ -111,14 +113,10 @@ describe.each(engines())('finding SLA on %s', (engine) => {
       payload: { key: 'APP01', name: 'Application', hostnames: ['qa3app01'], criticality: 'critical' },
     });
     expect(system.statusCode, system.body).toBe(201);
-    const scan = await upload(
-      org.slug,
-      'scan',
-      readFileSync(corpus('scans', 'nessus/nessus_v_unknown.xml')),
-      'application/xml',
-      { authorization: officer },
-    );
-    expect(scan).toMatchObject({ status: 'succeeded', new: 30 });
+    expect(await scan(org, officer, 'nessus/nessus_v_unknown.xml')).toMatchObject({
+      status: 'succeeded',
+      new: 30,
+    });
   }, 120_000);
   afterAll(async () => {
     await t?.close();
@@ -184,13 +182,11 @@ describe.each(engines())('finding SLA on %s', (engine) => {
     );
     kev.vulnerabilities.push({ ...kev.vulnerabilities[0], cveID: KEV_CVE });
     kev.count = kev.vulnerabilities.length;
-    const imported = await upload(
-      sector.slug,
+    const imported = await sectorImport(
       'kev',
       // As CISA publishes it: one entry per line block.
       JSON.stringify(kev, null, 2),
       'application/json',
-      coordinator.headers(),
     );
     expect(imported.status).toBe('succeeded');
     await recomputeAllDue(t.runtime.ctx);
@@ -212,21 +208,13 @@ describe.each(engines())('finding SLA on %s', (engine) => {
 
     // A CVE with a high EPSS score: nessus_with_cwe-.nessus has one high finding with 15 CVEs on a
     // host of no system (30 days unassessed), none in KEV: due within 14 days once EPSS says so.
-    const web = await upload(
-      org.slug,
-      'scan',
-      readFileSync(corpus('scans', 'nessus/nessus_with_cwe-.nessus')),
-      'application/xml',
-      { authorization: officer },
-    );
+    const web = await scan(org, officer, 'nessus/nessus_with_cwe-.nessus');
     expect(web).toMatchObject({ status: 'succeeded', new: 1 });
     const [high] = await findings('&severity=high');
     expect(high?.due_on).toBe(plusDays(high?.first_seen_at ?? '', 30));
     const cve = high?.cves[3] as string;
     const epss = `#model_version:v2025.03.14,score_date:2026-11-20T00:00:00+0000\ncve,epss,percentile\n${cve},0.42000,0.99100\n`;
-    expect((await upload(sector.slug, 'epss', epss, 'text/csv', coordinator.headers())).status).toBe(
-      'succeeded',
-    );
+    expect((await sectorImport('epss', epss, 'text/csv')).status).toBe('succeeded');
     await recomputeAllDue(t.runtime.ctx);
     const [after] = await findings(`&cve=${cve}`);
     expect(after).toMatchObject({
@@ -241,25 +229,18 @@ describe.each(engines())('finding SLA on %s', (engine) => {
     // KEV holds KEV_CVE and EPSS scores one CVE of nessus_with_cwe- (the test before). A new
     // organisation's scans read both while they are merged: no recomputation runs here.
     const fresh = await createOrg(t, { slug: `sla-fresh-${engine}`, kind: 'hospital' });
-    const auth = { authorization: await createToken(t, fresh.slug, 'security_officer') };
+    const token = await createToken(t, fresh.slug, 'security_officer');
     const read = async (query: string): Promise<Finding[]> => {
       const r = await t.inject({
         method: 'GET',
         url: `/api/v1/orgs/${fresh.slug}/findings?limit=500${query}`,
-        headers: auth,
+        headers: { authorization: token },
       });
       expect(r.statusCode, r.body).toBe(200);
       return r.json().items;
     };
     for (const file of ['nessus/nessus_v_unknown.xml', 'nessus/nessus_with_cwe-.nessus']) {
-      const imported = await upload(
-        fresh.slug,
-        'scan',
-        readFileSync(corpus('scans', file)),
-        'application/xml',
-        auth,
-      );
-      expect(imported.status).toBe('succeeded');
+      expect((await scan(fresh, token, file)).status).toBe('succeeded');
     }
     const exploited = await read('&kev=true');
     expect(exploited).toHaveLength(7);
