@@ -19,7 +19,8 @@ create table scan_unpublished (
   import_id uuid not null,
   created_at timestamptz not null default now(),
   primary key (org_id, import_id),
-  foreign key (org_id, import_id) references imports (org_id, id) on delete cascade
+  -- Not cascading: removing the listing publishes the import's findings.
+  foreign key (org_id, import_id) references imports (org_id, id)
 );
 alter table scan_unpublished enable row level security;
 alter table scan_unpublished force row level security;

@@ -496,10 +496,11 @@ const refused = (run: Run): q.Outcome =>
 
 /** Refuses the file: staged rows and the upload removed, nothing applied. */
 async function refuse(run: Run, def?: ImportDefinition): Promise<void> {
-  // What the early merges prepared goes too.
+  // What the early merges prepared goes too, and what an earlier run of the import (one that
+  // started over after a crash) may have left.
   await run.early?.rollback();
   const discard = def?.discard;
-  if (run.early && discard) await tenant(run, (tx) => discard(tx, run.job));
+  if (discard) await tenant(run, (tx) => discard(tx, run.job));
   await discardStaged(run);
   const o = refused(run);
   await durable(run, (tx) => finish(run, tx, o));

@@ -67,7 +67,7 @@ async function noJit(tx: Tx, job: ImportJob): Promise<void> {
  */
 async function clearLeftovers(tx: Tx, job: ImportJob): Promise<void> {
   const org = job.org.id;
-  await dropUnpublished(tx, job);
+  await dropUnpublished(tx, job, 'listed');
   for (const table of WORK_TABLES) {
     await sql`delete from ${sql.table(table)} w
       where w.org_id = ${org}
@@ -191,7 +191,7 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
 
 /** Removes the import's work rows in the caller's transaction (a failed import: `discard`). */
 export async function discardWork(tx: Tx, job: ImportJob): Promise<void> {
-  await dropUnpublished(tx, job);
+  await dropUnpublished(tx, job, 'own');
   for (const table of WORK_TABLES) {
     await sql`delete from ${sql.table(table)}
       where org_id = ${job.org.id} and import_id = ${job.importId}`.execute(tx.q);
@@ -628,36 +628,28 @@ export async function hideSlice(tx: Tx, job: ImportJob, merged: SliceMerged): Pr
     );
 }
 
-/**
- * Lists the import as unpublished. Import jobs run one at a time on the embedded database, so
- * another scan import of the organisation still under way is an error (its findings and this
- * one's could meet unseen), not a wait: a wait inside a transaction would hold the only session.
- */
+/** Lists the import as unpublished (migration 0053). */
 async function listUnpublished(tx: Tx, job: ImportJob): Promise<void> {
-  const other = await sql<{ id: string }>`
-    select u.import_id as id from scan_unpublished u
-    join imports i on i.org_id = u.org_id and i.id = u.import_id
-    where u.org_id = ${job.org.id} and u.import_id <> ${job.importId} and i.status in ('queued', 'running')
-    limit 1`.execute(tx.q);
-  if (other.rows[0])
-    throw new Error(`another scan import of the organisation (${other.rows[0].id}) is being merged`);
   await sql`insert into scan_unpublished (org_id, import_id) values (${job.org.id}, ${job.importId})
     on conflict do nothing`.execute(tx.q);
 }
 
 /**
- * Deletes the unpublished findings of the import (a failed or restarted run), or of the
- * organisation's finished imports (normally none: a switch publishes, a discard deletes), and
- * their listing.
+ * Deletes unpublished findings and their listing: the import's own (`own`: a failed run), or every
+ * one the organisation has listed (`listed`: the first slice of a run, before it lists itself).
+ * Whatever is listed then was left by a run that ended without its switch or its discard: a
+ * process that died, perhaps this import's own earlier run. It cannot be a run still under way:
+ * import jobs run one at a time on the embedded database (one worker in the one process a data
+ * directory allows), and a server never lists an import. Its import may still say `running` until its
+ * job is retried, which starts it over.
  */
-async function dropUnpublished(tx: Tx, job: ImportJob): Promise<void> {
+async function dropUnpublished(tx: Tx, job: ImportJob, which: 'own' | 'listed'): Promise<void> {
   const org = job.org.id;
   const left = await sql<{ id: string }>`
     select u.import_id as id from scan_unpublished u
-    where u.org_id = ${org}
-      and (u.import_id = ${job.importId}
-           or u.import_id in (select i.id from imports i where i.org_id = ${org}
-                                and i.status in ('succeeded', 'refused', 'failed')))`.execute(tx.q);
+    where u.org_id = ${org} ${which === 'own' ? sql`and u.import_id = ${job.importId}` : sql``}`.execute(
+    tx.q,
+  );
   for (const { id } of left.rows) {
     await sql`select set_config('app.scan_import', ${id}, true)`.execute(tx.q);
     await sql`delete from findings where org_id = ${org} and first_import_id = ${id}`.execute(tx.q);

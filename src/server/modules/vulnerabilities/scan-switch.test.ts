@@ -4,7 +4,7 @@ import { engines } from '../../../../test/databases.js';
 import { createOrg, createToken, type OrgFixture } from '../../../../test/factories.js';
 import { uploadImport } from '../../../../test/imports.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
-import { withTenant } from '../../db/tenant.js';
+import { type Tx, withTenant } from '../../db/tenant.js';
 import type { ImportJob, StagedSlice } from '../imports/framework.js';
 import { scanImport } from './scan-import.js';
 import { switchWayOverride } from './scan-merge.js';
@@ -267,52 +267,76 @@ describe.each(engines())('scan switch over several chunks on %s', (engine) => {
   it('shows no finding of an import before its switch commits, to requests nor to definer functions', async () => {
     const { o, auth } = await setUp('chunks-unseen');
     const db = t.runtime.ctx.db.kysely;
+    // The findings as one transaction sees them: how many, how many the re-scan adds (plugin
+    // 720000), and the severity of one the re-scan changes (h0060's second: medium, then critical).
+    type Look = { n: number; fresh: number; severity: string | null };
+    const look = async (tx: Tx): Promise<Look> => {
+      const r = await sql<Look>`
+        select count(*)::int as n, (count(*) filter (where rule = '720000'))::int as fresh,
+               max(severity) filter (where host = 'h0060' and rule = '710001') as severity
+        from findings`.execute(tx.q);
+      return r.rows[0] ?? { n: -1, fresh: -1, severity: null };
+    };
     // At the start of each later merge slice, after earlier ones committed: what a request (this
     // transaction, as the application), a reviewed function running as vaern_definer (whose
     // policy sees every organisation's rows) and the import's own statements see.
-    const seen = { request: 0, definer: 0, own: 0, slices: 0 };
+    let seen: { request: Look[]; definer: number[]; own: Look[] } = { request: [], definer: [], own: [] };
     const mergeEarly = scanImport.mergeEarly;
     if (!mergeEarly) throw new Error('the scan import merges early');
     scanImport.mergeEarly = async (tx, job: ImportJob, slice: StagedSlice) => {
       if (slice.after > 0 && job.org.id === o.id) {
-        const r = await sql<{ request: number; definer: number }>`
-          select (select count(*)::int from findings) as request,
-                 (select count(*)::int from vaern_findings_with_cve(${o.id}::uuid, 'CVE-2020-1000')) as definer`.execute(
+        seen.request.push(await look(tx));
+        const definer = await sql<{ n: number }>`
+          select count(*)::int as n from vaern_findings_with_cve(${o.id}::uuid, 'CVE-2020-1000')`.execute(
           tx.q,
         );
+        seen.definer.push(definer.rows[0]?.n ?? -1);
         await sql`select set_config('app.scan_import', ${job.importId}, true)`.execute(tx.q);
-        const own = await sql<{ own: number }>`select count(*)::int as own from findings`.execute(tx.q);
+        seen.own.push(await look(tx));
         await sql`select set_config('app.scan_import', '', true)`.execute(tx.q);
-        const row = { request: -1, definer: -1, ...r.rows[0], own: own.rows[0]?.own ?? -1 };
-        seen.request = Math.max(seen.request, row.request);
-        seen.definer = Math.max(seen.definer, row.definer);
-        seen.own = Math.max(seen.own, row.own);
-        seen.slices++;
       }
       return mergeEarly(tx, job, slice);
     };
+    const published = () => withTenant(db, { orgIds: [o.id] }, look);
+    const max = (looks: Look[], key: 'n' | 'fresh') => Math.max(...looks.map((l) => l[key]));
     try {
-      const first = await scan(FIRST, o, auth);
-      expect(first.status).toBe('succeeded');
+      expect((await scan(FIRST, o, auth)).status).toBe('succeeded');
+      expect(seen.request.length).toBeGreaterThanOrEqual(2);
+      expect(max(seen.request, 'n')).toBe(0);
+      expect(Math.max(...seen.definer)).toBe(0);
+      // The embedded database inserts each slice's new findings with it, unpublished: the
+      // import's own statements see them. On a server they wait in the switch's transaction.
+      if (engine === 'pglite') expect(max(seen.own, 'n')).toBeGreaterThanOrEqual(5_000);
+      else expect(max(seen.own, 'n')).toBe(0);
+      // Each of the 520 numbered hosts' first finding carries CVE-2020-1000, which the definer
+      // function counts once they are published.
+      expect(await published()).toEqual({ n: 10_415, fresh: 0, severity: 'medium' });
+      const definer = await withTenant(db, { orgIds: [o.id] }, (tx) =>
+        sql<{
+          n: number;
+        }>`select count(*)::int as n from vaern_findings_with_cve(${o.id}::uuid, 'CVE-2020-1000')`.execute(
+          tx.q,
+        ),
+      );
+      expect(definer.rows[0]?.n).toBe(HOSTS + MORE_HOSTS);
+
+      // A re-scan: its new findings unseen and the findings it changes as they were, until its
+      // switch commits (those wait for the switch on the embedded database too).
+      seen = { request: [], definer: [], own: [] };
+      expect((await scan(SECOND, o, auth)).status).toBe('succeeded');
+      expect(seen.request.length).toBeGreaterThanOrEqual(1);
+      for (const l of seen.request) expect(l).toEqual({ n: 10_415, fresh: 0, severity: 'medium' });
+      for (const l of seen.own) expect(l.severity).toBe('medium');
+      if (engine === 'pglite') expect(max(seen.own, 'fresh')).toBe(50);
+      else expect(max(seen.own, 'fresh')).toBe(0);
+      expect(await published()).toEqual({ n: 10_465, fresh: 50, severity: 'critical' });
     } finally {
       scanImport.mergeEarly = mergeEarly;
     }
-    expect(seen.slices).toBeGreaterThanOrEqual(2);
-    expect({ request: seen.request, definer: seen.definer }).toEqual({ request: 0, definer: 0 });
-    // The embedded database inserts each slice's new findings with it, unpublished: the import's
-    // own statements see them. On a server they wait in the switch's transaction (not this one).
-    if (engine === 'pglite') expect(seen.own).toBeGreaterThanOrEqual(5_000);
-    else expect(seen.own).toBe(0);
-    const published = await withTenant(db, { orgIds: [o.id] }, async (tx) => {
-      const r = await sql<{ n: number; definer: number; unpublished: number }>`
-        select (select count(*)::int from findings) as n,
-               (select count(*)::int from vaern_findings_with_cve(${o.id}::uuid, 'CVE-2020-1000')) as definer,
-               (select count(*)::int from scan_unpublished) as unpublished`.execute(tx.q);
-      return r.rows[0];
-    });
-    // Each of the 520 numbered hosts' first finding carries CVE-2020-1000 (a reviewed SECURITY
-    // DEFINER function, vaern_findings_with_cve, counts them).
-    expect(published).toEqual({ n: 10_415, definer: HOSTS + MORE_HOSTS, unpublished: 0 });
+    const unpublished = await withTenant(db, { orgIds: [o.id] }, (tx) =>
+      sql<{ n: number }>`select count(*)::int as n from scan_unpublished`.execute(tx.q),
+    );
+    expect(unpublished.rows[0]?.n).toBe(0);
   });
 
   it('writes a finding seen again when any one attribute changed, and only then, either way', async () => {
@@ -393,8 +417,9 @@ describe.each(engines())('scan switch over several chunks on %s', (engine) => {
     expect(left).toEqual({ findings: 0, work: 0, hosts: 0, staged: 0 });
 
     // What a process that died during the merge leaves on the embedded database: unpublished
-    // findings of an import that did not finish (written here by hand, for the failed import).
-    // Nobody sees them, and the organisation's next scan import removes them (clearLeftovers).
+    // findings of an import that did not finish and still says running (written here by hand,
+    // for the failed import). Nobody sees them, and the organisation's next scan import removes
+    // them (clearLeftovers).
     const unpublished = async (importId: string) =>
       withTenant(db, { orgIds: [o.id] }, async (tx) => {
         const seen = await sql<{ n: number }>`select count(*)::int as n from findings`.execute(tx.q);
@@ -406,6 +431,9 @@ describe.each(engines())('scan switch over several chunks on %s', (engine) => {
       });
     await withTenant(db, { orgIds: [o.id] }, async (tx) => {
       await sql`select set_config('app.scan_import', ${failed.id}, true)`.execute(tx.q);
+      await sql`update imports set status = 'running', finished_at = null where id = ${failed.id}`.execute(
+        tx.q,
+      );
       await sql`insert into scan_unpublished (org_id, import_id) values (${o.id}, ${failed.id})`.execute(
         tx.q,
       );
