@@ -280,6 +280,14 @@ export function stagedChunk(
 }
 
 /**
+ * The temporary table that holds the merge slice's chunk (`row_no` and the stagedTypes columns,
+ * for the transaction of mergeEarly), where the chunk was copied into one (job.stagedAsChunk);
+ * null where it was staged as tuples (read them through stagedChunk).
+ */
+export const stagedChunkTableName = (job: ImportJob): string | null =>
+  job.stagedAsChunk ? STAGED_CHUNK : null;
+
+/**
  * The staged rows of an import as a table expression `(row_no, <columns>)`, for a definition's
  * check, merge and apply: `select … from ${stagedRows(job, { email: 'text' })} s`. Only valid
  * rows; with a slice, only those of the slice.

@@ -140,33 +140,41 @@ export async function listFindings(
   const single = filters.host !== undefined || filters.cve !== undefined || filters.q !== undefined;
   // One system, one scan: their own index walks each severity in order.
   const perRank = filters.system !== undefined || filters.firstImport !== undefined;
-  const walks: RawBuilder<unknown>[] = [];
-  if (states.length > 0 && ranks.length > 0 && single) {
+  // Ids before which no finding is (gen_random_uuid never gives it): a walk without a cursor.
+  const fromStart = '00000000-0000-0000-0000-000000000000';
+  let page: RawBuilder<unknown>;
+  if (states.length === 0 || ranks.length === 0) return [];
+  if (single) {
     const cond = [
       ...where,
       sql`f.state = any(${states}::text[])`,
       sql`f.severity_rank = any(${ranks}::int[])`,
     ];
     if (after) cond.push(sql`(f.severity_rank > ${after[0]} or f.id > ${after[1]}::uuid)`);
-    walks.push(sql`(select f.id, f.severity_rank from findings f
-      where ${sql.join(cond, sql` and `)} order by f.severity_rank, f.id limit ${limit})`);
+    page = sql`select f.id, f.severity_rank from findings f
+      where ${sql.join(cond, sql` and `)} order by f.severity_rank, f.id limit ${limit}`;
+  } else {
+    // One walk per severity (and state): a lateral sub-select over the list of walks, planned
+    // once (30 sub-selects written out, each planned with its row-level security, took 8 ms to
+    // plan at 100,000 findings against 0.4 ms to run). The cursor's severity starts after its id.
+    const walks = ranks.flatMap((rank) =>
+      (perRank ? [null] : states).map((state) => ({
+        rank,
+        state,
+        from: after && rank === after[0] ? after[1] : fromStart,
+      })),
+    );
+    const stateCond = perRank ? sql`f.state = any(${states}::text[])` : sql`f.state = v.state`;
+    page = sql`select w.id, w.severity_rank
+      from unnest(${walks.map((x) => x.rank)}::smallint[], ${walks.map((x) => x.state ?? '')}::text[],
+                  ${walks.map((x) => x.from)}::uuid[]) as v(rank, state, from_id)
+      cross join lateral (select f.id, f.severity_rank from findings f
+        where ${sql.join([...where, sql`f.severity_rank = v.rank`, stateCond, sql`f.id > v.from_id`], sql` and `)}
+        order by f.id limit ${limit}) w
+      order by w.severity_rank, w.id limit ${limit}`;
   }
-  for (const rank of single ? [] : ranks) {
-    const cond = [...where, sql`f.severity_rank = ${rank}`];
-    if (after && rank === after[0]) cond.push(sql`f.id > ${after[1]}::uuid`);
-    const perState = perRank
-      ? [sql`f.state = any(${states}::text[])`]
-      : states.map((st) => sql`f.state = ${st}`);
-    if (states.length === 0) continue;
-    for (const state of perState)
-      walks.push(sql`(select f.id, f.severity_rank from findings f
-        where ${sql.join([...cond, state], sql` and `)} order by f.id limit ${limit})`);
-  }
-  if (walks.length === 0) return [];
   const r = await sql<FindingRow>`
-    with page as (
-      select w.id, w.severity_rank from (${sql.join(walks, sql` union all `)}) w
-      order by w.severity_rank, w.id limit ${limit})
+    with page as (${page})
     select ${columns} from page p join findings f on f.org_id = ${orgId} and f.id = p.id
       left join inventory_systems sy on sy.org_id = f.org_id and sy.id = f.system_id ${texts}
     order by f.severity_rank, f.id`.execute(tx.q);
