@@ -13,6 +13,11 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   schedule?: string;
   /** Also sent once (with an empty payload) whenever a process starts handling the queues. */
   atStart?: boolean;
+  /**
+   * The queue (another job's name, with the same payload) that gets the job once its last try
+   * failed: pg-boss's dead letter queue. Without one, such a job is only marked failed.
+   */
+  deadLetter?: string;
   handle(payload: z.infer<S>): Promise<void>;
 }
 
@@ -46,11 +51,17 @@ export class Jobs {
   async start(): Promise<void> {
     if (this.#started) return;
     await this.#boss.start();
+    // Every queue first (a dead letter queue must exist before a queue names it), then each
+    // queue's options as defined now: createQueue leaves a queue of an earlier version as it was.
+    for (const def of this.#defs.values()) await this.#boss.createQueue(def.name);
     for (const def of this.#defs.values()) {
-      await this.#boss.createQueue(def.name, {
+      if (def.deadLetter && !this.#defs.has(def.deadLetter))
+        throw new Error(`job ${def.name}: its dead letter queue ${def.deadLetter} is not defined`);
+      await this.#boss.updateQueue(def.name, {
         retryLimit: def.retryLimit ?? 3,
         retryBackoff: true,
         expireInSeconds: def.expireInSeconds ?? 3600,
+        deadLetter: def.deadLetter ?? null,
       });
       if (def.schedule) await this.#boss.schedule(def.name, def.schedule, {}, { tz: 'UTC' });
       else await this.#boss.unschedule(def.name);
@@ -66,6 +77,19 @@ export class Jobs {
     const worker = this.#workers.get(def.name);
     if (worker) this.#boss.notifyWorker(worker);
     return id;
+  }
+
+  /** A queue's retry settings and dead letter queue as pg-boss keeps them, for checks and operators. */
+  async queue(
+    name: string,
+  ): Promise<{ retryLimit: number; expireInSeconds: number; deadLetter: string | null } | null> {
+    const q = await this.#boss.getQueue(name);
+    if (!q) return null;
+    return {
+      retryLimit: q.retryLimit ?? 0,
+      expireInSeconds: q.expireInSeconds ?? 0,
+      deadLetter: q.deadLetter ?? null,
+    };
   }
 
   /** The schedules pg-boss keeps (name and cron), for checks and operators. */

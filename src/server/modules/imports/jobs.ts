@@ -4,20 +4,37 @@ import { OPERATOR_SCOPE, withTenant } from '../../db/tenant.js';
 import type { JobDefinition } from '../../jobs/queue.js';
 import './messages.js';
 import * as q from './queries.js';
-import { failInterruptedImport, runImport } from './runner.js';
+import { failAbandonedImport, failInterruptedImport, runImport } from './runner.js';
 
 const runImportPayload = z.strictObject({ org_id: z.uuid(), import_id: z.uuid() });
 
 /**
  * One queue for every import. A handler that fails marks its import failed itself; a worker that
- * dies mid-run leaves the job to expire and be retried, and the import starts over.
+ * dies mid-run leaves the job to expire and be retried, and the import starts over. A job whose
+ * last try was cut off too goes to imports.run.dead, which ends its import failed.
  */
 export const runImportJob = (ctx: AppContext): JobDefinition<typeof runImportPayload> => ({
   name: 'imports.run',
   payload: runImportPayload,
   retryLimit: 2,
   expireInSeconds: 4 * 3600,
+  deadLetter: 'imports.run.dead',
   handle: (payload) => runImport(ctx, payload),
+});
+
+/**
+ * The import jobs pg-boss gave up on (imports.run's dead letter queue): each import is marked
+ * failed with `imports.abandoned` (failAbandonedImport), instead of saying running for ever.
+ */
+export const abandonedImportJob = (ctx: AppContext): JobDefinition<typeof runImportPayload> => ({
+  name: 'imports.run.dead',
+  payload: runImportPayload,
+  retryLimit: 3,
+  expireInSeconds: 900,
+  handle: async (payload) => {
+    if (await failAbandonedImport(ctx, payload))
+      ctx.log.warn({ import_id: payload.import_id, org_id: payload.org_id }, 'import given up marked failed');
+  },
 });
 
 /**
@@ -76,4 +93,8 @@ export const recoverInlineJob = (ctx: AppContext): JobDefinition<typeof recoverP
   },
 });
 
-export const importJobs = (ctx: AppContext): JobDefinition[] => [runImportJob(ctx), recoverInlineJob(ctx)];
+export const importJobs = (ctx: AppContext): JobDefinition[] => [
+  runImportJob(ctx),
+  abandonedImportJob(ctx),
+  recoverInlineJob(ctx),
+];

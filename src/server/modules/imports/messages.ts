@@ -142,6 +142,10 @@ addMessages({
     en: 'The import was interrupted: the server stopped while it ran, and it changed nothing. Send it again.',
     da: 'Importen blev afbrudt: serveren stoppede, mens den kørte, og den ændrede intet. Send den igen.',
   },
+  'imports.abandoned': {
+    en: 'The import was given up: each of its tries was cut off before it ended (the server stopped, or it ran past its time limit), and it changed nothing. Send it again; if this happens again, tell your administrator.',
+    da: 'Importen blev opgivet: hvert forsøg på den blev afbrudt, før den var færdig (serveren stoppede, eller den løb over sin tidsgrænse), og den ændrede intet. Send den igen; sker det igen, så sig det til din administrator.',
+  },
   'imports.users.role_sector_only': {
     en: 'The role "sector_coordinator" exists only in the sector unit.',
     da: 'Rollen "sector_coordinator" findes kun i sektorenheden.',

@@ -148,13 +148,16 @@ export interface RunRow {
   org_slug: string;
   org_kind: string;
   org_name: string;
+  /** Run inside a request (runImportNow), under a lease: not by a job. */
+  inline: boolean;
 }
 
 /** What a job needs to run an import: the import, its organisation and its file. */
 export async function findImportToRun(tx: Tx, orgId: string, id: string): Promise<RunRow | undefined> {
   const r = await sql<RunRow>`
     select i.id, i.kind, i.status, i.options, i.created_by, i.file_id,
-           o.slug as org_slug, o.kind as org_kind, o.name as org_name
+           o.slug as org_slug, o.kind as org_kind, o.name as org_name,
+           i.inline_lease_until is not null as inline
     from imports i join organisations o on o.id = i.org_id
     where i.org_id = ${orgId} and i.id = ${id}`.execute(tx.q);
   return r.rows[0];

@@ -687,6 +687,24 @@ export async function failInterruptedImport(
 }
 
 /**
+ * Ends an import whose job pg-boss gave up on: every try of it was cut off (the process that ran
+ * it died, or the run outlived the job's time limit), so the job went to the dead letter queue
+ * (imports.run.dead). The same end as a run that failed, with `imports.abandoned`, so that the
+ * import no longer says queued or running for ever. False when it had ended already; an import
+ * run inside a request is left to its lease (recoverInlineImports).
+ */
+export async function failAbandonedImport(ctx: AppContext, payload: RunImportPayload): Promise<boolean> {
+  const orgId = payload.org_id;
+  const importId = payload.import_id;
+  const found = await withTenant(ctx.db.kysely, { orgIds: [orgId] }, (tx) =>
+    q.findImportToRun(tx, orgId, importId),
+  );
+  if (!found || (found.status !== 'queued' && found.status !== 'running') || found.inline) return false;
+  await fail(runOf(ctx, orgId, importId, found), findImportDefinition(found.kind), 'imports.abandoned');
+  return true;
+}
+
+/**
  * The background job of every import: read and validate the whole file, stage, check, then apply
  * in one step, or refuse the file leaving nothing behind. Safe to run again after a crash: an
  * import still queued or running starts over; a finished one is left alone.

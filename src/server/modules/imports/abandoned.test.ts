@@ -1,0 +1,148 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines } from '../../../../test/databases.js';
+import { createOrg, createUser, login, type OrgFixture, type SignedIn } from '../../../../test/factories.js';
+import { startTestApp, type TestApp } from '../../../../test/server.js';
+import { OPERATOR_SCOPE, type Tx, withTenant } from '../../db/tenant.js';
+import { translate } from '../../lib/messages.js';
+import { storeFile } from '../files/service.js';
+import { abandonedImportJob, INLINE_LEASE_SECONDS } from './jobs.js';
+import * as q from './queries.js';
+import { failAbandonedImport } from './runner.js';
+
+/**
+ * An import whose every try was cut off (its process died, or it ran past the job's time limit)
+ * goes from imports.run to its dead letter queue, imports.run.dead, which ends it failed with
+ * `imports.abandoned` instead of leaving it running for ever (docs/imports.md).
+ */
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(engines())('imports given up by their job on %s', (engine) => {
+  let t: TestApp;
+  let org: OrgFixture;
+  let officer: SignedIn;
+  let officerEmail: string;
+
+  const asOp = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(t.runtime.ctx.db.kysely, OPERATOR_SCOPE, fn);
+
+  const importRow = (id: string) =>
+    asOp(async (tx) => {
+      const r = await sql<{
+        status: string;
+        error_list: Array<{ code: string }>;
+        finished_at: Date | null;
+        staged: number;
+        work: number;
+      }>`
+        select status, error_list, finished_at,
+               (select count(*)::int from import_rows r where r.org_id = i.org_id and r.import_id = i.id) as staged,
+               (select count(*)::int from scan_import_hosts h where h.org_id = i.org_id and h.import_id = i.id) as work
+        from imports i where i.org_id = ${org.id} and i.id = ${id}`.execute(tx.q);
+      return r.rows[0];
+    });
+
+  /**
+   * What a scan import's last cut-off try leaves: the stored file, the import started, a staged row
+   * and a work row of its merge. `inline`: run inside a request, under a lease, not by a job.
+   */
+  async function cutOffScanImport(inline = false): Promise<string> {
+    const actor = { kind: 'operator', label: 'test' } as const;
+    const file = await storeFile({
+      ctx: t.runtime.ctx,
+      actor,
+      orgId: org.id,
+      name: 'cut-off.nessus',
+      contentType: 'application/xml',
+      body: (async function* () {
+        yield Buffer.from('<NessusClientData_v2/>');
+      })(),
+    });
+    return withTenant(t.runtime.ctx.db.kysely, { orgIds: [org.id], operator: true }, async (tx) => {
+      const id = await q.insertImport(tx, {
+        orgId: org.id,
+        kind: 'scan',
+        fileId: file.id,
+        fileName: file.name,
+        options: { format: 'nessus' },
+        createdBy: { type: 'user', id: officer.userId, name: officerEmail },
+        bytesTotal: file.size,
+        ...(inline ? { inlineLeaseSeconds: INLINE_LEASE_SECONDS } : {}),
+      });
+      expect(await q.startRun(tx, org.id, id)).toBe(true);
+      await q.stageRows(tx, org.id, id, JSON.stringify([{ row_no: 1, key: null, data: ['x'] }]));
+      await sql`insert into scan_import_hosts (org_id, import_id, host, pinned, mapped)
+                values (${org.id}, ${id}, 'host-a.example.dk', false, false)`.execute(tx.q);
+      return id;
+    });
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp(engine);
+    org = await createOrg(t, { kind: 'region' });
+    const user = await createUser(t, { org: org.slug, role: 'security_officer' });
+    officerEmail = user.email;
+    officer = await login(t, user);
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('gives the import queue a dead letter queue, for existing installations too', async () => {
+    const jobs = t.runtime.ctx.jobs;
+    expect(await jobs.queue('imports.run')).toEqual({
+      retryLimit: 2,
+      expireInSeconds: 4 * 3600,
+      deadLetter: 'imports.run.dead',
+    });
+    expect((await jobs.queue('imports.run.dead'))?.deadLetter).toBeNull();
+  });
+
+  it('leaves a finished import and one run inside a request alone', async () => {
+    const inline = await cutOffScanImport(true);
+    expect(await failAbandonedImport(t.runtime.ctx, { org_id: org.id, import_id: inline })).toBe(false);
+    expect((await importRow(inline))?.status).toBe('running');
+    await asOp((tx) => sql`update imports set status = 'succeeded' where id = ${inline}`.execute(tx.q));
+    expect(await failAbandonedImport(t.runtime.ctx, { org_id: org.id, import_id: inline })).toBe(false);
+    expect((await importRow(inline))?.status).toBe('succeeded');
+  });
+
+  it('ends an import its job gave up on failed, with what it left removed and a message in both languages', async () => {
+    const id = await cutOffScanImport();
+    expect(await importRow(id)).toMatchObject({ status: 'running', staged: 1, work: 1 });
+    // Through the real queue: the job pg-boss moves there once the last try of imports.run failed.
+    await t.runtime.ctx.jobs.work();
+    await t.runtime.ctx.jobs.send(abandonedImportJob(t.runtime.ctx), { org_id: org.id, import_id: id });
+    let row = await importRow(id);
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline && row?.status !== 'failed'; ) {
+      await sleep(100);
+      row = await importRow(id);
+    }
+    expect(row).toMatchObject({ status: 'failed', staged: 0, work: 0 });
+    expect(row?.finished_at).not.toBeNull();
+    expect(row?.error_list.map((e) => e.code)).toEqual(['imports.abandoned']);
+    // Once only: a second delivery of the dead job changes nothing.
+    expect(await failAbandonedImport(t.runtime.ctx, { org_id: org.id, import_id: id })).toBe(false);
+
+    for (const lang of ['en', 'da'] as const) {
+      const got = await t.inject({
+        method: 'GET',
+        url: `/api/v1/orgs/${org.slug}/imports/${id}`,
+        headers: { ...officer.headers(), 'accept-language': lang },
+      });
+      expect(got.statusCode, got.body).toBe(200);
+      expect(got.json().status).toBe('failed');
+      const message = got.json().error_list[0].message as string;
+      expect(message).toBe(translate('imports.abandoned', lang));
+      expect(message).not.toBe('imports.abandoned');
+    }
+    const audit = await asOp(async (tx) => {
+      const r = await sql<{ action: string; status: string }>`
+        select action, after ->> 'status' as status from audit_log
+        where org_id = ${org.id} and target_type = 'import' and target_id = ${id}`.execute(tx.q);
+      return r.rows;
+    });
+    expect(audit).toEqual([{ action: 'import.scan', status: 'failed' }]);
+  }, 60_000);
+});
