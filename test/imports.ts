@@ -1,3 +1,9 @@
+import { sql } from 'kysely';
+import { expect } from 'vitest';
+import { OPERATOR_SCOPE, type Tx, withTenant } from '../src/server/db/tenant.js';
+import { translate } from '../src/server/lib/messages.js';
+import { storeFile } from '../src/server/modules/files/service.js';
+import * as imports from '../src/server/modules/imports/queries.js';
 import { clientAddress } from './factories.js';
 import type { TestApp } from './server.js';
 
@@ -59,4 +65,82 @@ export async function uploadImport<T extends FinishedImport = FinishedImport>(
   if (r.statusCode !== 202)
     throw new Error(`uploading to the ${upload.kind} import: ${r.statusCode} ${r.body}`);
   return followImport<T>(t, org, auth, r.json().import_id, upload.lang);
+}
+
+/**
+ * An import that Værn ended failed without a run (a recovery): in either language its answer says
+ * failed with the error's message, and the audit trail has one entry for its end, `action`.
+ */
+export async function expectEndedFailed(
+  t: TestApp,
+  org: { id: string; slug: string },
+  headers: Record<string, string>,
+  id: string,
+  o: { code: string; action: string },
+): Promise<void> {
+  for (const lang of ['en', 'da'] as const) {
+    const got = await t.inject({
+      method: 'GET',
+      url: `/api/v1/orgs/${org.slug}/imports/${id}`,
+      headers: { ...headers, 'accept-language': lang },
+    });
+    expect(got.statusCode, got.body).toBe(200);
+    expect(got.json().status).toBe('failed');
+    const message = got.json().error_list[0].message as string;
+    expect(message).toBe(translate(o.code, lang));
+    expect(message).not.toBe(o.code);
+  }
+  const audit = await withTenant(t.runtime.ctx.db.kysely, OPERATOR_SCOPE, async (tx) => {
+    const r = await sql<{ action: string; status: string }>`
+      select action, after ->> 'status' as status from audit_log
+      where org_id = ${org.id} and target_type = 'import' and target_id = ${id}`.execute(tx.q);
+    return r.rows;
+  });
+  expect(audit).toEqual([{ action: o.action, status: 'failed' }]);
+}
+
+/**
+ * What a run leaves when its process dies: the stored file, the import (under a lease of
+ * `inlineLeaseSeconds` when a request runs it), started, with one staged row; `more` adds what the
+ * kind's merge would have left, in the same transaction. Its id.
+ */
+export async function startedImport(
+  t: TestApp,
+  o: {
+    orgId: string;
+    kind: string;
+    fileName: string;
+    content: string;
+    options: Record<string, unknown>;
+    createdBy: { type: 'user'; id: string; name: string };
+    inlineLeaseSeconds?: number;
+    more?: (tx: Tx, id: string) => Promise<unknown>;
+  },
+): Promise<string> {
+  const file = await storeFile({
+    ctx: t.runtime.ctx,
+    actor: { kind: 'operator', label: 'test' },
+    orgId: o.orgId,
+    name: o.fileName,
+    contentType: 'application/octet-stream',
+    body: (async function* () {
+      yield Buffer.from(o.content);
+    })(),
+  });
+  return withTenant(t.runtime.ctx.db.kysely, { orgIds: [o.orgId], operator: true }, async (tx) => {
+    const id = await imports.insertImport(tx, {
+      orgId: o.orgId,
+      kind: o.kind,
+      fileId: file.id,
+      fileName: file.name,
+      options: o.options,
+      createdBy: o.createdBy,
+      bytesTotal: file.size,
+      ...(o.inlineLeaseSeconds ? { inlineLeaseSeconds: o.inlineLeaseSeconds } : {}),
+    });
+    expect(await imports.startRun(tx, o.orgId, id)).toBe(true);
+    await imports.stageRows(tx, o.orgId, id, JSON.stringify([{ row_no: 1, key: 'x', data: { a: 1 } }]));
+    await o.more?.(tx, id);
+    return id;
+  });
 }
