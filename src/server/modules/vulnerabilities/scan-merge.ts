@@ -145,8 +145,10 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
     where text_hash is not null and (description is not null or solution is not null)
     on conflict do nothing`.execute(tx.q);
 
-  // Each item's CVE ids, KEV and EPSS found by joining the slice's (item, CVE) pairs with the
-  // catalogues once: a sub-select per item (`kev_entries.cve = any (…)`) was planned as a scan of
+  // The slice's new work rows are numbered in no particular order: seq only has to be unique and
+  // come after the earlier slices' (ordering by row cost a sort of every row, a tenth of the
+  // statement). Each item's CVE ids, KEV and EPSS found by joining the slice's (item, CVE) pairs
+  // with the catalogues once: a sub-select per item (`kev_entries.cve = any (…)`) was planned as a scan of
   // the whole KEV catalogue for every item (0.1 ms each: 0.5 s a slice with 1,500 KEV entries).
   const items = await sql<{ first: string | null; last: string | null; again: string[] }>`
     with cv as (
@@ -162,7 +164,7 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
     x as (
       select f.*, coalesce(cv.cves, '{}') as cve_list, coalesce(cv.in_kev, false) as cve_in_kev,
              cv.epss as cve_epss, cv.percentile as cve_percentile,
-             row_number() over (order by f.row_no) as rn
+             row_number() over () as rn
       from firsts f left join cv on cv.kind = f.kind and cv.fingerprint = f.fingerprint),
     ins as (
     insert into scan_import_items as w (org_id, import_id, kind, fingerprint, seq, row_no, family, host, port,
