@@ -24,8 +24,11 @@ import { BenchError, machine, peakRssMib, progress, round, runBench, secondsSinc
  * alone over the file, and a plain COPY of the same number of rows (the staged columns) into a
  * scratch table. Beside each import another request reads the findings every 100 ms: its longest
  * wait is `max_request_ms` (on the embedded database it waits for the import's transactions).
- * The sector's KEV catalogue and EPSS scores (the corpus' files) are imported first, as in any real
- * installation. Requires DATABASE_URL (PostgreSQL) unless --engine pglite.
+ * Each import also gives `process_cpu_s`, the CPU time of this process over it (the upload and the
+ * worker that reads the file; not the database's): against its seconds, it shows how much of the
+ * machine's cores is left for the database. The sector's KEV catalogue and EPSS scores (the
+ * corpus' files) are imported first, as in any real installation. Requires DATABASE_URL
+ * (PostgreSQL) unless --engine pglite.
  *
  *   npm run bench:import [-- --findings N] [-- --engine pglite]
  */
@@ -262,6 +265,7 @@ await runBench('import', async () => {
           upload_s: one.upload_s,
           queued_s: one.queued_s,
           job_s: one.job_s,
+          process_cpu_s: one.process_cpu_s,
           max_stall_ms: one.max_stall_ms,
           max_request_ms: one.max_request_ms,
           requests: one.requests,
@@ -270,6 +274,7 @@ await runBench('import', async () => {
           upload_s: two.upload_s,
           queued_s: two.queued_s,
           job_s: two.job_s,
+          process_cpu_s: two.process_cpu_s,
           max_stall_ms: two.max_stall_ms,
           max_request_ms: two.max_request_ms,
           requests: two.requests,
