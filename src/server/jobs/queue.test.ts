@@ -24,10 +24,10 @@ describe.each(engines())('scheduled jobs on %s', (engine) => {
     expect(schedules.some((s) => s.name === 'imports.run')).toBe(false);
   });
 
-  // A second pg-boss beside the runtime's, with jobs of its own: on PostgreSQL only, because on the
-  // embedded database stopping it would close the one database the runtime uses too.
-  if (engine === 'postgres')
-    it('hands a job whose last try failed to its dead letter queue, with its payload', async () => {
+  // A second pg-boss beside the runtime's, with jobs of its own.
+  it.skipIf(engine !== 'postgres' /* reason: on PGlite its stop would close the one database */)(
+    'hands a job whose last try failed to its dead letter queue, with its payload',
+    async () => {
       const payload = z.strictObject({ n: z.number().int() });
       const dead: number[] = [];
       let tries = 0;
@@ -59,5 +59,7 @@ describe.each(engines())('scheduled jobs on %s', (engine) => {
       } finally {
         await jobs.stop();
       }
-    }, 60_000);
+    },
+    60_000,
+  );
 });

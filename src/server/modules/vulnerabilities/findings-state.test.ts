@@ -182,9 +182,9 @@ describe.each(engines())('finding states on %s', (engine) => {
     expect(await get(ids[1] as string)).toMatchObject({ state: 'fixed' });
   });
 
-  // A server only: PGlite is one session, where no other transaction can hold a row meanwhile.
-  if (engine === 'postgres')
-    it('answers busy in either language while an import holds the finding, and changes nothing', async () => {
+  it.skipIf(engine !== 'postgres' /* reason: PGlite is one session: no other transaction can hold the row */)(
+    'answers busy in either language while an import holds the finding, and changes nothing',
+    async () => {
       const list = await t.inject({
         method: 'GET',
         url: `/api/v1/orgs/${org.slug}/findings?limit=50`,
@@ -225,7 +225,8 @@ describe.each(engines())('finding states on %s', (engine) => {
       expect((await get(id)).state).toBe('open');
       const done = await setState(id, { state: 'in_progress' }, { authorization: officer });
       expect(done.json()).toMatchObject({ state: 'in_progress' });
-    });
+    },
+  );
 
   it('refuses unknown findings and states a person cannot set', async () => {
     const unknown = await setState(
