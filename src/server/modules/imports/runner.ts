@@ -662,6 +662,14 @@ function runOf(ctx: AppContext, orgId: string, importId: string, found: q.RunRow
   };
 }
 
+/** The import to end by a recovery, while it is still queued or running (else undefined). */
+async function unfinishedImport(ctx: AppContext, payload: RunImportPayload): Promise<q.RunRow | undefined> {
+  const found = await withTenant(ctx.db.kysely, { orgIds: [payload.org_id] }, (tx) =>
+    q.findImportToRun(tx, payload.org_id, payload.import_id),
+  );
+  return found && (found.status === 'queued' || found.status === 'running') ? found : undefined;
+}
+
 /**
  * Ends an import that a request ran (runImportNow) and left unfinished past its lease, because
  * the process died: the same end as a run that failed (the definition's discard, the staged rows
@@ -674,14 +682,11 @@ export async function failInterruptedImport(
   payload: RunImportPayload,
   o: { leaseSeconds: number; code: string },
 ): Promise<boolean> {
-  const orgId = payload.org_id;
-  const importId = payload.import_id;
-  const found = await withTenant(ctx.db.kysely, { orgIds: [orgId] }, (tx) =>
-    q.findImportToRun(tx, orgId, importId),
-  );
-  if (!found || (found.status !== 'queued' && found.status !== 'running')) return false;
-  const run = runOf(ctx, orgId, importId, found);
-  if (!(await tenant(run, (tx) => q.takeStaleInline(tx, orgId, importId, o.leaseSeconds)))) return false;
+  const found = await unfinishedImport(ctx, payload);
+  if (!found) return false;
+  const run = runOf(ctx, payload.org_id, payload.import_id, found);
+  if (!(await tenant(run, (tx) => q.takeStaleInline(tx, payload.org_id, payload.import_id, o.leaseSeconds))))
+    return false;
   await fail(run, findImportDefinition(found.kind), o.code);
   return true;
 }
@@ -694,13 +699,10 @@ export async function failInterruptedImport(
  * run inside a request is left to its lease (recoverInlineImports).
  */
 export async function failAbandonedImport(ctx: AppContext, payload: RunImportPayload): Promise<boolean> {
-  const orgId = payload.org_id;
-  const importId = payload.import_id;
-  const found = await withTenant(ctx.db.kysely, { orgIds: [orgId] }, (tx) =>
-    q.findImportToRun(tx, orgId, importId),
-  );
-  if (!found || (found.status !== 'queued' && found.status !== 'running') || found.inline) return false;
-  await fail(runOf(ctx, orgId, importId, found), findImportDefinition(found.kind), 'imports.abandoned');
+  const found = await unfinishedImport(ctx, payload);
+  if (!found || found.inline) return false;
+  const run = runOf(ctx, payload.org_id, payload.import_id, found);
+  await fail(run, findImportDefinition(found.kind), 'imports.abandoned');
   return true;
 }
 

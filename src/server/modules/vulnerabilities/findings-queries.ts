@@ -86,6 +86,8 @@ export interface FindingFilters {
 const like = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 const STATES = ['open', 'in_progress', 'risk_accepted', 'false_positive', 'fixed', 'suppressed'];
+/** The id before every finding's (gen_random_uuid never gives it): a walk without a cursor starts after it. */
+const FROM_START = '00000000-0000-0000-0000-000000000000';
 const RANKS: Record<string, number> = { critical: 1, high: 2, medium: 3, low: 4, info: 5 };
 
 /**
@@ -140,10 +142,8 @@ export async function listFindings(
   const single = filters.host !== undefined || filters.cve !== undefined || filters.q !== undefined;
   // One system, one scan: their own index walks each severity in order.
   const perRank = filters.system !== undefined || filters.firstImport !== undefined;
-  // Ids before which no finding is (gen_random_uuid never gives it): a walk without a cursor.
-  const fromStart = '00000000-0000-0000-0000-000000000000';
-  let page: RawBuilder<unknown>;
   if (states.length === 0 || ranks.length === 0) return [];
+  let page: RawBuilder<unknown>;
   if (single) {
     const cond = [
       ...where,
@@ -161,7 +161,7 @@ export async function listFindings(
       (perRank ? [null] : states).map((state) => ({
         rank,
         state,
-        from: after && rank === after[0] ? after[1] : fromStart,
+        from: after && rank === after[0] ? after[1] : FROM_START,
       })),
     );
     const stateCond = perRank ? sql`f.state = any(${states}::text[])` : sql`f.state = v.state`;

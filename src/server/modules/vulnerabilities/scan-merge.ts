@@ -666,6 +666,45 @@ async function dropUnpublished(tx: Tx, job: ImportJob, which: 'own' | 'listed'):
 }
 
 /**
+ * The findings of the scope that the file no longer has: fixed, proved by this import. A risk
+ * accepted for what is now gone ends with it (the audit trail keeps the decision). They are
+ * updated by their ids (an index probe each, however few findings the planner believes in).
+ * Found through the scope's hosts: only the findings on the scanned hosts are read.
+ */
+async function closeGone(tx: Tx, job: ImportJob, closed: BySeverity): Promise<void> {
+  const org = job.org.id;
+  const importId = job.importId;
+  for (;;) {
+    const r = await sql<{ severity: string; n: number }>`
+      with gone as (
+        select f.id from scan_import_scope sc
+        join findings f on f.org_id = ${org} and f.family = sc.family and f.host = sc.host
+        where sc.org_id = ${org} and sc.import_id = ${importId}
+          and f.state in ${UNFINISHED} and f.last_import_id is distinct from ${importId}::uuid
+          and not exists (select 1 from scan_import_items w
+                          where w.org_id = ${org} and w.import_id = ${importId} and w.kind = 'finding'
+                            and w.fingerprint = f.fingerprint)
+        limit ${SWITCH_ROWS}),
+      closing as (
+        update findings f set state = 'fixed', state_changed_at = now(), closed_at = now(),
+          closed_by_import_id = ${importId}::uuid, updated_at = now(),
+          state_reason = null, accepted_by = null, accepted_until = null,
+          last_seen_at = vaern_findings_last_seen(f.state, f.last_seen_at, f.state_changed_at,
+            (select ss.last_scanned_at from scan_scopes ss
+             where ss.org_id = f.org_id and ss.family = f.family and ss.host = f.host))
+        where f.org_id = ${org} and f.id = any (array(select id from gone))
+        returning f.severity)
+      select severity, count(*)::int as n from closing group by severity`.execute(tx.q);
+    let n = 0;
+    for (const row of r.rows) {
+      add(closed, row.severity, row.n);
+      n += row.n;
+    }
+    if (n < SWITCH_ROWS) break;
+  }
+}
+
+/**
  * The switch of a scan import, in the framework's one transaction: the work rows into the findings
  * (unless the early merges did it in this transaction already: switchSlice), then what needs the
  * whole file.
@@ -722,39 +761,9 @@ export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult
     }
   }
 
-  // The findings of the scope that the file no longer has: fixed, proved by this import. A risk
-  // accepted for what is now gone ends with it (the audit trail keeps the decision). They are
-  // updated by their ids (an index probe each, however few findings the planner believes in).
-  // Found through the scope's hosts: only the findings on the scanned hosts are read. Not after
-  // an organisation's first scan: it would read every finding just inserted (0.1 s for 100,000).
-  for (; !firstScan; ) {
-    const r = await sql<{ severity: string; n: number }>`
-      with gone as (
-        select f.id from scan_import_scope sc
-        join findings f on f.org_id = ${org} and f.family = sc.family and f.host = sc.host
-        where sc.org_id = ${org} and sc.import_id = ${importId}
-          and f.state in ${UNFINISHED} and f.last_import_id is distinct from ${importId}::uuid
-          and not exists (select 1 from scan_import_items w
-                          where w.org_id = ${org} and w.import_id = ${importId} and w.kind = 'finding'
-                            and w.fingerprint = f.fingerprint)
-        limit ${SWITCH_ROWS}),
-      closing as (
-        update findings f set state = 'fixed', state_changed_at = now(), closed_at = now(),
-          closed_by_import_id = ${importId}::uuid, updated_at = now(),
-          state_reason = null, accepted_by = null, accepted_until = null,
-          last_seen_at = vaern_findings_last_seen(f.state, f.last_seen_at, f.state_changed_at,
-            (select ss.last_scanned_at from scan_scopes ss
-             where ss.org_id = f.org_id and ss.family = f.family and ss.host = f.host))
-        where f.org_id = ${org} and f.id = any (array(select id from gone))
-        returning f.severity)
-      select severity, count(*)::int as n from closing group by severity`.execute(tx.q);
-    let n = 0;
-    for (const row of r.rows) {
-      add(closed, row.severity, row.n);
-      n += row.n;
-    }
-    if (n < SWITCH_ROWS) break;
-  }
+  // The scope's findings the file no longer has, closed; not after an organisation's first scan,
+  // where that would read every finding just inserted (0.1 s for 100,000).
+  if (!firstScan) await closeGone(tx, job, closed);
 
   // The scan's scope, scanned now: the sighting of the unfinished findings it saw unchanged
   // (vaern_findings_last_seen, migration 0041). After the closing, which read the previous scan's.
