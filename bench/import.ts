@@ -14,6 +14,7 @@ import { benchArgs } from './lib/args.js';
 import { openBenchRuntime } from './lib/engine.js';
 import { type ImportRun, timedImport } from './lib/import-run.js';
 import { BenchError, machine, peakRssMib, progress, round, runBench, secondsSince } from './lib/report.js';
+import { insertScanSystems } from './lib/scan-inventory.js';
 
 /*
  * bench:import — a Nessus v2 report of N findings (default 100,000, none informational) over N/20
@@ -27,10 +28,12 @@ import { BenchError, machine, peakRssMib, progress, round, runBench, secondsSinc
  * Each import also gives `process_cpu_s`, the CPU time of this process over it (the upload and the
  * worker that reads the file; not the database's): against its seconds, it shows how much of the
  * machine's cores is left for the database. The sector's KEV catalogue and EPSS scores (the
- * corpus' files) are imported first, as in any real installation. Requires DATABASE_URL
- * (PostgreSQL) unless --engine pglite.
+ * corpus' files) are imported first, as in any real installation. With `--systems N` the
+ * organisation first gets an inventory of N systems that map nine hosts in ten, each in one of the
+ * documented ways (bench/lib/scan-inventory.ts); without it every host is unmapped. Requires
+ * DATABASE_URL (PostgreSQL) unless --engine pglite.
  *
- *   npm run bench:import [-- --findings N] [-- --engine pglite]
+ *   npm run bench:import [-- --findings N] [-- --systems N] [-- --engine pglite]
  */
 
 const PER_HOST = 20;
@@ -192,7 +195,11 @@ async function importWithOthers(
 }
 
 await runBench('import', async () => {
-  const { engine, count: findings } = benchArgs('findings', 100_000);
+  const {
+    engine,
+    count: findings,
+    more: { systems },
+  } = benchArgs('findings', 100_000, { systems: 0 });
   if (findings % PER_HOST !== 0) throw new BenchError(`--findings must be a multiple of ${PER_HOST}`);
   const hosts = findings / PER_HOST;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vaern-bench-scan-'));
@@ -226,6 +233,11 @@ await runBench('import', async () => {
       });
       if (created.statusCode !== 201) throw new BenchError(`creating the organisation: ${created.body}`);
       await ctx.jobs.work();
+      const mapped = await insertScanSystems(ctx, {
+        orgId: (created.json() as { id: string }).id,
+        systems,
+        hosts,
+      });
       // The sector's exploitation data, as in any real installation: the corpus' KEV catalogue and
       // EPSS scores, which each scanned item's CVE ids are looked up in while it is merged.
       const sector = await app.inject({
@@ -245,6 +257,10 @@ await runBench('import', async () => {
       const one = await importWithOthers(app, upload(first), 'first import');
       if (one.summary.new !== findings)
         throw new BenchError(`first import: ${one.summary.new} new, not ${findings}`);
+      if (one.summary.unmapped_hosts !== hosts - mapped)
+        throw new BenchError(
+          `first import: ${one.summary.unmapped_hosts} hosts unmapped, not ${hosts - mapped}`,
+        );
       peaks.first_import = peakRssMib();
       const two = await importWithOthers(app, upload(second), 're-scan (10% changed)');
       peaks.reimport = peakRssMib();
@@ -258,6 +274,7 @@ await runBench('import', async () => {
         engine,
         findings,
         hosts,
+        inventory_systems: systems,
         file_mib: round(size / 2 ** 20, 1),
         first_import_s: one.total_s,
         reimport_s: two.total_s,

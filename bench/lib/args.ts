@@ -2,12 +2,33 @@ import { parseArgs } from 'node:util';
 import type { Engine } from './engine.js';
 import { BenchUsageError } from './report.js';
 
-/** `--engine postgres|pglite` and one whole-number count option, e.g. `--rows 50000`. */
-export function benchArgs(countName: string, countDefault: number): { engine: Engine; count: number } {
+/** A whole number given as `--name N`, at least `min`; `fallback` when not given. */
+function countOf(name: string, raw: string | boolean | undefined, fallback: number, min: number): number {
+  const count = raw === undefined ? fallback : Number(raw);
+  if (!Number.isSafeInteger(count) || count < min) {
+    throw new BenchUsageError(`--${name} must be a whole number of at least ${min}, not ${String(raw)}`);
+  }
+  return count;
+}
+
+/**
+ * `--engine postgres|pglite`, one whole-number count option (at least 1), e.g. `--rows 50000`, and
+ * optional further counts (at least 0) with their defaults, e.g. `{ systems: 0 }`.
+ */
+export function benchArgs<K extends string = never>(
+  countName: string,
+  countDefault: number,
+  more: Record<K, number> = {} as Record<K, number>,
+): { engine: Engine; count: number; more: Record<K, number> } {
+  const names = Object.keys(more) as K[];
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
-      options: { engine: { type: 'string', default: 'postgres' }, [countName]: { type: 'string' } },
+      options: {
+        engine: { type: 'string', default: 'postgres' },
+        [countName]: { type: 'string' },
+        ...Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])),
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -18,10 +39,10 @@ export function benchArgs(countName: string, countDefault: number): { engine: En
   if (engine !== 'postgres' && engine !== 'pglite') {
     throw new BenchUsageError(`--engine must be postgres or pglite, not ${String(engine)}`);
   }
-  const raw = values[countName];
-  const count = raw === undefined ? countDefault : Number(raw);
-  if (!Number.isSafeInteger(count) || count < 1) {
-    throw new BenchUsageError(`--${countName} must be a whole number of at least 1, not ${String(raw)}`);
-  }
-  return { engine, count };
+  const count = countOf(countName, values[countName], countDefault, 1);
+  const counts = Object.fromEntries(names.map((n) => [n, countOf(n, values[n], more[n], 0)])) as Record<
+    K,
+    number
+  >;
+  return { engine, count, more: counts };
 }

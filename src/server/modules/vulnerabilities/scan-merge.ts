@@ -126,12 +126,19 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
       returning h.host, h.xmax <> 0 as listed_before, h.mapped)
     select host from up where listed_before and not mapped`.execute(tx.q);
   // The system given with the import (SARIF: the findings belong to it), else the inventory's
-  // identifiers in the documented order (vaern_findings_system_for, migration 0018).
+  // identifiers in the documented order, all the slice's hosts at once (vaern_findings_systems_for,
+  // migration 0054).
   await sql`
-    update scan_import_hosts h set mapped = true, pinned = g.id is not null,
-      system_id = coalesce(g.id, vaern_findings_system_for(${org}::uuid, h.host, h.ip::inet, h.fqdn, h.hname))
-    from (select (select id from inventory_systems where org_id = ${org} and key = ${system}) as id) g
-    where h.org_id = ${org} and h.import_id = ${importId} and not h.mapped`.execute(tx.q);
+    with todo as (
+      select array_agg(host) as hosts, array_agg(ip::inet) as ips, array_agg(fqdn) as fqdns,
+             array_agg(hname) as names
+      from scan_import_hosts where org_id = ${org} and import_id = ${importId} and not mapped),
+    m as (
+      select m.host, m.system_id from todo
+      cross join lateral vaern_findings_systems_for(${org}::uuid, todo.hosts, todo.ips, todo.fqdns, todo.names) m)
+    update scan_import_hosts h set mapped = true, pinned = g.id is not null, system_id = coalesce(g.id, m.system_id)
+    from m cross join (select (select id from inventory_systems where org_id = ${org} and key = ${system}) as id) g
+    where h.org_id = ${org} and h.import_id = ${importId} and not h.mapped and h.host = m.host`.execute(tx.q);
 
   await sql`
     insert into scan_import_scope (org_id, import_id, family, host)

@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { corpus } from '../../../../test/corpora.js';
+import { engines } from '../../../../test/databases.js';
+import { createOrg, createToken, type OrgFixture } from '../../../../test/factories.js';
+import { type FinishedImport, uploadImport } from '../../../../test/imports.js';
+import { startTestApp, type TestApp } from '../../../../test/server.js';
+import { withTenant } from '../../db/tenant.js';
+
+/**
+ * Hosts mapped to systems (docs/vulnerabilities.md, "Mapping hosts to systems"; migration 0054):
+ * the set-based mapping against the documented rules read literally, one host at a time, over
+ * generated inventories whose names, addresses and ranges overlap (ties, nested ranges, IPv4 and
+ * IPv6); and a scan's findings following the inventory when it changes.
+ */
+
+interface System {
+  key: string;
+  fqdns: string[];
+  hostnames: string[];
+  ips: string[];
+}
+interface Host {
+  host: string;
+  ip: string | null;
+  fqdn: string | null;
+  hname: string | null;
+}
+
+/** An address or range as its bits (v4: 32, v6: 128) and prefix length. */
+function bits(value: string): { bits: string; len: number } {
+  const [addr = '', len] = value.split('/');
+  let out: string;
+  if (addr.includes(':')) {
+    const [left = '', right = ''] = addr.split('::');
+    const l = left ? left.split(':') : [];
+    const r = right ? right.split(':') : [];
+    const groups = addr.includes('::') ? [...l, ...Array(8 - l.length - r.length).fill('0'), ...r] : l;
+    out = groups.map((g) => Number.parseInt(g, 16).toString(2).padStart(16, '0')).join('');
+  } else {
+    out = addr
+      .split('.')
+      .map((o) => Number(o).toString(2).padStart(8, '0'))
+      .join('');
+  }
+  return { bits: out, len: len === undefined ? out.length : Number(len) };
+}
+
+const contains = (range: string, ip: string) => {
+  const r = bits(range);
+  const i = bits(ip);
+  return (
+    r.bits.length === i.bits.length && r.len <= i.len && r.bits.slice(0, r.len) === i.bits.slice(0, r.len)
+  );
+};
+const sameAddress = (a: string, ip: string) => {
+  const x = bits(a);
+  const y = bits(ip);
+  return x.bits === y.bits && x.len === y.len;
+};
+const smallestKey = (systems: System[]) => systems.map((s) => s.key).sort()[0] ?? null;
+
+/** The documented order, one host at a time: the first rule that matches, ties to the smallest key. */
+function expected(systems: System[], h: Host): string | null {
+  const byFqdn = systems.filter((s) => s.fqdns.some((f) => f === h.fqdn || f === h.host));
+  if (byFqdn.length > 0) return smallestKey(byFqdn);
+  const names = [h.hname, h.host, h.fqdn?.split('.')[0]].filter((n) => n != null);
+  const byName = systems.filter((s) => s.hostnames.some((n) => names.includes(n)));
+  if (byName.length > 0) return smallestKey(byName);
+  const ip = h.ip;
+  if (ip === null) return null;
+  const byAddress = systems.filter((s) => s.ips.some((a) => sameAddress(a, ip)));
+  if (byAddress.length > 0) return smallestKey(byAddress);
+  const ranged = systems
+    .map((s) => ({
+      key: s.key,
+      len: Math.max(-1, ...s.ips.filter((a) => contains(a, ip)).map((a) => bits(a).len)),
+    }))
+    .filter((s) => s.len >= 0)
+    .sort((a, b) => b.len - a.len || (a.key < b.key ? -1 : 1));
+  return ranged[0]?.key ?? null;
+}
+
+const NAMES = ['app1', 'app2', 'db1', 'web'];
+const FQDNS = ['app1.a.dk', 'app2.a.dk', 'db1.b.dk', 'web.b.dk', 'app1.b.dk'];
+const HOST_IPS = [
+  '10.0.0.1',
+  '10.0.0.2',
+  '10.0.0.5',
+  '10.0.0.9',
+  '10.0.1.5',
+  '192.168.1.1',
+  '2001:db8::5',
+  '2001:db8::1:1',
+];
+const RANGES = [
+  '10.0.0.0/29',
+  '10.0.0.0/30',
+  '10.0.0.4/30',
+  '10.0.0.0/24',
+  '10.0.0.0/16',
+  '10.0.0.8/31',
+  '0.0.0.0/0',
+];
+const RANGES6 = ['2001:db8::/32', '2001:db8::/64', '2001:db8::4/126', '2001:db8::1:0/112'];
+
+const systemsArb = fc.uniqueArray(
+  fc.record({
+    key: fc.constantFrom('K1', 'K2', 'K3', 'K4', 'K5', 'K6', 'K7', 'K8'),
+    fqdns: fc.subarray(FQDNS, { maxLength: 2 }),
+    hostnames: fc.subarray(NAMES, { maxLength: 2 }),
+    ips: fc.subarray([...HOST_IPS, ...RANGES, ...RANGES6], { maxLength: 3 }),
+  }),
+  { selector: (s) => s.key, maxLength: 8 },
+);
+const hostsArb = fc.uniqueArray(
+  fc.record({
+    host: fc.constantFrom(...NAMES, ...FQDNS, ...HOST_IPS),
+    ip: fc.option(fc.constantFrom(...HOST_IPS)),
+    fqdn: fc.option(fc.constantFrom(...FQDNS)),
+    hname: fc.option(fc.constantFrom(...NAMES)),
+  }),
+  { selector: (h) => h.host, minLength: 1, maxLength: 10 },
+);
+
+describe.each(engines())('host mapping on %s', (engine) => {
+  let t: TestApp;
+  let org: OrgFixture;
+  let officer: string;
+
+  beforeAll(async () => {
+    t = await startTestApp(engine);
+    await t.runtime.ctx.jobs.work();
+    org = await createOrg(t, { slug: `mapping-${engine}`, kind: 'region' });
+    officer = await createToken(t, org.slug, 'security_officer');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('follows the documented order and ties, whatever the inventory (generated)', async () => {
+    await fc.assert(
+      fc.asyncProperty(systemsArb, hostsArb, async (systems, hosts) => {
+        const got = await withTenant(t.runtime.ctx.db.kysely, { orgIds: [org.id] }, async (tx) => {
+          for (const s of systems)
+            await sql`insert into inventory_systems (org_id, key, name, fqdns, hostnames, ip_addresses)
+              values (${org.id}, ${s.key}, ${s.key}, ${s.fqdns}::text[], ${s.hostnames}::text[],
+                      ${s.ips}::cidr[])`.execute(tx.q);
+          const r = await sql<{ host: string; key: string | null }>`
+            select m.host, s.key from vaern_findings_systems_for(${org.id}::uuid,
+              ${hosts.map((h) => h.host)}::text[], ${hosts.map((h) => h.ip)}::inet[],
+              ${hosts.map((h) => h.fqdn)}::text[], ${hosts.map((h) => h.hname)}::text[]) m
+            left join inventory_systems s on s.org_id = ${org.id} and s.id = m.system_id`.execute(tx.q);
+          await sql`delete from inventory_systems where org_id = ${org.id}`.execute(tx.q);
+          return Object.fromEntries(r.rows.map((row) => [row.host, row.key]));
+        });
+        expect(got).toEqual(Object.fromEntries(hosts.map((h) => [h.host, expected(systems, h)])));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("moves a scan's findings to the system the inventory now gives their host", async () => {
+    const body = readFileSync(corpus('scans', 'nessus/nessus_v_unknown.xml'), 'utf8');
+    const done = await uploadImport<FinishedImport & { unmapped_host_names: string[] }>(t, org, officer, {
+      kind: 'scan',
+      query: 'name=report&format=nessus',
+      contentType: 'application/xml',
+      body,
+    });
+    expect(done.status).toBe('succeeded');
+    // No system yet: every host is unmapped; qa3app09 is 10.31.112.29.
+    expect(done.unmapped_host_names).toContain('qa3app09');
+    const systemOf = async (host: string) => {
+      const r = await t.inject({
+        method: 'GET',
+        url: `/api/v1/orgs/${org.slug}/findings?limit=500`,
+        headers: { authorization: officer },
+      });
+      const items = r.json().items as Array<{ host: string; system: { key: string } | null }>;
+      return [...new Set(items.filter((f) => f.host === host).map((f) => f.system?.key ?? null))];
+    };
+    expect(await systemOf('qa3app09')).toEqual([null]);
+    const created = await t.inject({
+      method: 'POST',
+      url: `/api/v1/orgs/${org.slug}/inventory/systems`,
+      headers: { authorization: officer },
+      payload: { key: 'LAB', name: 'Lab network', ip_addresses: ['10.31.112.0/24'] },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    await expect.poll(() => systemOf('qa3app09'), { timeout: 30_000, interval: 100 }).toEqual(['LAB']);
+  });
+});
