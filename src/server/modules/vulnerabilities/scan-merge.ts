@@ -127,7 +127,9 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
     select host from up where listed_before and not mapped`.execute(tx.q);
   // The system given with the import (SARIF: the findings belong to it), else the inventory's
   // identifiers in the documented order, all the slice's hosts at once (vaern_findings_systems_for,
-  // migration 0054).
+  // migration 0054). Written back through ON CONFLICT, a key probe per host: an UPDATE … FROM
+  // was planned as a nested loop over both sides (the work table has no statistics yet), 250 hosts
+  // against 250 mappings, 38 of its 45 ms.
   await sql`
     with todo as (
       select array_agg(host) as hosts, array_agg(ip::inet) as ips, array_agg(fqdn) as fqdns,
@@ -135,10 +137,12 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
       from scan_import_hosts where org_id = ${org} and import_id = ${importId} and not mapped),
     m as (
       select m.host, m.system_id from todo
-      cross join lateral vaern_findings_systems_for(${org}::uuid, todo.hosts, todo.ips, todo.fqdns, todo.names) m)
-    update scan_import_hosts h set mapped = true, pinned = g.id is not null, system_id = coalesce(g.id, m.system_id)
-    from m cross join (select (select id from inventory_systems where org_id = ${org} and key = ${system}) as id) g
-    where h.org_id = ${org} and h.import_id = ${importId} and not h.mapped and h.host = m.host`.execute(tx.q);
+      cross join lateral vaern_findings_systems_for(${org}::uuid, todo.hosts, todo.ips, todo.fqdns, todo.names) m),
+    g as (select (select id from inventory_systems where org_id = ${org} and key = ${system}) as id)
+    insert into scan_import_hosts as h (org_id, import_id, host, pinned, mapped, system_id)
+    select ${org}, ${importId}, m.host, g.id is not null, true, coalesce(g.id, m.system_id) from m cross join g
+    on conflict (org_id, import_id, host) do update set mapped = true, pinned = excluded.pinned,
+      system_id = excluded.system_id`.execute(tx.q);
 
   await sql`
     insert into scan_import_scope (org_id, import_id, family, host)
