@@ -162,6 +162,58 @@ describe.each(engines())('host mapping on %s', (engine) => {
     );
   });
 
+  // A system written while the file is merged (here by a trigger in the last merge slice, after
+  // the first slice mapped m0000 to nothing): the slices' mapping is stale, and no re-mapping was
+  // asked for (the system was written directly); the switch sees the change and asks for one.
+  it('follows an inventory change made while the file was merged', async () => {
+    const o = await createOrg(t, { slug: `mapping-late-${engine}`, kind: 'region' });
+    const auth = await createToken(t, o.slug, 'security_officer');
+    const hosts = Array.from({ length: 300 }, (_, h) => {
+      const name = `m${String(h).padStart(4, '0')}`;
+      const items = Array.from(
+        { length: 20 },
+        (_, n) =>
+          `<ReportItem port="443" protocol="tcp" severity="2" pluginID="${740_000 + n}" pluginName="Check ${n}"></ReportItem>`,
+      );
+      return `<ReportHost name="${name}"><HostProperties><tag name="host-ip">10.40.${h >> 8}.${h & 255}</tag></HostProperties>\n${items.join('\n')}\n</ReportHost>`;
+    });
+    const body = `<?xml version="1.0"?>\n<NessusClientData_v2><Report name="r">\n${hosts.join('\n')}\n</Report></NessusClientData_v2>`;
+    const db = t.runtime.ctx.db.kysely;
+    await sql`create function test_late_system() returns trigger language plpgsql as $$
+      begin
+        insert into inventory_systems (org_id, key, name, hostnames) values (new.org_id, 'LATE', 'Late', '{m0000}')
+        on conflict do nothing;
+        return new;
+      end $$`.execute(db);
+    await sql`create trigger test_late_system before insert on scan_import_items for each row
+      when (new.org_id = ${sql.lit(o.id)}::uuid and new.host = 'm0299') execute function test_late_system()`.execute(
+      db,
+    );
+    try {
+      const done = await uploadImport<FinishedImport & { new: number; unmapped_hosts: number }>(t, o, auth, {
+        kind: 'scan',
+        query: 'name=late&format=nessus',
+        contentType: 'application/xml',
+        body,
+      });
+      // m0000 was mapped in the first slice, before the system existed.
+      expect(done).toMatchObject({ status: 'succeeded', new: 6000, unmapped_hosts: 300 });
+    } finally {
+      await sql`drop trigger test_late_system on scan_import_items`.execute(db);
+      await sql`drop function test_late_system()`.execute(db);
+    }
+    const systemsOf = async () => {
+      const r = await t.inject({
+        method: 'GET',
+        url: `/api/v1/orgs/${o.slug}/findings?limit=500&system=LATE`,
+        headers: { authorization: auth },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      return (r.json().items as Array<{ host: string }>).map((f) => f.host);
+    };
+    await expect.poll(systemsOf, { timeout: 30_000, interval: 100 }).toEqual(Array(20).fill('m0000'));
+  });
+
   it("moves a scan's findings to the system the inventory now gives their host", async () => {
     const body = readFileSync(corpus('scans', 'nessus/nessus_v_unknown.xml'), 'utf8');
     const done = await uploadImport<FinishedImport & { unmapped_host_names: string[] }>(t, org, officer, {

@@ -4,7 +4,7 @@ import type { Tx } from '../../db/tenant.js';
 import type { Actor } from '../../lib/actor.js';
 import { requestOrgRematch } from '../advisories/match-jobs.js';
 import { FileRefused, type ImportDefinition, type ImportJob, type ReadRow } from '../imports/framework.js';
-import { ANALYZE_AFTER_WRITTEN, requestFindingsAnalyze } from './findings-jobs.js';
+import { ANALYZE_AFTER_WRITTEN, requestFindingsAnalyze, requestRemap } from './findings-jobs.js';
 import { findingsPolicy } from './findings-policy.js';
 import { readers, type ScanFormat, ScanFormatError, type ScanItem } from './formats/index.js';
 import * as merge from './scan-merge.js';
@@ -229,6 +229,8 @@ export const scanImport: ImportDefinition = {
     );
     // Findings that carry a KEV CVE mark their systems as running an exploited product.
     tx.onCommit(() => requestOrgRematch(job.ctx, job.org.id));
+    // The inventory, SLA, KEV or EPSS changed while the file was merged: the findings follow.
+    if (await merge.inputsChangedSince(tx, job)) tx.onCommit(() => requestRemap(job.ctx, job.org.id));
     if (result.new + result.reopened + result.closed >= ANALYZE_AFTER_WRITTEN)
       tx.onCommit(() => requestFindingsAnalyze(job.ctx));
     Object.assign(job.extra, {

@@ -716,6 +716,32 @@ async function closeGone(tx: Tx, job: ImportJob, closed: BySeverity): Promise<vo
 }
 
 /**
+ * Whether what the merge slices read may have changed while the file was merged: the
+ * organisation's inventory (a system written, or an inventory import that finished), its SLA, or
+ * the sector's KEV catalogue or EPSS scores, since the import was queued. The findings keep the
+ * system, KEV, EPSS and due date the slices saw, and the jobs that follow such a change
+ * (findings.remap, findings.recompute_due) ran without this import's findings, which nobody saw
+ * yet: then the switch asks for the organisation's re-mapping (which also recomputes the due
+ * dates) once it commits. A change committed by a transaction that began before the import was
+ * queued is not seen here (its rows carry that earlier time); such transactions last
+ * milliseconds, and the daily recomputation catches up on KEV and EPSS.
+ */
+export async function inputsChangedSince(tx: Tx, job: ImportJob): Promise<boolean> {
+  const org = job.org.id;
+  const r = await sql<{ changed: boolean }>`
+    with since as (select created_at as t from imports where org_id = ${org} and id = ${job.importId})
+    select exists (select 1 from inventory_systems s, since where s.org_id = ${org} and s.updated_at >= since.t)
+        or exists (select 1 from imports i, since where i.org_id = ${org} and i.kind = 'systems'
+                     and i.status = 'succeeded' and i.finished_at >= since.t)
+        or exists (select 1 from vulnerability_sla v, since where v.org_id = ${org} and v.updated_at >= since.t)
+        or exists (select 1 from kev_entries k, since where k.updated_at >= since.t)
+        or exists (select 1 from epss_scores e, since where e.updated_at >= since.t) as changed`.execute(
+    tx.q,
+  );
+  return r.rows[0]?.changed === true;
+}
+
+/**
  * The switch of a scan import, in the framework's one transaction: the work rows into the findings
  * (unless the early merges did it in this transaction already: switchSlice), then what needs the
  * whole file.
