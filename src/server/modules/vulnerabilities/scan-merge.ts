@@ -127,7 +127,8 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
     select host from up where listed_before and not mapped`.execute(tx.q);
   // The system given with the import (SARIF: the findings belong to it), else the inventory's
   // identifiers in the documented order, all the slice's hosts at once (vaern_findings_systems_for,
-  // migration 0054). Written back through ON CONFLICT, a key probe per host: an UPDATE … FROM
+  // migration 0054), with the system's criticality for the switch's due dates (read once per
+  // host, not once per finding). Written back through ON CONFLICT, a key probe per host: an UPDATE … FROM
   // was planned as a nested loop over both sides (the work table has no statistics yet), 250 hosts
   // against 250 mappings, 38 of its 45 ms.
   await sql`
@@ -139,10 +140,12 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
       select m.host, m.system_id from todo
       cross join lateral vaern_findings_systems_for(${org}::uuid, todo.hosts, todo.ips, todo.fqdns, todo.names) m),
     g as (select (select id from inventory_systems where org_id = ${org} and key = ${system}) as id)
-    insert into scan_import_hosts as h (org_id, import_id, host, pinned, mapped, system_id)
-    select ${org}, ${importId}, m.host, g.id is not null, true, coalesce(g.id, m.system_id) from m cross join g
+    insert into scan_import_hosts as h (org_id, import_id, host, pinned, mapped, system_id, criticality)
+    select ${org}, ${importId}, m.host, g.id is not null, true, coalesce(g.id, m.system_id), sy.criticality
+    from m cross join g
+    left join inventory_systems sy on sy.org_id = ${org} and sy.id = coalesce(g.id, m.system_id)
     on conflict (org_id, import_id, host) do update set mapped = true, pinned = excluded.pinned,
-      system_id = excluded.system_id`.execute(tx.q);
+      system_id = excluded.system_id, criticality = excluded.criticality`.execute(tx.q);
 
   await sql`
     insert into scan_import_scope (org_id, import_id, family, host)
@@ -368,16 +371,16 @@ const compared = (value: (column: Compared) => RawBuilder<unknown>) =>
   sql`(${sql.join(COMPARED.map(value))})`;
 
 /**
- * Every work row joins its host's system (for the criticality of the due date), probed by key
- * (LIMIT 1 keeps it a probe per row whatever the planner guesses: the work tables are new and
- * have no statistics yet, and a guess of one row once turned the host lookup into a scan of every
- * host per finding). The SLA is read once, in a materialised CTE (a sub-select in the join was
- * evaluated again for every row: about 2.5 µs each).
+ * Every work row joins its host's mapping (its system, and the system's criticality for the due
+ * date, read once per host when it was mapped), probed by key (LIMIT 1 keeps it a probe per row
+ * whatever the planner guesses: the work tables are new and have no statistics yet, and a guess of
+ * one row once turned the host lookup into a scan of every host per finding). The SLA is read
+ * once, in a materialised CTE (a sub-select in the join was evaluated again for every row: about
+ * 2.5 µs each).
  */
 const switchContext = (org: string, importId: string) => sql`
     left join lateral (
-      select h.system_id, h.pinned, sy.criticality from scan_import_hosts h
-      left join inventory_systems sy on sy.org_id = ${org} and sy.id = h.system_id
+      select h.system_id, h.pinned, h.criticality from scan_import_hosts h
       where h.org_id = ${org} and h.import_id = ${importId} and h.host = w.host limit 1) h on true`;
 
 /**
