@@ -144,3 +144,25 @@ export async function startedImport(
     return id;
   });
 }
+
+/**
+ * An import as the database holds it, read as the operator: its state, its lease (run inside a
+ * request), its end, and how many staged rows and scan work rows (hosts) it still has.
+ */
+export async function importState(t: TestApp, orgId: string, id: string) {
+  return withTenant(t.runtime.ctx.db.kysely, OPERATOR_SCOPE, async (tx) => {
+    const r = await sql<{
+      status: string;
+      error_list: Array<{ code: string }>;
+      inline_lease_until: Date | null;
+      finished_at: Date | null;
+      staged: number;
+      work: number;
+    }>`
+      select status, error_list, inline_lease_until, finished_at,
+             (select count(*)::int from import_rows r where r.org_id = i.org_id and r.import_id = i.id) as staged,
+             (select count(*)::int from scan_import_hosts h where h.org_id = i.org_id and h.import_id = i.id) as work
+      from imports i where i.org_id = ${orgId} and i.id = ${id}`.execute(tx.q);
+    return r.rows[0];
+  });
+}

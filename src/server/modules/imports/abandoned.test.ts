@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines } from '../../../../test/databases.js';
 import { createOrg, createUser, login, type OrgFixture, type SignedIn } from '../../../../test/factories.js';
-import { expectEndedFailed, startedImport } from '../../../../test/imports.js';
+import { expectEndedFailed, importState, startedImport } from '../../../../test/imports.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { OPERATOR_SCOPE, type Tx, withTenant } from '../../db/tenant.js';
 import { abandonedImportJob, INLINE_LEASE_SECONDS } from './jobs.js';
@@ -24,21 +24,7 @@ describe.each(engines())('imports given up by their job on %s', (engine) => {
 
   const asOp = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(t.runtime.ctx.db.kysely, OPERATOR_SCOPE, fn);
 
-  const importRow = (id: string) =>
-    asOp(async (tx) => {
-      const r = await sql<{
-        status: string;
-        error_list: Array<{ code: string }>;
-        finished_at: Date | null;
-        staged: number;
-        work: number;
-      }>`
-        select status, error_list, finished_at,
-               (select count(*)::int from import_rows r where r.org_id = i.org_id and r.import_id = i.id) as staged,
-               (select count(*)::int from scan_import_hosts h where h.org_id = i.org_id and h.import_id = i.id) as work
-        from imports i where i.org_id = ${org.id} and i.id = ${id}`.execute(tx.q);
-      return r.rows[0];
-    });
+  const importRow = (id: string) => importState(t, org.id, id);
 
   /**
    * What a scan import's last cut-off try leaves: the stored file, the import started, a staged row

@@ -9,7 +9,7 @@ import {
   type OrgFixture,
   type SignedIn,
 } from '../../../../test/factories.js';
-import { expectEndedFailed, startedImport } from '../../../../test/imports.js';
+import { expectEndedFailed, importState, startedImport } from '../../../../test/imports.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { OPERATOR_SCOPE, type Tx, withTenant } from '../../db/tenant.js';
 import { INLINE_LEASE_SECONDS, recoverInlineImports } from './jobs.js';
@@ -43,20 +43,7 @@ describe.each(engines())('recovery of imports run inside a request on %s', (engi
 
   const asOp = <T>(fn: (tx: Tx) => Promise<T>) => withTenant(t.runtime.ctx.db.kysely, OPERATOR_SCOPE, fn);
 
-  const importRow = (id: string) =>
-    asOp(async (tx) => {
-      const r = await sql<{
-        status: string;
-        error_list: Array<{ code: string }>;
-        inline_lease_until: Date | null;
-        finished_at: Date | null;
-        staged: number;
-      }>`
-        select status, error_list, inline_lease_until, finished_at,
-               (select count(*)::int from import_rows r where r.org_id = i.org_id and r.import_id = i.id) as staged
-        from imports i where i.org_id = ${sector.id} and i.id = ${id}`.execute(tx.q);
-      return r.rows[0];
-    });
+  const importRow = (id: string) => importState(t, sector.id, id);
 
   const expireLease = (id: string) =>
     asOp((tx) =>
