@@ -125,6 +125,20 @@ const hostsArb = fc.uniqueArray(
   { selector: (h) => h.host, minLength: 1, maxLength: 10 },
 );
 
+/** A scan of 300 hosts (m0000 to m0299, 10.40.0.0 to 10.40.1.43), 20 findings each: two merge slices. */
+function lateScan(): string {
+  const hosts = Array.from({ length: 300 }, (_, h) => {
+    const name = `m${String(h).padStart(4, '0')}`;
+    const items = Array.from(
+      { length: 20 },
+      (_, n) =>
+        `<ReportItem port="443" protocol="tcp" severity="2" pluginID="${740_000 + n}" pluginName="Check ${n}"></ReportItem>`,
+    );
+    return `<ReportHost name="${name}"><HostProperties><tag name="host-ip">10.40.${h >> 8}.${h & 255}</tag></HostProperties>\n${items.join('\n')}\n</ReportHost>`;
+  });
+  return `<?xml version="1.0"?>\n<NessusClientData_v2><Report name="r">\n${hosts.join('\n')}\n</Report></NessusClientData_v2>`;
+}
+
 describe.each(engines())('host mapping on %s', (engine) => {
   let t: TestApp;
   let org: OrgFixture;
@@ -168,16 +182,7 @@ describe.each(engines())('host mapping on %s', (engine) => {
   it('follows an inventory change made while the file was merged', async () => {
     const o = await createOrg(t, { slug: `mapping-late-${engine}`, kind: 'region' });
     const auth = await createToken(t, o.slug, 'security_officer');
-    const hosts = Array.from({ length: 300 }, (_, h) => {
-      const name = `m${String(h).padStart(4, '0')}`;
-      const items = Array.from(
-        { length: 20 },
-        (_, n) =>
-          `<ReportItem port="443" protocol="tcp" severity="2" pluginID="${740_000 + n}" pluginName="Check ${n}"></ReportItem>`,
-      );
-      return `<ReportHost name="${name}"><HostProperties><tag name="host-ip">10.40.${h >> 8}.${h & 255}</tag></HostProperties>\n${items.join('\n')}\n</ReportHost>`;
-    });
-    const body = `<?xml version="1.0"?>\n<NessusClientData_v2><Report name="r">\n${hosts.join('\n')}\n</Report></NessusClientData_v2>`;
+    const body = lateScan();
     const db = t.runtime.ctx.db.kysely;
     await sql`create function test_late_system() returns trigger language plpgsql as $$
       begin
@@ -212,6 +217,62 @@ describe.each(engines())('host mapping on %s', (engine) => {
       return (r.json().items as Array<{ host: string }>).map((f) => f.host);
     };
     await expect.poll(systemsOf, { timeout: 30_000, interval: 100 }).toEqual(Array(20).fill('m0000'));
+  });
+
+  // A system deleted while the file is merged (here by a trigger in the last merge slice, after
+  // that slice mapped m0299 to it): the switch writes the host's findings as unmapped instead of
+  // failing the import on the foreign key, and the re-mapping after it gives them the system that
+  // the inventory gives the host now (by its address, a way below its name).
+  it('writes the findings of a host whose system was deleted while the file was merged', async () => {
+    const o = await createOrg(t, { slug: `mapping-gone-${engine}`, kind: 'region' });
+    const auth = await createToken(t, o.slug, 'security_officer');
+    for (const payload of [
+      { key: 'GONE', name: 'Deleted during the import', hostnames: ['m0299'] },
+      { key: 'ADDR', name: 'By address', ip_addresses: ['10.40.1.43'] },
+    ]) {
+      const r = await t.inject({
+        method: 'POST',
+        url: `/api/v1/orgs/${o.slug}/inventory/systems`,
+        headers: { authorization: auth },
+        payload,
+      });
+      expect(r.statusCode, r.body).toBe(201);
+    }
+    const db = t.runtime.ctx.db.kysely;
+    await sql`create function test_gone_system() returns trigger language plpgsql as $$
+      begin
+        delete from inventory_systems where org_id = new.org_id and key = 'GONE';
+        return new;
+      end $$`.execute(db);
+    await sql`create trigger test_gone_system before insert on scan_import_items for each row
+      when (new.org_id = ${sql.lit(o.id)}::uuid and new.host = 'm0299') execute function test_gone_system()`.execute(
+      db,
+    );
+    try {
+      const done = await uploadImport<
+        FinishedImport & { new: number; unmapped_hosts: number; unmapped_host_names: string[] }
+      >(t, o, auth, {
+        kind: 'scan',
+        query: 'name=gone&format=nessus',
+        contentType: 'application/xml',
+        body: lateScan(),
+      });
+      expect(done).toMatchObject({ status: 'succeeded', new: 6000, unmapped_hosts: 300 });
+      expect(done.unmapped_host_names).toContain('m0299');
+    } finally {
+      await sql`drop trigger test_gone_system on scan_import_items`.execute(db);
+      await sql`drop function test_gone_system()`.execute(db);
+    }
+    const systemsOf = async () => {
+      const r = await t.inject({
+        method: 'GET',
+        url: `/api/v1/orgs/${o.slug}/findings?limit=500&host=m0299`,
+        headers: { authorization: auth },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      return (r.json().items as Array<{ system: { key: string } | null }>).map((f) => f.system?.key ?? null);
+    };
+    await expect.poll(systemsOf, { timeout: 30_000, interval: 100 }).toEqual(Array(20).fill('ADDR'));
   });
 
   it("moves a scan's findings to the system the inventory now gives their host", async () => {

@@ -229,8 +229,10 @@ export const scanImport: ImportDefinition = {
     );
     // Findings that carry a KEV CVE mark their systems as running an exploited product.
     tx.onCommit(() => requestOrgRematch(job.ctx, job.org.id));
-    // The inventory, SLA, KEV or EPSS changed while the file was merged: the findings follow.
-    if (await merge.inputsChangedSince(tx, job)) tx.onCommit(() => requestRemap(job.ctx, job.org.id));
+    // The inventory, SLA, KEV or EPSS changed while the file was merged (a system mapped to may
+    // even be gone): the findings follow.
+    if (merge.systemsGone(job) || (await merge.inputsChangedSince(tx, job)))
+      tx.onCommit(() => requestRemap(job.ctx, job.org.id));
     if (result.new + result.reopened + result.closed >= ANALYZE_AFTER_WRITTEN)
       tx.onCommit(() => requestFindingsAnalyze(job.ctx));
     Object.assign(job.extra, {

@@ -130,8 +130,9 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
   // migration 0054), with the system's criticality for the switch's due dates (read once per
   // host, not once per finding). Written back through ON CONFLICT, a key probe per host: an UPDATE … FROM
   // was planned as a nested loop over both sides (the work table has no statistics yet), 250 hosts
-  // against 250 mappings, 38 of its 45 ms.
-  await sql`
+  // against 250 mappings, 38 of its 45 ms. The systems mapped to are kept for the switch
+  // (lockMappedSystems).
+  const mapped = await sql<{ system_id: string | null }>`
     with todo as (
       select array_agg(host) as hosts, array_agg(ip::inet) as ips, array_agg(fqdn) as fqdns,
              array_agg(hname) as names
@@ -145,7 +146,9 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
     from m cross join g
     left join inventory_systems sy on sy.org_id = ${org} and sy.id = coalesce(g.id, m.system_id)
     on conflict (org_id, import_id, host) do update set mapped = true, pinned = excluded.pinned,
-      system_id = excluded.system_id, criticality = excluded.criticality`.execute(tx.q);
+      system_id = excluded.system_id, criticality = excluded.criticality
+    returning h.system_id`.execute(tx.q);
+  keepMappedSystems(job, mapped.rows);
 
   await sql`
     insert into scan_import_scope (org_id, import_id, family, host)
@@ -374,14 +377,70 @@ const compared = (value: (column: Compared) => RawBuilder<unknown>) =>
  * Every work row joins its host's mapping (its system, and the system's criticality for the due
  * date, read once per host when it was mapped), probed by key (LIMIT 1 keeps it a probe per row
  * whatever the planner guesses: the work tables are new and have no statistics yet, and a guess of
- * one row once turned the host lookup into a scan of every host per finding). The SLA is read
+ * one row once turned the host lookup into a scan of every host per finding). A system deleted
+ * since its hosts were mapped (`gone`, lockMappedSystems) counts as none. The SLA is read
  * once, in a materialised CTE (a sub-select in the join was evaluated again for every row: about
  * 2.5 µs each).
  */
-const switchContext = (org: string, importId: string) => sql`
+const switchContext = (org: string, importId: string, gone: string[]) => sql`
     left join lateral (
-      select h.system_id, h.pinned, h.criticality from scan_import_hosts h
+      select case when h.system_id = any (${gone}::uuid[]) then null else h.system_id end as system_id,
+             h.pinned,
+             case when h.system_id = any (${gone}::uuid[]) then null else h.criticality end as criticality
+      from scan_import_hosts h
       where h.org_id = ${org} and h.import_id = ${importId} and h.host = w.host limit 1) h on true`;
+
+/**
+ * Per import run: every system that a merge slice mapped one of the scan's hosts to (`mapped`),
+ * and those of them deleted before the switch wrote their hosts' findings (`gone`).
+ */
+const runSystems = new WeakMap<ImportJob, { mapped: Set<string>; gone: Set<string> }>();
+/** Per transaction: the systems it holds locked against deletion (lockMappedSystems). */
+const lockedSystems = new WeakMap<Tx, Set<string>>();
+
+function systemsOfRun(job: ImportJob): { mapped: Set<string>; gone: Set<string> } {
+  let run = runSystems.get(job);
+  if (!run) {
+    run = { mapped: new Set(), gone: new Set() };
+    runSystems.set(job, run);
+  }
+  return run;
+}
+
+/** Keeps the systems a merge slice mapped hosts to, for lockMappedSystems. */
+function keepMappedSystems(job: ImportJob, rows: Array<{ system_id: string | null }>): void {
+  const { mapped } = systemsOfRun(job);
+  for (const row of rows) if (row.system_id !== null) mapped.add(row.system_id);
+}
+
+/** Whether a system that the scan's hosts were mapped to was deleted while the file was merged. */
+export const systemsGone = (job: ImportJob): boolean => (runSystems.get(job)?.gone.size ?? 0) > 0;
+
+/**
+ * Before the findings are written: every system the merge slices mapped a host to, locked against
+ * deletion until this transaction ends (FOR KEY SHARE, as the findings' foreign key locks them), once
+ * per transaction (the switch held open while the file is read locks each system once). Those
+ * deleted since a slice mapped them are the run's `gone` systems, returned: the switch writes their
+ * hosts' findings as unmapped (else the foreign key would fail the import), and asks for the
+ * organisation's re-mapping, which maps those hosts again.
+ */
+async function lockMappedSystems(tx: Tx, job: ImportJob): Promise<string[]> {
+  const { mapped, gone } = systemsOfRun(job);
+  let locked = lockedSystems.get(tx);
+  if (!locked) {
+    locked = new Set();
+    lockedSystems.set(tx, locked);
+  }
+  const ids = [...mapped].filter((id) => !locked.has(id) && !gone.has(id));
+  if (ids.length > 0) {
+    const r = await sql<{ id: string }>`
+      select s.id from inventory_systems s where s.org_id = ${job.org.id} and s.id = any (${ids}::uuid[])
+      for key share`.execute(tx.q);
+    for (const row of r.rows) locked.add(row.id);
+    for (const id of ids) if (!locked.has(id)) gone.add(id);
+  }
+  return [...gone];
+}
 
 /**
  * The work rows that `rows` selects (a condition on `w`) into the organisation's findings and host
@@ -404,9 +463,9 @@ async function switchItems(
 ): Promise<void> {
   const org = job.org.id;
   const importId = job.importId;
-  const context = switchContext(org, importId);
-  const dueDays = sql`vaern_findings_due_days(sla.p, w.severity, h.criticality, w.in_kev, w.epss, w.epss_percentile)`;
   const chunk = sql`w.org_id = ${org} and w.import_id = ${importId} and ${rows}`;
+  const context = switchContext(org, importId, await lockMappedSystems(tx, job));
+  const dueDays = sql`vaern_findings_due_days(sla.p, w.severity, h.criticality, w.in_kev, w.epss, w.epss_percentile)`;
   // Each finding written once: a new one inserted with its due date (open, or suppressed when the
   // tool says so); a known one updated only when something changes (SwitchWay). Its due date
   // counts from when it was first seen: the inserted value minus today is the SLA's days.
@@ -826,7 +885,8 @@ export async function mergeScan(tx: Tx, job: ImportJob): Promise<ScanMergeResult
 
   const unmapped = await sql<{ host: string; total: number }>`
     select host, count(*) over ()::int as total from scan_import_hosts
-    where org_id = ${org} and import_id = ${importId} and system_id is null
+    where org_id = ${org} and import_id = ${importId}
+      and (system_id is null or system_id = any (${[...systemsOfRun(job).gone]}::uuid[]))
     order by host limit ${UNMAPPED_LIST_CAP}`.execute(tx.q);
 
   // Today's figures: what this scan opened (new and back) and closed, by severity.
