@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
 import { OPERATOR_SCOPE, type Tx, withTenant } from '../src/server/db/tenant.js';
@@ -138,7 +139,8 @@ export async function startedImport(
       bytesTotal: file.size,
       ...(o.inlineLeaseSeconds ? { inlineLeaseSeconds: o.inlineLeaseSeconds } : {}),
     });
-    expect(await imports.startRun(tx, o.orgId, id)).toBe(true);
+    // The run that died: its claim on the import (migration 0056) is nobody's now.
+    expect(await imports.startRun(tx, o.orgId, id, randomUUID())).toBe(true);
     await imports.stageRows(tx, o.orgId, id, JSON.stringify([{ row_no: 1, key: 'x', data: { a: 1 } }]));
     await o.more?.(tx, id);
     return id;

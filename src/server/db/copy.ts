@@ -25,24 +25,36 @@ import {
  * reads the lines as a blob (`FROM '/dev/blob'`), see copyRowsEmbedded. Committed without waiting
  * for the disk (staging: see TenantOptions.asyncCommit).
  */
+/**
+ * A query that must return a row, run in copyRows' transaction before the rows go in (e.g. a lock
+ * that proves the caller may still write them); `lost` is thrown when it returns none.
+ */
+export interface CopyHold {
+  sql: string;
+  values: unknown[];
+  lost: () => Error;
+}
+
 export async function copyRows(
   db: Database,
   scope: Scope,
   table: string,
   columns: readonly string[],
   data: Buffer | readonly Buffer[],
+  hold?: CopyHold,
 ): Promise<void> {
   for (const name of [table, ...columns])
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad identifier ${name}`);
   const list = columns.join(', ');
   const parts = Buffer.isBuffer(data) ? [data] : data;
-  if (db.kind === 'pglite') return copyRowsEmbedded(db, scope, table, list, parts);
+  if (db.kind === 'pglite') return copyRowsEmbedded(db, scope, table, list, parts, hold);
   const pool = db.pool;
   if (!pool) throw new Error('COPY needs a PostgreSQL server');
   const client = await pool.connect();
   try {
     await client.query('begin');
     await client.query(TENANT_SETTINGS_SQL, tenantSettings(scope));
+    if (hold && (await client.query(hold.sql, hold.values)).rows.length === 0) throw hold.lost();
     await client.query(copyTableSql(table, list));
     await pipeline(Readable.from(parts), client.query(copyFrom(`copy vaern_copy (${list}) from stdin`)));
     await client.query(insertFromCopySql(table, list));
@@ -125,6 +137,7 @@ async function copyRowsEmbedded(
   table: string,
   list: string,
   parts: readonly Buffer[],
+  hold: CopyHold | undefined,
 ): Promise<void> {
   const pglite = db.pglite;
   if (!pglite) throw new Error('the embedded database is not open');
@@ -134,6 +147,7 @@ async function copyRowsEmbedded(
       await tx.query(`copy vaern_copy (${list}) from '/dev/blob'`, [], { blob: new Blob([...parts]) });
       await tx.query('grant select on vaern_copy to vaern_app');
       await tx.query(TENANT_SETTINGS_SQL, tenantSettings(scope));
+      if (hold && (await tx.query(hold.sql, hold.values)).rows.length === 0) throw hold.lost();
       await tx.query(insertFromCopySql(table, list));
       await tx.query("select set_config('synchronous_commit', 'off', true)");
     }),

@@ -9,6 +9,12 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   retryLimit?: number;
   /** Seconds a job may run before it is retried or failed. */
   expireInSeconds?: number;
+  /**
+   * Seconds without a heartbeat after which a running job counts as cut off (its process died)
+   * and is retried or failed; the worker sends one every half of it while the handler runs.
+   * Without it, only expireInSeconds ends a job whose process died.
+   */
+  heartbeatSeconds?: number;
   /** A cron expression (UTC): pg-boss sends the job on this schedule, once across all workers. */
   schedule?: string;
   /** Also sent once (with an empty payload) whenever a process starts handling the queues. */
@@ -62,6 +68,7 @@ export class Jobs {
         retryBackoff: true,
         expireInSeconds: def.expireInSeconds ?? 3600,
         deadLetter: def.deadLetter ?? null,
+        ...(def.heartbeatSeconds ? { heartbeatSeconds: def.heartbeatSeconds } : {}),
       });
       if (def.schedule) await this.#boss.schedule(def.name, def.schedule, {}, { tz: 'UTC' });
       else await this.#boss.unschedule(def.name);
@@ -80,14 +87,18 @@ export class Jobs {
   }
 
   /** A queue's retry settings and dead letter queue as pg-boss keeps them, for checks and operators. */
-  async queue(
-    name: string,
-  ): Promise<{ retryLimit: number; expireInSeconds: number; deadLetter: string | null } | null> {
+  async queue(name: string): Promise<{
+    retryLimit: number;
+    expireInSeconds: number;
+    heartbeatSeconds: number | null;
+    deadLetter: string | null;
+  } | null> {
     const q = await this.#boss.getQueue(name);
     if (!q) return null;
     return {
       retryLimit: q.retryLimit ?? 0,
       expireInSeconds: q.expireInSeconds ?? 0,
+      heartbeatSeconds: q.heartbeatSeconds ?? null,
       deadLetter: q.deadLetter ?? null,
     };
   }

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Tx } from '../../db/tenant.js';
 import type { ImportIssue } from './framework.js';
@@ -99,9 +99,10 @@ export async function takeStaleInline(
   orgId: string,
   id: string,
   leaseSeconds: number,
+  runId: string,
 ): Promise<boolean> {
   const r = await sql`
-    update imports set inline_lease_until = now() + make_interval(secs => ${leaseSeconds})
+    update imports set inline_lease_until = now() + make_interval(secs => ${leaseSeconds}), run_id = ${runId}
     where org_id = ${orgId} and id = ${id} and inline_lease_until is not null
       and status in ('queued', 'running') and inline_lease_until < now()`.execute(tx.q);
   return Number(r.numAffectedRows ?? 0n) === 1;
@@ -164,12 +165,33 @@ export async function findImportToRun(tx: Tx, orgId: string, id: string): Promis
 }
 
 /** Starts (or, after a crash, restarts) an import from the beginning. */
-export async function startRun(tx: Tx, orgId: string, id: string): Promise<boolean> {
+/** Starts a run of the import, which becomes the run's (`runId`, migration 0056). */
+export async function startRun(tx: Tx, orgId: string, id: string, runId: string): Promise<boolean> {
   const r = await sql`
     update imports set status = 'running', phase = 'reading', rows = 0, processed = 0, created = 0,
-      updated = 0, unchanged = 0, errors = 0, error_list = '[]', extra = '{}', bytes_read = 0
+      updated = 0, unchanged = 0, errors = 0, error_list = '[]', extra = '{}', bytes_read = 0,
+      run_id = ${runId}
     where org_id = ${orgId} and id = ${id} and status in ('queued', 'running')`.execute(tx.q);
   return Number(r.numAffectedRows ?? 0n) === 1;
+}
+
+/** Takes an unfinished import for a recovery's run (`runId`): a run cut off stops writing for it. */
+export async function takeRun(tx: Tx, orgId: string, id: string, runId: string): Promise<boolean> {
+  const r = await sql`
+    update imports set run_id = ${runId}
+    where org_id = ${orgId} and id = ${id} and status in ('queued', 'running')`.execute(tx.q);
+  return Number(r.numAffectedRows ?? 0n) === 1;
+}
+
+/**
+ * Whether the import is still the run's, locked so until the transaction ends (FOR KEY SHARE: a
+ * takeover waits for it, progress updates do not; migration 0056).
+ */
+export const HOLDS_RUN_SQL = `select 1 from imports where org_id = $1 and id = $2 and run_id = $3 for key share`;
+
+export async function holdsRun(tx: Tx, orgId: string, id: string, runId: string): Promise<boolean> {
+  const r = await tx.q.executeQuery(CompiledQuery.raw(HOLDS_RUN_SQL, [orgId, id, runId]));
+  return r.rows.length === 1;
 }
 
 export interface Progress {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppContext } from '../../context.js';
 import { CopyText, copyField, copyJson, copyLines, copyRows, withTenantCopy } from '../../db/copy.js';
@@ -74,6 +75,24 @@ interface Run {
   issues: IssueList;
   /** What the definition's mergeEarly did while the file was read (EarlyMerges). */
   early: EarlyMerges | null;
+  /** This run's claim on the import (imports.run_id, migration 0056): every step checks it. */
+  runId: string;
+}
+
+/**
+ * The import was taken over by another run (its job retried after this run's worker stopped
+ * sending heartbeats, or a recovery that ends it): this run stops and leaves everything to that
+ * one, without failing the import or removing what it wrote.
+ */
+export class RunTakenOver extends Error {
+  constructor(importId: string) {
+    super(`import ${importId} was taken over by another run`);
+  }
+}
+
+/** Stops the run unless the import is still its own, locked so until the transaction ends. */
+async function holdRun(run: Run, tx: Tx): Promise<void> {
+  if (!(await q.holdsRun(tx, run.orgId, run.importId, run.runId))) throw new RunTakenOver(run.importId);
 }
 
 /**
@@ -166,7 +185,12 @@ class EarlyMerges {
       return;
     }
     if (!switchEarly) return;
-    this.held ??= new HeldTransaction(this.run.ctx.db, scopeOf(job.actor, this.run.orgId));
+    if (!this.held) {
+      this.held = new HeldTransaction(this.run.ctx.db, scopeOf(job.actor, this.run.orgId));
+      // Held from its first step to its end: a takeover waits for the switch to end.
+      const run = this.run;
+      this.held.run((tx) => holdRun(run, tx)).catch(() => {});
+    }
     const switching: Promise<void> = this.held
       .run((tx) => switchEarly(tx, job, slice))
       .catch((error) => this.#fail(error))
@@ -206,6 +230,7 @@ async function mergeChunk<T>(
     run.ctx.db,
     scopeOf(run.job.actor, run.orgId),
     async (tx, copy) => {
+      await holdRun(run, tx);
       await sql.raw(stagedChunkTable(columns)).execute(tx.q);
       await copy(stagedChunkCopy(columns), lines);
       return merge(tx);
@@ -245,13 +270,30 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 const tenant = async <T>(run: Run, fn: (tx: Tx) => Promise<T>): Promise<T> => {
   await nextTurn();
-  return withTenant(run.ctx.db.kysely, scopeOf(run.job.actor, run.orgId), fn, { asyncCommit: true });
+  return withTenant(
+    run.ctx.db.kysely,
+    scopeOf(run.job.actor, run.orgId),
+    async (tx) => {
+      await holdRun(run, tx);
+      return fn(tx);
+    },
+    { asyncCommit: true },
+  );
+};
+
+/** A step that takes the import for this run (no claim to check yet). */
+const claim = async <T>(run: Run, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+  await nextTurn();
+  return withTenant(run.ctx.db.kysely, scopeOf(run.job.actor, run.orgId), fn);
 };
 
 /** The import's end (the switch, a refusal, a failure): committed durably. */
 const durable = async <T>(run: Run, fn: (tx: Tx) => Promise<T>): Promise<T> => {
   await nextTurn();
-  return withTenant(run.ctx.db.kysely, scopeOf(run.job.actor, run.orgId), fn);
+  return withTenant(run.ctx.db.kysely, scopeOf(run.job.actor, run.orgId), async (tx) => {
+    await holdRun(run, tx);
+    return fn(tx);
+  });
 };
 
 const progress = (run: Run, phase: string): q.Progress => ({
@@ -414,6 +456,11 @@ async function stageText(run: Run, text: Buffer[]): Promise<void> {
     'import_rows',
     ['org_id', 'import_id', 'row_no', 'key', 'data'],
     text,
+    {
+      sql: q.HOLDS_RUN_SQL,
+      values: [run.orgId, run.importId, run.runId],
+      lost: () => new RunTakenOver(run.importId),
+    },
   );
 }
 
@@ -659,6 +706,7 @@ function runOf(ctx: AppContext, orgId: string, importId: string, found: q.RunRow
     bytesRead: 0,
     issues: new IssueList(),
     early: null,
+    runId: randomUUID(),
   };
 }
 
@@ -685,7 +733,11 @@ export async function failInterruptedImport(
   const found = await unfinishedImport(ctx, payload);
   if (!found) return false;
   const run = runOf(ctx, payload.org_id, payload.import_id, found);
-  if (!(await tenant(run, (tx) => q.takeStaleInline(tx, payload.org_id, payload.import_id, o.leaseSeconds))))
+  if (
+    !(await claim(run, (tx) =>
+      q.takeStaleInline(tx, payload.org_id, payload.import_id, o.leaseSeconds, run.runId),
+    ))
+  )
     return false;
   await fail(run, findImportDefinition(found.kind), o.code);
   return true;
@@ -702,7 +754,22 @@ export async function failAbandonedImport(ctx: AppContext, payload: RunImportPay
   const found = await unfinishedImport(ctx, payload);
   if (!found || found.inline) return false;
   const run = runOf(ctx, payload.org_id, payload.import_id, found);
+  if (!(await claim(run, (tx) => q.takeRun(tx, payload.org_id, payload.import_id, run.runId)))) return false;
   await fail(run, findImportDefinition(found.kind), 'imports.abandoned');
+  return true;
+}
+
+/**
+ * Whether `error` means that another run took the import over: this run then only undoes its own
+ * switch's transaction (held open while the file is read) and leaves the rest to that run.
+ */
+async function takenOver(run: Run, error: unknown): Promise<boolean> {
+  if (!(error instanceof RunTakenOver)) return false;
+  await run.early?.rollback();
+  run.ctx.log.warn(
+    { importId: run.importId, kind: run.kind },
+    'import taken over by another run: this run stops',
+  );
   return true;
 }
 
@@ -719,7 +786,7 @@ export async function runImport(ctx: AppContext, payload: RunImportPayload): Pro
   );
   if (!found || (found.status !== 'queued' && found.status !== 'running')) return;
   const run = runOf(ctx, orgId, importId, found);
-  if (!(await tenant(run, (tx) => q.startRun(tx, orgId, importId)))) return;
+  if (!(await claim(run, (tx) => q.startRun(tx, orgId, importId, run.runId)))) return;
   const def = findImportDefinition(found.kind);
   try {
     if (!def) throw new Error(`no import definition for the kind ${found.kind}`);
@@ -746,8 +813,11 @@ export async function runImport(ctx: AppContext, payload: RunImportPayload): Pro
     }
     await apply(run, def);
   } catch (error) {
+    if (await takenOver(run, error)) return;
     ctx.log.error({ err: error, importId, kind: found.kind }, 'import failed');
-    await fail(run, def);
+    await fail(run, def).catch(async (failure) => {
+      if (!(await takenOver(run, failure))) throw failure;
+    });
     return;
   }
   // Applied: the staged rows are no longer needed (a failure here leaves the result intact).
