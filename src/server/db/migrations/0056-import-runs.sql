@@ -10,4 +10,4 @@
 -- and the run's next transaction finds the import taken and stops. Updates of the import's progress
 -- change no key and wait for nothing.
 alter table imports add column run_id uuid;
-create unique index imports_run on imports (run_id);
+create unique index imports_run on imports (org_id, run_id);

@@ -213,6 +213,8 @@ export const scanImport: ImportDefinition = {
     const merged = await merge.mergeSlice(tx, job, slice);
     if (job.earlyInSwitch) merge.keepForSwitch(job, slice, merged);
     else if (job.ctx.db.kind === 'pglite') await merge.hideSlice(tx, job, merged);
+    // The switch comes after this slice's transaction (or in it, for a small file).
+    else merge.keepMappedSystems(job, merged);
     return {};
   },
   switchEarly: (tx, job, slice) => merge.switchSlice(tx, job, slice),

@@ -86,6 +86,8 @@ export interface SliceMerged {
   again: number[];
   /** Hosts of earlier slices mapped again because this slice lowered one of their identifiers. */
   remapped: string[];
+  /** The systems this slice mapped hosts to (keepMappedSystems, once the slice has committed). */
+  systems: string[];
 }
 
 /**
@@ -130,8 +132,8 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
   // migration 0054), with the system's criticality for the switch's due dates (read once per
   // host, not once per finding). Written back through ON CONFLICT, a key probe per host: an UPDATE … FROM
   // was planned as a nested loop over both sides (the work table has no statistics yet), 250 hosts
-  // against 250 mappings, 38 of its 45 ms. The systems mapped to are kept for the switch
-  // (lockMappedSystems).
+  // against 250 mappings, 38 of its 45 ms. The systems mapped to go to the switch
+  // (SliceMerged.systems, lockMappedSystems).
   const mapped = await sql<{ system_id: string | null }>`
     with todo as (
       select array_agg(host) as hosts, array_agg(ip::inet) as ips, array_agg(fqdn) as fqdns,
@@ -148,7 +150,6 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
     on conflict (org_id, import_id, host) do update set mapped = true, pinned = excluded.pinned,
       system_id = excluded.system_id, criticality = excluded.criticality
     returning h.system_id`.execute(tx.q);
-  keepMappedSystems(job, mapped.rows);
 
   await sql`
     insert into scan_import_scope (org_id, import_id, family, host)
@@ -210,6 +211,7 @@ export async function mergeSlice(tx: Tx, job: ImportJob, slice: StagedSlice): Pr
     last: r?.last == null ? null : Number(r.last),
     again: (r?.again ?? []).map(Number),
     remapped: hosts.rows.map((h) => h.host),
+    systems: [...new Set(mapped.rows.flatMap((m) => (m.system_id === null ? [] : [m.system_id])))],
   };
 }
 
@@ -407,10 +409,14 @@ function systemsOfRun(job: ImportJob): { mapped: Set<string>; gone: Set<string> 
   return run;
 }
 
-/** Keeps the systems a merge slice mapped hosts to, for lockMappedSystems. */
-function keepMappedSystems(job: ImportJob, rows: Array<{ system_id: string | null }>): void {
+/**
+ * Keeps the systems a merge slice mapped hosts to, for lockMappedSystems: once the slice has
+ * committed (switchSlice), or in its own transaction (hideSlice), never while it may still be
+ * running, so that the switch never holds a lock that the slice's own transaction waits for.
+ */
+export function keepMappedSystems(job: ImportJob, merged: SliceMerged): void {
   const { mapped } = systemsOfRun(job);
-  for (const row of rows) if (row.system_id !== null) mapped.add(row.system_id);
+  for (const id of merged.systems) mapped.add(id);
 }
 
 /** Whether a system that the scan's hosts were mapped to was deleted while the file was merged. */
@@ -418,8 +424,8 @@ export const systemsGone = (job: ImportJob): boolean => (runSystems.get(job)?.go
 
 /**
  * Before the findings are written: every system the merge slices mapped a host to, locked against
- * deletion until this transaction ends (FOR KEY SHARE, as the findings' foreign key locks them), once
- * per transaction (the switch held open while the file is read locks each system once). Those
+ * deletion until this transaction ends (FOR KEY SHARE, as the findings' foreign key locks them; on
+ * the embedded database only found, see below), once per transaction (the switch held open while the file is read locks each system once). Those
  * deleted since a slice mapped them are the run's `gone` systems, returned: the switch writes their
  * hosts' findings as unmapped (else the foreign key would fail the import), and asks for the
  * organisation's re-mapping, which maps those hosts again.
@@ -433,9 +439,12 @@ async function lockMappedSystems(tx: Tx, job: ImportJob): Promise<string[]> {
   }
   const ids = [...mapped].filter((id) => !locked.has(id) && !gone.has(id));
   if (ids.length > 0) {
+    // The embedded database is one session: nothing deletes a system while this transaction runs,
+    // so finding them is enough (a lock would write every system's row in every merge slice).
+    const lock = job.ctx.db.kind === 'postgres' ? sql`for key share` : sql``;
     const r = await sql<{ id: string }>`
       select s.id from inventory_systems s where s.org_id = ${job.org.id} and s.id = any (${ids}::uuid[])
-      for key share`.execute(tx.q);
+      ${lock}`.execute(tx.q);
     for (const row of r.rows) locked.add(row.id);
     for (const id of ids) if (!locked.has(id)) gone.add(id);
   }
@@ -633,6 +642,7 @@ export async function switchSlice(tx: Tx, job: ImportJob, slice: StagedSlice): P
   const merged = slicesMerged.get(job)?.get(slice.after);
   if (!merged) throw new Error(`the merge slice after row ${slice.after} was not kept for the switch`);
   slicesMerged.get(job)?.delete(slice.after);
+  keepMappedSystems(job, merged);
   let into = switchedEarly.get(job);
   if (!into) {
     await noJit(tx, job);
@@ -674,6 +684,7 @@ async function writesFor(tx: Tx, job: ImportJob): Promise<void> {
  * switch (Switched.later), which also writes the host facts.
  */
 export async function hideSlice(tx: Tx, job: ImportJob, merged: SliceMerged): Promise<void> {
+  keepMappedSystems(job, merged);
   await writesFor(tx, job);
   let into = switchedEarly.get(job);
   if (!into) {
