@@ -139,6 +139,20 @@ function lateScan(): string {
   return `<?xml version="1.0"?>\n<NessusClientData_v2><Report name="r">\n${hosts.join('\n')}\n</Report></NessusClientData_v2>`;
 }
 
+/** The organisation's findings that `query` selects (up to 500): each one's host and system key. */
+async function findingsOf(t: TestApp, slug: string, auth: string, query: string) {
+  const r = await t.inject({
+    method: 'GET',
+    url: `/api/v1/orgs/${slug}/findings?limit=500${query ? `&${query}` : ''}`,
+    headers: { authorization: auth },
+  });
+  expect(r.statusCode, r.body).toBe(200);
+  return (r.json().items as Array<{ host: string; system: { key: string } | null }>).map((f) => ({
+    host: f.host,
+    system: f.system?.key ?? null,
+  }));
+}
+
 describe.each(engines())('host mapping on %s', (engine) => {
   let t: TestApp;
   let org: OrgFixture;
@@ -207,15 +221,7 @@ describe.each(engines())('host mapping on %s', (engine) => {
       await sql`drop trigger test_late_system on scan_import_items`.execute(db);
       await sql`drop function test_late_system()`.execute(db);
     }
-    const systemsOf = async () => {
-      const r = await t.inject({
-        method: 'GET',
-        url: `/api/v1/orgs/${o.slug}/findings?limit=500&system=LATE`,
-        headers: { authorization: auth },
-      });
-      expect(r.statusCode, r.body).toBe(200);
-      return (r.json().items as Array<{ host: string }>).map((f) => f.host);
-    };
+    const systemsOf = async () => (await findingsOf(t, o.slug, auth, 'system=LATE')).map((f) => f.host);
     await expect.poll(systemsOf, { timeout: 30_000, interval: 100 }).toEqual(Array(20).fill('m0000'));
   });
 
@@ -263,15 +269,7 @@ describe.each(engines())('host mapping on %s', (engine) => {
       await sql`drop trigger test_gone_system on scan_import_items`.execute(db);
       await sql`drop function test_gone_system()`.execute(db);
     }
-    const systemsOf = async () => {
-      const r = await t.inject({
-        method: 'GET',
-        url: `/api/v1/orgs/${o.slug}/findings?limit=500&host=m0299`,
-        headers: { authorization: auth },
-      });
-      expect(r.statusCode, r.body).toBe(200);
-      return (r.json().items as Array<{ system: { key: string } | null }>).map((f) => f.system?.key ?? null);
-    };
+    const systemsOf = async () => (await findingsOf(t, o.slug, auth, 'host=m0299')).map((f) => f.system);
     await expect.poll(systemsOf, { timeout: 30_000, interval: 100 }).toEqual(Array(20).fill('ADDR'));
   });
 
@@ -287,13 +285,8 @@ describe.each(engines())('host mapping on %s', (engine) => {
     // No system yet: every host is unmapped; qa3app09 is 10.31.112.29.
     expect(done.unmapped_host_names).toContain('qa3app09');
     const systemOf = async (host: string) => {
-      const r = await t.inject({
-        method: 'GET',
-        url: `/api/v1/orgs/${org.slug}/findings?limit=500`,
-        headers: { authorization: officer },
-      });
-      const items = r.json().items as Array<{ host: string; system: { key: string } | null }>;
-      return [...new Set(items.filter((f) => f.host === host).map((f) => f.system?.key ?? null))];
+      const items = await findingsOf(t, org.slug, officer, '');
+      return [...new Set(items.filter((f) => f.host === host).map((f) => f.system))];
     };
     expect(await systemOf('qa3app09')).toEqual([null]);
     const created = await t.inject({
