@@ -95,6 +95,14 @@ async function holdRun(run: Run, tx: Tx): Promise<void> {
   if (!(await q.holdsRun(tx, run.orgId, run.importId, run.runId))) throw new RunTakenOver(run.importId);
 }
 
+/** `fn` as a step of the run: after holdRun, in the same transaction. */
+const held =
+  <T>(run: Run, fn: (tx: Tx) => Promise<T>) =>
+  async (tx: Tx): Promise<T> => {
+    await holdRun(run, tx);
+    return fn(tx);
+  };
+
 /**
  * The definition's mergeEarly over each staged chunk while the file is still read (a server
  * only): in order, each chunk its own transaction, never holding up the reader; one at a time, or
@@ -270,15 +278,9 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 const tenant = async <T>(run: Run, fn: (tx: Tx) => Promise<T>): Promise<T> => {
   await nextTurn();
-  return withTenant(
-    run.ctx.db.kysely,
-    scopeOf(run.job.actor, run.orgId),
-    async (tx) => {
-      await holdRun(run, tx);
-      return fn(tx);
-    },
-    { asyncCommit: true },
-  );
+  return withTenant(run.ctx.db.kysely, scopeOf(run.job.actor, run.orgId), held(run, fn), {
+    asyncCommit: true,
+  });
 };
 
 /** A step that takes the import for this run (no claim to check yet). */
@@ -290,10 +292,7 @@ const claim = async <T>(run: Run, fn: (tx: Tx) => Promise<T>): Promise<T> => {
 /** The import's end (the switch, a refusal, a failure): committed durably. */
 const durable = async <T>(run: Run, fn: (tx: Tx) => Promise<T>): Promise<T> => {
   await nextTurn();
-  return withTenant(run.ctx.db.kysely, scopeOf(run.job.actor, run.orgId), async (tx) => {
-    await holdRun(run, tx);
-    return fn(tx);
-  });
+  return withTenant(run.ctx.db.kysely, scopeOf(run.job.actor, run.orgId), held(run, fn));
 };
 
 const progress = (run: Run, phase: string): q.Progress => ({
