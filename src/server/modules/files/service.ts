@@ -59,18 +59,25 @@ export async function storeFile(opts: {
       created_by: JSON.stringify(actorRef(actor)),
     }),
   );
+  // One chunk is stored while the next is received and hashed: never more than one write in
+  // flight (at most two chunks in memory). A failed write fails the next `write` or the end.
+  let writing: Promise<void> = Promise.resolve();
   try {
     const hash = createHash('sha256');
     let size = 0;
     let n = 0;
     let pending: Buffer[] = [];
     let pendingBytes = 0;
-    const write = async (data: Buffer) => {
-      const chunkNo = n++;
+    const store = async (chunkNo: number, data: Buffer) => {
       if (ctx.db.kind === 'pglite') return q.insertChunkCopy(ctx.db, scope, orgId, id, chunkNo, data);
       await withTenant(ctx.db.kysely, scope, (tx) =>
         q.insertChunk(tx, { org_id: orgId, file_id: id, n: chunkNo, data }),
       );
+    };
+    const write = async (data: Buffer) => {
+      await writing;
+      writing = store(n++, data);
+      writing.catch(() => {});
     };
     // Iterated by hand: leaving a for-await loop early would destroy the request and, with it,
     // the connection that is to carry the 413 back.
@@ -91,10 +98,13 @@ export async function storeFile(opts: {
       }
     }
     if (pendingBytes > 0) await write(Buffer.concat(pending, pendingBytes));
+    await writing;
     const sha256 = hash.digest('hex');
     await withTenant(ctx.db.kysely, scope, (tx) => q.completeFile(tx, orgId, id, size, sha256));
     return { id, name: opts.name, contentType: opts.contentType, size, sha256 };
   } catch (error) {
+    // A chunk still being written ends first: deleting the file cascades to every stored chunk.
+    await writing.catch(() => {});
     await withTenant(ctx.db.kysely, scope, (tx) => q.deleteFile(tx, orgId, id)).catch((cleanup) =>
       ctx.log.error({ err: cleanup, fileId: id }, 'could not delete a failed upload'),
     );
@@ -130,17 +140,32 @@ export async function openFile(opts: {
   // The bytes come as stored, through COPY's binary format (readChunkCopy), on either engine.
   const readChunk = (n: number): Promise<Buffer | undefined> =>
     q.readChunkCopy(ctx.db, scope, orgId, fileId, n);
+  // A turn of the event loop before each read: on the embedded database queries run synchronously.
+  const fetchChunk = async (n: number): Promise<Buffer | undefined> => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return readChunk(n);
+  };
   async function* chunks(): AsyncGenerator<Buffer> {
     const hash = createHash('sha256');
     let size = 0;
-    for (let n = 0; size < expected.size; n++) {
-      // A turn of the event loop first: on the embedded database queries run synchronously.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      const buf = await readChunk(n);
-      if (!buf) throw new Error(`stored file ${fileId} lacks chunk ${n}`);
-      size += buf.length;
-      hash.update(buf);
-      yield buf;
+    // The next chunk is read while the reader works on this one (at most one read ahead).
+    let ahead: Promise<Buffer | undefined> | null = null;
+    try {
+      for (let n = 0; size < expected.size; n++) {
+        const buf = await (ahead ?? fetchChunk(n));
+        ahead = null;
+        if (!buf) throw new Error(`stored file ${fileId} lacks chunk ${n}`);
+        size += buf.length;
+        hash.update(buf);
+        if (size < expected.size) {
+          ahead = fetchChunk(n + 1);
+          ahead.catch(() => {});
+        }
+        yield buf;
+      }
+    } finally {
+      // A reader that stops early (a refused file) lets the read ahead end before the run goes on.
+      await ahead?.catch(() => {});
     }
     if (size !== expected.size || hash.digest('hex') !== expected.sha256) {
       throw new Error(`stored file ${fileId} does not match its recorded size and SHA-256`);
