@@ -27,6 +27,9 @@ const envSchema = z.object({
     .regex(/^[0-9a-fA-F.:/,\s]+$/, 'a comma-separated list of proxy addresses or CIDR ranges')
     .optional(),
   VAERN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // pg-boss takes no heartbeat under 10 s.
+  VAERN_IMPORT_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
+  VAERN_JOBS_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 export interface Config {
@@ -45,6 +48,16 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['VAERN_LOG_LEVEL'];
   /** Reverse proxies whose X-Forwarded-For is believed (client addresses for rate limits, audit). */
   trustProxy: string[];
+  /**
+   * Seconds without a heartbeat from the worker running an import after which its job counts as
+   * cut off (the process died) and is retried (imports/jobs.ts).
+   */
+  importHeartbeatSeconds: number;
+  /**
+   * How often pg-boss's supervisor looks for such jobs (and for expired ones), in seconds: a dead
+   * worker's import is retried at most this long after its heartbeat ran out.
+   */
+  jobsSuperviseSeconds: number;
 }
 
 /** Empty strings count as unset, as a shell `FOO= cmd` intends. */
@@ -103,5 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { po
       .split(',')
       .map((p) => p.trim())
       .filter(Boolean),
+    importHeartbeatSeconds: e.VAERN_IMPORT_HEARTBEAT_SECONDS,
+    jobsSuperviseSeconds: e.VAERN_JOBS_SUPERVISE_SECONDS,
   };
 }

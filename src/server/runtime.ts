@@ -43,7 +43,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
     });
     if (options.migrate ?? true) await migrate(db);
     const log = pino({ level: options.logger ? config.logLevel : 'silent' });
-    const jobs = new Jobs(db, config.databaseUrl);
+    const jobs = new Jobs(db, config.databaseUrl, { superviseSeconds: config.jobsSuperviseSeconds });
     const ctx: AppContext = {
       config,
       db,

@@ -39,11 +39,24 @@ export class Jobs {
   #started = false;
   #working = false;
 
-  constructor(db: Database, databaseUrl: string | undefined) {
+  /**
+   * `superviseSeconds`: how often pg-boss's supervisor runs and fails the jobs whose heartbeat or
+   * time ran out, its pass and its per-queue monitor alike (pg-boss's defaults, 60 s each, when not
+   * given: the monitor, which does the failing, runs no more often than its own interval).
+   */
+  constructor(db: Database, databaseUrl: string | undefined, options: { superviseSeconds?: number } = {}) {
+    const s = options.superviseSeconds;
+    const supervise = s ? { superviseIntervalSeconds: s, monitorIntervalSeconds: s } : {};
     this.#boss =
       db.kind === 'pglite' && db.pglite
-        ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite', supervise: true, schedule: true })
-        : new PgBoss({ connectionString: databaseUrl ?? '', max: 4, schedule: true });
+        ? new PgBoss({
+            db: fromPglite(db.pglite),
+            backend: 'pglite',
+            supervise: true,
+            schedule: true,
+            ...supervise,
+          })
+        : new PgBoss({ connectionString: databaseUrl ?? '', max: 4, schedule: true, ...supervise });
     this.#boss.on('error', () => {
       /* pg-boss logs through its own retries; a failed poll is retried on the next interval */
     });

@@ -5,7 +5,7 @@ import { createOrg, createUser, login, type OrgFixture, type SignedIn } from '..
 import { expectEndedFailed, importState, startedImport } from '../../../../test/imports.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { OPERATOR_SCOPE, type Tx, withTenant } from '../../db/tenant.js';
-import { abandonedImportJob, IMPORT_HEARTBEAT_SECONDS, INLINE_LEASE_SECONDS } from './jobs.js';
+import { abandonedImportJob, INLINE_LEASE_SECONDS } from './jobs.js';
 import { failAbandonedImport } from './runner.js';
 
 /**
@@ -61,7 +61,7 @@ describe.each(engines())('imports given up by their job on %s', (engine) => {
     expect(await jobs.queue('imports.run')).toEqual({
       retryLimit: 2,
       expireInSeconds: 4 * 3600,
-      heartbeatSeconds: IMPORT_HEARTBEAT_SECONDS,
+      heartbeatSeconds: 120, // VAERN_IMPORT_HEARTBEAT_SECONDS' default
       deadLetter: 'imports.run.dead',
     });
     expect((await jobs.queue('imports.run.dead'))?.deadLetter).toBeNull();

@@ -9,15 +9,6 @@ import { failAbandonedImport, failInterruptedImport, runImport } from './runner.
 const runImportPayload = z.strictObject({ org_id: z.uuid(), import_id: z.uuid() });
 
 /**
- * Seconds without a heartbeat from the worker running an import's job after which pg-boss takes
- * the run for cut off (its process died) and retries the job: the import starts over within a few
- * minutes instead of waiting for the job's time limit (4 hours). Generous, because on the embedded
- * database a long statement holds up the process, heartbeats included. A run cut off while still
- * alive stops at its next step (RunTakenOver, migration 0056).
- */
-export const IMPORT_HEARTBEAT_SECONDS = 120;
-
-/**
  * One queue for every import. A handler that fails marks its import failed itself; a worker that
  * dies mid-run stops sending heartbeats, the job is retried and the import starts over. A job
  * whose last try was cut off too goes to imports.run.dead, which ends its import failed.
@@ -27,7 +18,12 @@ export const runImportJob = (ctx: AppContext): JobDefinition<typeof runImportPay
   payload: runImportPayload,
   retryLimit: 2,
   expireInSeconds: 4 * 3600,
-  heartbeatSeconds: IMPORT_HEARTBEAT_SECONDS,
+  // Seconds without a heartbeat from the worker running the job after which pg-boss takes the run
+  // for cut off (its process died) and retries the job: the import starts over within minutes
+  // instead of waiting for the job's time limit. VAERN_IMPORT_HEARTBEAT_SECONDS, 120 by default:
+  // generous, because on the embedded database a long statement holds up the process, heartbeats
+  // included. A run cut off while still alive stops at its next step (RunTakenOver, migration 0056).
+  heartbeatSeconds: ctx.config.importHeartbeatSeconds,
   deadLetter: 'imports.run.dead',
   handle: (payload) => runImport(ctx, payload),
 });
