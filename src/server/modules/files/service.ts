@@ -164,7 +164,8 @@ export async function openFile(opts: {
         yield buf;
       }
     } finally {
-      // A reader that stops early (a refused file) lets the read ahead end before the run goes on.
+      // A reader that stops early (a refused file) destroys the stream without waiting for it:
+      // the read ahead still ends here, its result or failure ignored.
       await ahead?.catch(() => {});
     }
     if (size !== expected.size || hash.digest('hex') !== expected.sha256) {
