@@ -137,13 +137,11 @@ export async function openFile(opts: {
   const meta = await withTenant(ctx.db.kysely, scope, (tx) => q.findCompleteFile(tx, orgId, fileId));
   if (!meta?.sha256) throw notFound('files.not_found');
   const expected = { size: Number(meta.size), sha256: meta.sha256 };
-  // The bytes come as stored, through COPY's binary format (readChunkCopy), on either engine.
-  const readChunk = (n: number): Promise<Buffer | undefined> =>
-    q.readChunkCopy(ctx.db, scope, orgId, fileId, n);
-  // A turn of the event loop before each read: on the embedded database queries run synchronously.
+  // The bytes come as stored, through COPY's binary format (readChunkCopy), on either engine,
+  // after a turn of the event loop: on the embedded database queries run synchronously.
   const fetchChunk = async (n: number): Promise<Buffer | undefined> => {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    return readChunk(n);
+    return q.readChunkCopy(ctx.db, scope, orgId, fileId, n);
   };
   async function* chunks(): AsyncGenerator<Buffer> {
     const hash = createHash('sha256');
