@@ -33,6 +33,11 @@ export interface ImportRun {
    * worker that reads and stages the file, and anything else it runs meanwhile. Not the database's.
    */
   process_cpu_s: number;
+  /**
+   * CPU time of the database server's processes over the import (bench/lib/server-cpu.ts); null
+   * when not measured (no `serverCpu` given, or the server is not readable on this machine).
+   */
+  db_cpu_s: number | null;
   rows: number;
   max_stall_ms: number;
   created: number;
@@ -53,12 +58,13 @@ export async function timedImport(
   kind: string,
   file: Buffer | { stream: () => Readable; length: number },
   label: string,
-  options: { query?: string; contentType?: string } = {},
+  options: { query?: string; contentType?: string; serverCpu?: (() => number) | null } = {},
 ): Promise<ImportRun> {
   const stall = monitorEventLoopDelay({ resolution: 10 });
   stall.enable();
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const dbCpu = options.serverCpu?.() ?? null;
   const upload = await app.inject({
     method: 'POST',
     url: `/api/v1/orgs/${org}/imports/${kind}?name=bench-${kind}${options.query ?? ''}`,
@@ -90,6 +96,7 @@ export async function timedImport(
   const jobSeconds = secondsSince(jobStarted);
   const total = secondsSince(started);
   const used = process.cpuUsage(cpu);
+  const dbUsed = dbCpu === null ? null : (options.serverCpu?.() ?? Number.NaN) - dbCpu;
   stall.disable();
   if (state.status !== 'succeeded') {
     const first = state.error_list.slice(0, 5).map((e) => `row ${e.row} ${e.column ?? ''}: ${e.message}`);
@@ -101,6 +108,7 @@ export async function timedImport(
     job_s: jobSeconds,
     total_s: total,
     process_cpu_s: round((used.user + used.system) / 1e6, 2),
+    db_cpu_s: dbUsed === null || Number.isNaN(dbUsed) ? null : round(dbUsed, 2),
     rows: state.rows,
     max_stall_ms: round(stall.max / 1e6, 1),
     created: state.created,
