@@ -161,6 +161,67 @@ describe.each(engines())('HTTP hardening (%s)', (engine) => {
     );
   });
 
+  it('refuses a NUL character anywhere in a request, naming where, before the database sees it', async () => {
+    const auth = { authorization: bearer };
+    const cases: Array<[string, Parameters<TestApp['inject']>[0], string]> = [
+      ['query', { method: 'GET', url: `/api/v1/orgs/${org}/findings?q=a%00b`, headers: auth }, 'query.q'],
+      [
+        'path',
+        { method: 'GET', url: `/api/v1/orgs/${org}/inventory/systems/A%00B`, headers: auth },
+        'params.key',
+      ],
+      [
+        'JSON body',
+        {
+          method: 'POST',
+          url: `/api/v1/orgs/${org}/inventory/systems`,
+          headers: auth,
+          payload: { key: 'NUL-1', name: 'a\u0000b' },
+        },
+        'body.name',
+      ],
+      [
+        'upload name',
+        {
+          method: 'POST',
+          url: `/api/v1/orgs/${org}/imports/scan?format=nessus&name=a%00b`,
+          headers: { ...auth, 'content-type': 'application/xml' },
+          payload: '<NessusClientData_v2/>',
+        },
+        'query.name',
+      ],
+    ];
+    for (const [what, request, field] of cases) {
+      const res = await t.inject({ ...request, headers: { ...request.headers, 'accept-language': 'da' } });
+      expect(res.statusCode, `${what}: ${res.body}`).toBe(400);
+      const body = expectProblem(res, 400, 'error.nul_character');
+      expect(body.title, what).toContain(`"${field}"`);
+      expect(body.title, what).toMatch(/^Forespørgslen indeholder et NUL-tegn/);
+    }
+    // A cursor that decodes to a NUL is a bad cursor, not an internal error.
+    const cursor = Buffer.from(JSON.stringify(['\u0000'])).toString('base64url');
+    expectProblem(
+      await t.inject({
+        method: 'GET',
+        url: `/api/v1/orgs/${org}/findings/unmapped-hosts?cursor=${cursor}`,
+        headers: auth,
+      }),
+      400,
+      'error.bad_request',
+    );
+    // Nothing was written, and the same request without the NUL goes through.
+    const list = await t.inject({
+      method: 'GET',
+      url: `/api/v1/orgs/${org}/inventory/systems?q=NUL-1`,
+      headers: auth,
+    });
+    expect(list.statusCode).toBe(200);
+    expect(JSON.stringify(list.json())).not.toContain('NUL-1');
+    expect(
+      (await t.inject({ method: 'GET', url: `/api/v1/orgs/${org}/findings?q=ab`, headers: auth })).statusCode,
+    ).toBe(200);
+  });
+
   it('limits requests per client: the production default is 600 a minute', async () => {
     const res = await t.inject({ method: 'GET', url: '/healthz', remoteAddress: '127.0.0.77' });
     expect(res.headers['x-ratelimit-limit']).toBe(String(GLOBAL_RATE_LIMIT));

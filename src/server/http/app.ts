@@ -15,6 +15,7 @@ import { modules } from '../modules/index.js';
 import { registerAuthentication } from './authenticate.js';
 import { DOCS_THEME_CSS, DOCS_THEME_JS } from './docs-theme.js';
 import { registerHealth } from './health.js';
+import { refuseNul } from './nul.js';
 import { errorHandler, sendProblem } from './problem.js';
 import './types.js';
 import { registerWeb, type SpaFallback } from './web.js';
@@ -68,6 +69,8 @@ export async function buildHttpApp(ctx: AppContext, options: HttpOptions = {}): 
       route.config = { ...route.config, access: 'public' };
     }
   });
+  // Before validation and every route: a NUL anywhere in the request is refused (nul.ts).
+  app.addHook('preValidation', refuseNul);
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];

@@ -20,7 +20,12 @@ export function decodeCursor(cursor: string | undefined): Array<string | number>
   if (!cursor) return undefined;
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.every((k) => typeof k === 'string' || typeof k === 'number')) return key;
+    // A NUL cannot be compared with anything the database holds (text never contains it).
+    if (
+      Array.isArray(key) &&
+      key.every((k) => (typeof k === 'string' && !k.includes('\u0000')) || typeof k === 'number')
+    )
+      return key;
   } catch {
     /* fall through */
   }

@@ -20,6 +20,10 @@ const messages = {
     da: 'Du har ikke adgang til organisationen "{slug}".',
   },
   'error.not_found': { en: 'Not found.', da: 'Ikke fundet.' },
+  'error.nul_character': {
+    en: 'The request holds a NUL character (U+0000) in "{field}". Text cannot hold it; remove it and try again.',
+    da: 'Forespørgslen indeholder et NUL-tegn (U+0000) i "{field}". Tekst kan ikke indeholde det; fjern det og prøv igen.',
+  },
   'error.org_not_found': {
     en: 'There is no organisation "{slug}".',
     da: 'Organisationen "{slug}" findes ikke.',
