@@ -33,7 +33,8 @@ describe('OpenVAS reader: corpus', () => {
       host: { name: '192.168.1.1001', ip: null, fqdn: null, hostname: 'b6b9f466d63' },
       protocol: 'tcp',
       rule: '1.3.6.1.4.1.25623.1.0.103552',
-      title: 'e93a2434477',
+      // The NVT's <name>; the result's own (e93a2434477, anonymised) is only a fallback.
+      title: 'PostgreSQL Default Credentials (PostgreSQL Protocol)',
       severity: 'critical',
       cvss: 9,
       cves: [],

@@ -93,7 +93,9 @@ function item(node: XNode, limits: ScanLimits): ScanItem {
     childText(nvt, 'cve'),
   );
   const { port, protocol } = portOf(childText(node, 'port'));
-  const title = cut(childText(node, 'name') ?? childText(nvt, 'name'), limits.maxText) ?? `NVT ${rule}`;
+  // The test's own name first: it is what Greenbone shows, and a result's <name> repeats it
+  // (in the corpus' anonymised reports the result's is a hash).
+  const title = cut(childText(nvt, 'name') ?? childText(node, 'name'), limits.maxText) ?? `NVT ${rule}`;
   return {
     line: node.line,
     informational,
