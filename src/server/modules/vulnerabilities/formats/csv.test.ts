@@ -87,6 +87,15 @@ describe('generic scan CSV', () => {
       ['source,host,rule,title,severity,serverity', 'scans.csv_column_unknown', 1, { column: 'serverity' }],
       ['source,host,rule,title,severity,Host', 'scans.csv_column_twice', 1, { column: 'host' }],
       ['', 'scans.empty', 1, {}],
+      // An unquoted comma in a text: one cell too many (the rest of the line would be lost),
+      // or a line cut short.
+      [
+        `${header}\nq,h,,1,tcp,r,t,low,6.4,,Stop the service, then patch`,
+        'scans.csv_cells',
+        2,
+        { cells: 12, columns: 11 },
+      ],
+      [`${header}\nq,h,,1,tcp,r,t,low`, 'scans.csv_cells', 2, { cells: 8, columns: 11 }],
     ];
     for (const [text, code, line, params] of cases) {
       const error = await refusal(text);

@@ -51,8 +51,9 @@ function cellError(code: string, line: number, column: Column, value: string): S
 
 /**
  * Reads the generic scan CSV: a header line naming the columns (any order, case-insensitive; an
- * unknown or repeated column refuses the file), then one finding per line; blank lines are
- * skipped. The first invalid row refuses the file with its line, the column and the reason (rows
+ * unknown or repeated column refuses the file), then one finding per line with exactly as many
+ * cells as the header has columns (an unquoted comma in a text would otherwise move or lose the
+ * rest of the line); blank lines are skipped. The first invalid row refuses the file with its line, the column and the reason (rows
  * are not collected: a refused file imports nothing, and the first error is the one to fix).
  * Lines are counted as records: a quoted cell that spans lines shifts the numbers after it.
  */
@@ -80,6 +81,9 @@ export const readCsv: ScanReader = (bytes, limits = DEFAULT_SCAN_LIMITS) =>
             throw new ScanFormatError('scans.csv_column_missing', row, { columns: missing.join(', ') });
           }
           continue;
+        }
+        if (cells.length !== header.size) {
+          throw new ScanFormatError('scans.csv_cells', row, { cells: cells.length, columns: header.size });
         }
         const cols = header;
         const cell = (c: Column) => {

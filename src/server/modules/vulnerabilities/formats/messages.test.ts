@@ -35,6 +35,7 @@ describe('scan format messages', () => {
         root: 'r',
         column: 'c',
         columns: 'c',
+        cells: 2,
         value: 'x',
       });
       expect(text).not.toBe(code);

@@ -109,6 +109,10 @@ addMessages({
     en: 'The header names the column "{column}" twice.',
     da: 'Overskriften nævner kolonnen "{column}" to gange.',
   },
+  'scans.csv_cells': {
+    en: 'Line {line} has {cells} cells, but the header has {columns} columns. A text with a comma must be in double quotes.',
+    da: 'Linje {line} har {cells} celler, men overskriften har {columns} kolonner. En tekst med komma skal stå i dobbelte anførselstegn.',
+  },
   'scans.csv_column_missing': {
     en: 'The header lacks the required columns: {columns}.',
     da: 'Overskriften mangler de påkrævede kolonner: {columns}.',
