@@ -93,6 +93,10 @@ addMessages({
     en: 'The rules of the SARIF log hold more than {limit} characters (line {line}).',
     da: 'SARIF-loggens regler fylder mere end {limit} tegn (linje {line}).',
   },
+  'scans.sarif_start_line': {
+    en: 'The result at line {line} has the start line {value}; SARIF allows a whole number from 1 (at most 2147483647).',
+    da: 'Resultatet på linje {line} har startlinjen {value}; SARIF tillader et helt tal fra 1 (højst 2147483647).',
+  },
   'scans.sarif_result': {
     en: 'The result on line {line} cannot be read: {detail}.',
     da: 'Resultatet på linje {line} kan ikke læses: {detail}.',

@@ -177,6 +177,27 @@ describe('SARIF reader: severity, CVEs, refusals', () => {
     }
   });
 
+  it('refuses a start line SARIF does not allow, naming the result and the value', async () => {
+    const at = (startLine: unknown) =>
+      log(
+        { id: 'R' },
+        {
+          ruleId: 'R',
+          message: { text: 'm' },
+          locations: [{ physicalLocation: { artifactLocation: { uri: 'a.c' }, region: { startLine } } }],
+        },
+      );
+    for (const bad of [3_000_000_000, 1e300, 0, -5, 1.5, '15', null]) {
+      expect(await refusal(readAll(fromText(at(bad)))), String(bad)).toMatchObject({
+        code: 'scans.sarif_start_line',
+        line: 2,
+        params: { value: JSON.stringify(bad) },
+      });
+    }
+    const [ok] = await readAll(fromText(at(2_147_483_647)));
+    expect(ok?.location).toEqual({ file: 'a.c', line: 2_147_483_647 });
+  });
+
   it('refuses no runs, another version, no version, results before the tool, broken JSON with the line', async () => {
     // no_runs.sarif is {"version": "2.1.0", "runs": []}: nothing to import, not even a tool name.
     expect(await refusal(readAll(createReadStream(file('no_runs.sarif'))))).toMatchObject({

@@ -139,17 +139,29 @@ function messageText(message: Json | undefined, rule: RuleMeta | undefined): str
   });
 }
 
-/** The first location with a file: its uri, start line and snippet text. */
-function firstLocation(result: Json): { file: string; line: number | null; snippet: string | null } | null {
+/** The largest line number stored (PostgreSQL's integer). */
+const MAX_LINE = 2_147_483_647;
+
+/**
+ * The first location with a file: its uri, start line and snippet text. A start line that SARIF
+ * 2.1.0 does not allow (a whole number from 1; here at most MAX_LINE) refuses the file at `line`:
+ * stored as it came, it would fail the import or make another identity of the same result.
+ */
+function firstLocation(
+  result: Json,
+  at: number,
+): { file: string; line: number | null; snippet: string | null } | null {
   for (const location of arr(result.locations)) {
     const physical = obj(obj(location)?.physicalLocation);
     const file = str(obj(physical?.artifactLocation)?.uri);
     if (file === null) continue;
     const region = obj(physical?.region);
     const line = region?.startLine;
+    if (line !== undefined && !(typeof line === 'number' && Number.isInteger(line) && line >= 1 && line <= MAX_LINE))
+      throw new ScanFormatError('scans.sarif_start_line', at, { value: JSON.stringify(line).slice(0, 40) });
     return {
       file,
-      line: typeof line === 'number' && Number.isInteger(line) ? line : null,
+      line: line ?? null,
       snippet: text(region?.snippet),
     };
   }
@@ -174,7 +186,7 @@ function resultItem(raw: unknown, line: number, run: Run, limits: ScanLimits): S
   const informational = NOT_A_FINDING.has(kind) || level === 'none';
   const score = rule?.securitySeverity ?? Number(obj(r.properties)?.['security-severity'] ?? Number.NaN);
   const severity: Severity = informational ? 'info' : (securitySeverity(score) ?? LEVEL[level] ?? 'medium');
-  const location = firstLocation(r);
+  const location = firstLocation(r, line);
   const pairs = Object.entries(obj(r.partialFingerprints) ?? {})
     .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
     .map(([k, v]) => `${k}=${String(v)}`)
