@@ -131,6 +131,11 @@ describeInChromium(
       await expectHeading(page, 'Sårbarheder');
       await expect.poll(() => page.getByTestId('finding-row').count()).toBe(MEDIUM);
       expect(new URL(page.url()).searchParams.get('severity')).toBe('medium');
+      // The figure counts every unfinished finding, and the list it opens shows them all.
+      expect(new URL(page.url()).searchParams.get('unfinished')).toBe('true');
+      for (const state of ['Åben', 'Under behandling', 'Risikoaccept', 'Undertrykt'])
+        expect(await page.getByRole('checkbox', { name: state, exact: true }).isChecked()).toBe(true);
+      expect(await page.getByRole('checkbox', { name: 'Rettet', exact: true }).isChecked()).toBe(false);
       await subPage(page, 'Overblik', 'Sårbarheder: overblik');
       await page.getByTestId('overdue').getByRole('link').click();
       await page.getByTestId('findings-status').getByText('Viser 0 fund.').waitFor();

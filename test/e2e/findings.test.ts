@@ -120,6 +120,8 @@ describeInChromium('the vulnerabilities screens in Chromium', 'test/e2e/findings
     await expectHeading(page, 'Sårbarheder');
     const rows = page.getByTestId('finding-row');
     await expect.poll(() => rows.count()).toBe(30);
+    // Each with its due date, none of them passed yet.
+    expect(await rows.locator('[data-overdue="false"]').count()).toBe(30);
     expect(await rows.first().locator('[data-severity]').getAttribute('data-severity')).toBe('medium');
     expect(await rows.last().locator('[data-severity]').getAttribute('data-severity')).toBe('low');
     // qa3app01's findings name their system, with a link to it in the inventory.
@@ -143,6 +145,10 @@ describeInChromium('the vulnerabilities screens in Chromium', 'test/e2e/findings
     await expectHeading(page, title);
     expect(await text(cell(page, 'finding-overview', 'Alvorlighed'))).toBe('Lav');
     expect(await text(cell(page, 'finding-follow-up', 'Status'))).toBe('Åben');
+    // Its SLA due date (a low finding on no system: 180 days by default), not passed.
+    expect(await text(cell(page, 'finding-follow-up', 'Frist'))).not.toMatch(/^(—|Ingen frist)$/);
+    expect(await cell(page, 'finding-follow-up', 'Frist').locator('[data-overdue="false"]').count()).toBe(1);
+    expect(await text(cell(page, 'finding-overview', 'Kendt udnyttet (CISA KEV)'))).toMatch(/^(Ja|Nej)$/);
     expect(await text(cell(page, 'finding-history', 'Genåbnet (antal gange)'))).toBe('0');
     await page.getByTestId('finding-evidence').waitFor();
     // The officer triages but does not accept risks.

@@ -12,6 +12,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { PageTitle } from '../components/PageTitle';
 import { SignInPage } from '../features/auth/SignInPage';
+import type { ListSearch } from '../features/findings/links';
 import { Shell } from './layout';
 import { pathForStage, sessionQuery } from './session';
 
@@ -236,11 +237,9 @@ const FINDING_SEVERITIES = new Set(['critical', 'high', 'medium', 'low', 'info']
 const findingsListRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/orgs/$org/findings/list',
-  // `?host=` / `?system=` / `?severity=` / `?overdue=true` / `?kev=true` open the list filtered
-  // (from the unmapped hosts and the overview's figures).
-  validateSearch: (
-    search: Record<string, unknown>,
-  ): { host?: string; system?: string; severity?: string; overdue?: boolean; kev?: boolean } => ({
+  // `?host=` / `?system=` / `?severity=` / `?overdue=true` / `?kev=true` / `?unfinished=true` open
+  // the list filtered (from the unmapped hosts and the overview's figures).
+  validateSearch: (search: Record<string, unknown>): ListSearch => ({
     ...(typeof search.host === 'string' && search.host.length <= 300 ? { host: search.host } : {}),
     ...(typeof search.system === 'string' && search.system.length <= 100 ? { system: search.system } : {}),
     ...(typeof search.severity === 'string' && FINDING_SEVERITIES.has(search.severity)
@@ -248,6 +247,7 @@ const findingsListRoute = createRoute({
       : {}),
     ...(search.overdue === true || search.overdue === 'true' ? { overdue: true } : {}),
     ...(search.kev === true || search.kev === 'true' ? { kev: true } : {}),
+    ...(search.unfinished === true || search.unfinished === 'true' ? { unfinished: true } : {}),
   }),
   component: lazyRouteComponent(() => import('../features/findings/FindingsPage'), 'FindingsPage'),
 });

@@ -9,7 +9,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageTitle } from '../../components/PageTitle';
 import { SystemLink } from '../../components/SystemLink';
 import type { Finding } from './access';
-import { SeverityBadge, StateBadge, useFindingFormats } from './format';
+import { DueDate, SeverityBadge, StateBadge, useFindingFormats } from './format';
 import { FindingsLink } from './links';
 import { StateChange } from './StateChange';
 import { TestFindingPanels } from './TestFindingPanels';
@@ -93,6 +93,16 @@ function FindingFields({ org, finding }: { org: string; finding: Finding }) {
           [label('cvss'), finding.cvss === null ? '—' : f.number(finding.cvss)],
           [label('cvss_vector'), f.text(finding.cvss_vector)],
           [label('cves'), finding.cves.length === 0 ? '—' : finding.cves.join(', ')],
+          [label('in_kev'), t(finding.in_kev ? 'findings.kevYes' : 'findings.kevNo')],
+          [
+            label('epss'),
+            finding.epss === null
+              ? '—'
+              : t('findings.epssValue', {
+                  score: f.percent(finding.epss),
+                  percentile: f.percent(finding.epss_percentile ?? 0),
+                }),
+          ],
           [
             label('system'),
             finding.system ? (
@@ -123,6 +133,7 @@ function FindingFields({ org, finding }: { org: string; finding: Finding }) {
         rows={[
           [label('state'), <StateBadge key="st" state={finding.state} />],
           [label('state_reason'), f.text(finding.state_reason)],
+          [label('due_on'), <DueDate key="due" finding={finding} />],
           [label('state_changed_at'), f.moment(finding.state_changed_at)],
           [label('accepted_until'), f.date(finding.accepted_until)],
         ]}

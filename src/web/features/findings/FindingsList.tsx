@@ -8,8 +8,8 @@ import type { Page } from '../../app/api-types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { SystemLink } from '../../components/SystemLink';
-import { DEFAULT_STATES, type Finding, SEVERITIES, STATES } from './access';
-import { SeverityBadge, StateBadge, useFindingFormats } from './format';
+import { DEFAULT_STATES, type Finding, SEVERITIES, STATES, UNFINISHED_STATES } from './access';
+import { DueDate, SeverityBadge, StateBadge, useFindingFormats } from './format';
 import { FindingLink, type ListSearch } from './links';
 
 interface Filters {
@@ -27,7 +27,7 @@ interface Filters {
 const CVE = /^CVE-\d{4}-\d{4,}$/i;
 
 export const defaultFilters = (initial: ListSearch = {}): Filters => ({
-  state: [...DEFAULT_STATES],
+  state: [...(initial.unfinished ? UNFINISHED_STATES : DEFAULT_STATES)],
   severity: initial.severity ? [initial.severity] : [],
   system: initial.system ?? '',
   host: initial.host ?? '',
@@ -166,7 +166,7 @@ export function FindingsList({ org, initial }: { org: string; initial: ListSearc
           ? t('app.loading')
           : t(list.hasNextPage ? 'findings.shownMore' : 'findings.shown', { count: items.length })}
       </Text>
-      <Table.ScrollContainer minWidth={1000}>
+      <Table.ScrollContainer minWidth={1100}>
         <Table striped data-testid="findings" aria-busy={list.isFetching}>
           <VisuallyHidden component="caption">{t('findings.caption')}</VisuallyHidden>
           <Table.Thead>
@@ -176,6 +176,7 @@ export function FindingsList({ org, initial }: { org: string; initial: ListSearc
               <Table.Th scope="col">{t('findings.fields.state')}</Table.Th>
               <Table.Th scope="col">{t('findings.fields.system')}</Table.Th>
               <Table.Th scope="col">{t('findings.fields.where')}</Table.Th>
+              <Table.Th scope="col">{t('findings.fields.due_on')}</Table.Th>
               <Table.Th scope="col">{t('findings.fields.first_seen_at')}</Table.Th>
               <Table.Th scope="col">{t('findings.fields.last_seen_at')}</Table.Th>
             </Table.Tr>
@@ -206,7 +207,9 @@ export function FindingsList({ org, initial }: { org: string; initial: ListSearc
                       {item.system.key}
                     </SystemLink>
                   ) : (
-                    <Text size="sm">{t('findings.unmapped')}</Text>
+                    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                      {t('findings.unmapped')}
+                    </Text>
                   )}
                 </Table.Td>
                 <Table.Td>
@@ -214,8 +217,11 @@ export function FindingsList({ org, initial }: { org: string; initial: ListSearc
                     {f.where(item)}
                   </Text>
                 </Table.Td>
-                <Table.Td>{f.date(item.first_seen_at)}</Table.Td>
-                <Table.Td>{f.date(item.last_seen_at)}</Table.Td>
+                <Table.Td>
+                  <DueDate finding={item} />
+                </Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{f.date(item.first_seen_at)}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{f.date(item.last_seen_at)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -87,7 +87,7 @@ export function FindingsOverviewPage() {
                 <Figure
                   key={s}
                   org={org}
-                  search={{ severity: s }}
+                  search={{ severity: s, unfinished: true }}
                   value={data.open_by_severity[s]}
                   label={t(`findings.severity.${s}`)}
                   testId={`open-${s}`}

@@ -43,6 +43,11 @@ export const SLA_CRITICALITIES = ['critical', 'high', 'medium', 'low', 'unassess
 export type ManualState = 'open' | 'in_progress' | 'risk_accepted' | 'false_positive';
 /** The list's filter when the person has chosen none: what still needs work. */
 export const DEFAULT_STATES: FindingState[] = ['open', 'in_progress'];
+/**
+ * Unfinished: what the overview's open figures and trend count (finding_daily_counts.open_total),
+ * an accepted risk and a suppressed finding included.
+ */
+export const UNFINISHED_STATES: FindingState[] = ['open', 'in_progress', 'risk_accepted', 'suppressed'];
 
 export const SCAN_FORMATS = ['nessus', 'openvas', 'sarif', 'csv'] as const;
 export type ScanFormat = (typeof SCAN_FORMATS)[number];

@@ -1,4 +1,4 @@
-import { Badge } from '@mantine/core';
+import { Badge, Group, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { FindingState, Severity } from './access';
 
@@ -27,7 +27,7 @@ const STATE_COLOR: Record<FindingState, string> = {
 export function SeverityBadge({ severity }: { severity: Severity }) {
   const { t } = useTranslation();
   return (
-    <Badge variant="light" color={SEVERITY_COLOR[severity]} data-severity={severity}>
+    <Badge variant="light" color={SEVERITY_COLOR[severity]} data-severity={severity} miw="max-content">
       {t(`findings.severity.${severity}`)}
     </Badge>
   );
@@ -36,9 +36,36 @@ export function SeverityBadge({ severity }: { severity: Severity }) {
 export function StateBadge({ state }: { state: FindingState }) {
   const { t } = useTranslation();
   return (
-    <Badge variant="dot" color={STATE_COLOR[state]} data-state={state}>
+    <Badge variant="dot" color={STATE_COLOR[state]} data-state={state} miw="max-content">
       {t(`findings.state.${state}`)}
     </Badge>
+  );
+}
+
+/**
+ * A finding's SLA due date, marked when it has passed (the finding still open or in progress); a
+ * finding that is fixed or a false positive has none to meet.
+ */
+export function DueDate({
+  finding,
+}: {
+  finding: { due_on: string | null; overdue: boolean; state: FindingState };
+}) {
+  const { t } = useTranslation();
+  const f = useFindingFormats();
+  if (finding.state === 'fixed' || finding.state === 'false_positive') return <Text size="sm">—</Text>;
+  if (finding.due_on === null) return <Text size="sm">{t('findings.noDue')}</Text>;
+  return (
+    <Group gap={6} wrap="nowrap" data-overdue={finding.overdue}>
+      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+        {f.date(finding.due_on)}
+      </Text>
+      {finding.overdue && (
+        <Badge color="red" variant="filled" size="sm" miw="max-content">
+          {t('findings.overdueBadge')}
+        </Badge>
+      )}
+    </Group>
   );
 }
 
@@ -49,12 +76,15 @@ export function useFindingFormats() {
   const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const moment = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
   return {
     /** A YYYY-MM-DD date, or a dash. */
     date: (iso: string | null) => (iso ? day.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)) : '—'),
     /** A timestamp, or a dash. */
     moment: (iso: string | null) => (iso ? moment.format(new Date(iso)) : '—'),
     number: (n: number) => number.format(n),
+    /** A share (0–1) as a percentage: EPSS's probability and percentile. */
+    percent: (n: number) => percent.format(n),
     text: (v: string | null) => (v === null || v === '' ? '—' : v),
     /** Host and port/protocol as a scanner names them: `10.0.0.5:443/tcp`. */
     where: (f: { host: string; port: number | null; protocol: string | null }) =>

@@ -21,6 +21,8 @@ export interface ListSearch {
   severity?: string;
   overdue?: boolean;
   kev?: boolean;
+  /** Every unfinished state instead of the list's default (open and in progress). */
+  unfinished?: boolean;
 }
 
 /** A link to the list of findings, filtered by `search`. */

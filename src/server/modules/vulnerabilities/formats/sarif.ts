@@ -157,7 +157,10 @@ function firstLocation(
     if (file === null) continue;
     const region = obj(physical?.region);
     const line = region?.startLine;
-    if (line !== undefined && !(typeof line === 'number' && Number.isInteger(line) && line >= 1 && line <= MAX_LINE))
+    if (
+      line !== undefined &&
+      !(typeof line === 'number' && Number.isInteger(line) && line >= 1 && line <= MAX_LINE)
+    )
       throw new ScanFormatError('scans.sarif_start_line', at, { value: JSON.stringify(line).slice(0, 40) });
     return {
       file,
