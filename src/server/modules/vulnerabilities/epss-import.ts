@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { sql } from 'kysely';
+import { formatBytes } from '../files/service.js';
 import { csvRecords } from '../imports/csv.js';
 import {
   FileRefused,
@@ -29,8 +30,19 @@ const CVE = /^CVE-\d{4}-\d{4,19}$/;
 const NUMBER = /^(0|1|0?\.\d+|[01]\.\d+|\d(\.\d+)?[eE][+-]?\d+)$/;
 const COMMENT = /^#model_version:([^,\s]{1,100}),score_date:(\S{8,40})$/;
 
-/** The file's bytes, gunzipped when they start with gzip's magic bytes (1f 8b). */
-async function* maybeGunzip(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+/**
+ * Limits of what an EPSS file may unpack to: FIRST's full file holds about 300,000 rows and 12 MB
+ * unpacked (2026). A gzipped file of a few megabytes can unpack to gigabytes; read without a limit,
+ * it filled the disk with staged rows.
+ */
+export const EPSS_MAX_UNPACKED_BYTES = 256 * 1024 * 1024;
+export const EPSS_MAX_ROWS = 1_000_000;
+
+/**
+ * The file's bytes, gunzipped when they start with gzip's magic bytes (1f 8b); refused once the
+ * unpacked bytes pass `maxBytes`.
+ */
+async function* maybeGunzip(bytes: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<Buffer> {
   const source = bytes[Symbol.asyncIterator]();
   let first = await source.next();
   while (!first.done && first.value.length < 2) {
@@ -49,11 +61,28 @@ async function* maybeGunzip(bytes: AsyncIterable<Buffer>): AsyncGenerator<Buffer
     return;
   }
   const gunzip = Readable.from(all()).pipe(createGunzip());
+  let unpacked = 0;
   try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
+    for await (const chunk of gunzip) {
+      unpacked += (chunk as Buffer).length;
+      if (unpacked > maxBytes) break;
+      yield chunk as Buffer;
+    }
   } catch (error) {
     throw new FileRefused([
       { row: null, column: null, code: 'imports.csv_invalid', params: { detail: (error as Error).message } },
+    ]);
+  } finally {
+    gunzip.destroy();
+  }
+  if (unpacked > maxBytes) {
+    throw new FileRefused([
+      {
+        row: null,
+        column: null,
+        code: 'vulnerabilities.epss_unpacked_too_large',
+        params: { limit: formatBytes(maxBytes) },
+      },
     ]);
   }
 }
@@ -69,9 +98,14 @@ const probability = (value: string, row: number, column: string, issues: ImportI
 export async function* readEpss(
   bytes: AsyncIterable<Buffer>,
   onRun: (run: { modelVersion: string; scoreDate: string }) => void,
+  limits: { maxBytes: number; maxRows: number } = {
+    maxBytes: EPSS_MAX_UNPACKED_BYTES,
+    maxRows: EPSS_MAX_ROWS,
+  },
 ): AsyncGenerator<ReadRow> {
   let sawHeader = false;
-  for await (const record of csvRecords(maybeGunzip(bytes))) {
+  let rows = 0;
+  for await (const record of csvRecords(maybeGunzip(bytes, limits.maxBytes))) {
     const cells = record.cells.map((c) => c.trim());
     if (record.row === 1) {
       const m = COMMENT.exec(cells.join(','));
@@ -99,6 +133,11 @@ export async function* readEpss(
     }
     if (cells.length === 1 && cells[0] === '') continue;
     const row = record.row;
+    if (++rows > limits.maxRows) {
+      throw new FileRefused([
+        { row, column: null, code: 'vulnerabilities.epss_too_many_rows', params: { limit: limits.maxRows } },
+      ]);
+    }
     const issues: ImportIssue[] = [];
     if (cells.length !== 3) {
       issues.push({

@@ -50,6 +50,14 @@ addMessages({
     en: '"{value}" is not a number from 0 to 1.',
     da: '"{value}" er ikke et tal fra 0 til 1.',
   },
+  'vulnerabilities.epss_unpacked_too_large': {
+    en: 'The gzipped file unpacks to more than {limit}; an EPSS file is far smaller. Nothing was imported.',
+    da: 'Den gzip-komprimerede fil fylder mere end {limit} udpakket; en EPSS-fil er langt mindre. Intet blev importeret.',
+  },
+  'vulnerabilities.epss_too_many_rows': {
+    en: 'The file has more than {limit} scores; an EPSS file has far fewer. Nothing was imported.',
+    da: 'Filen har mere end {limit} scorer; en EPSS-fil har langt færre. Intet blev importeret.',
+  },
   'vulnerabilities.epss_columns': {
     en: 'The row has {found} cells; it must have 3 (cve, epss, percentile).',
     da: 'Rækken har {found} celler; den skal have 3 (cve, epss, percentile).',
