@@ -49,6 +49,10 @@ addMessages({
     en: 'The file nests deeper than {limit} levels (line {line}).',
     da: 'Filen er indlejret dybere end {limit} niveauer (linje {line}).',
   },
+  'scans.token_too_long': {
+    en: "The file holds a value (an attribute, a text or a comment) longer than {limit} characters, near line {line}; a scan report's values are far shorter.",
+    da: 'Filen har en værdi (en attribut, en tekst eller en kommentar), der er længere end {limit} tegn, omkring linje {line}; en scanningsrapports værdier er langt kortere.',
+  },
   'scans.item_too_large': {
     en: 'The finding that starts on line {line} has more than {limit} parts.',
     da: 'Fundet, der begynder på linje {line}, har mere end {limit} dele.',

@@ -8,6 +8,41 @@ const MAX_PROLOG = 1024 * 1024;
 export const MAX_NODES = 20_000;
 /** Deepest element nesting accepted. */
 const MAX_DEPTH = 256;
+/**
+ * The longest run of characters without `<` or `>`: a tag with its attributes, a text or a comment,
+ * which saxes would hold whole until it ends (a 200 MiB attribute took 500 MB of memory). A scan
+ * report's longest values are plugin outputs of some kilobytes.
+ */
+export const MAX_TOKEN = 8 * 1024 * 1024;
+
+/**
+ * Tracks the characters since the last `<` or `>` across the pieces of text; throws once a run
+ * passes MAX_TOKEN. Only a piece's first and last delimiter are looked for (native searches): a
+ * run inside one piece is shorter than the limit, as utf8Text's pieces are at most 32 Ki
+ * characters.
+ */
+function tokenGuard(line: () => number, limit = MAX_TOKEN) {
+  let run = 0;
+  const refuse = () => {
+    throw new ScanFormatError('scans.token_too_long', line(), { limit });
+  };
+  const first = (text: string, from: number) => {
+    const a = text.indexOf('<', from);
+    const b = text.indexOf('>', from);
+    return a === -1 ? b : b === -1 ? a : Math.min(a, b);
+  };
+  return (text: string) => {
+    let at = first(text, 0);
+    if (at === -1) {
+      run += text.length;
+      if (run > limit) refuse();
+      return;
+    }
+    if (run + at > limit) refuse();
+    at = Math.max(text.lastIndexOf('<'), text.lastIndexOf('>'));
+    run = text.length - at - 1;
+  };
+}
 
 /** An element of a captured subtree, with its own text (its children's text is theirs). */
 export interface XNode {
@@ -103,7 +138,8 @@ function attrs(tag: SaxesTagNS): Record<string, string> {
  * ENTITY declaration) is refused (`scans.doctype`), an entity reference other than the five
  * predefined ones refuses the document (`scans.xml_entity`), malformed XML is refused with the line
  * and the parser's reason (`scans.xml_syntax`). Only the captured subtree of one item is held at a
- * time (at most MAX_NODES elements, each text at most 4 × limits.maxText characters).
+ * time (at most MAX_NODES elements, each text at most 4 × limits.maxText characters), and no value
+ * longer than MAX_TOKEN characters is read (`scans.token_too_long`).
  */
 export async function* readXml(
   bytes: AsyncIterable<Buffer>,
@@ -205,7 +241,9 @@ export async function* readXml(
     throw new ScanFormatError('scans.doctype', prolog.slice(0, at).split('\n').length);
   };
 
+  const guard = tokenGuard(here);
   for await (const text of utf8Text(bytes)) {
+    guard(text);
     if (!started) {
       const first = /\S/.exec(text);
       if (!first) continue;
