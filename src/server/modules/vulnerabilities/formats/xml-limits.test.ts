@@ -14,7 +14,7 @@ const report = (item: string) =>
 const reportItem = (name: string, description: string) =>
   `<ReportItem port="443" protocol="tcp" severity="2" pluginID="1" pluginName="${name}"><description>${description}</description></ReportItem>`;
 
-function* chunks(text: string, size: number) {
+async function* chunks(text: string, size: number) {
   const buf = Buffer.from(text);
   for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
 }
