@@ -14,6 +14,10 @@ addMessages({
     da: 'Importen "{kind}" læser ikke filer af typen {type}. Den læser: {accepted}.',
   },
   'imports.not_found': { en: 'There is no such import.', da: 'Importen findes ikke.' },
+  'imports.nul_character': {
+    en: 'Row {row} holds a NUL character (U+0000), which text cannot hold. Remove it from the file.',
+    da: 'Række {row} indeholder et NUL-tegn (U+0000), som tekst ikke kan indeholde. Fjern det fra filen.',
+  },
   'imports.file_empty': {
     en: 'The file is empty.',
     da: 'Filen er tom.',

@@ -247,6 +247,20 @@ async function mergeChunk<T>(
   );
 }
 
+/**
+ * A NUL character (U+0000) in a row's values, which PostgreSQL's text and jsonb cannot hold: the
+ * row is refused with its number instead of failing the import in the database (a JSON reader,
+ * SARIF or KEV, gives one from the escape backslash-u0000). In JSON text it is that escape after
+ * an even number of backslashes.
+ */
+const JSON_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
+const nulIssue = (row: number): ImportIssue => ({
+  row,
+  column: null,
+  code: 'imports.nul_character',
+  params: { row },
+});
+
 /** Rows of a first staging chunk from which it is staged with COPY rather than one INSERT. */
 const COPY_FROM_ROWS = 1_000;
 
@@ -385,6 +399,11 @@ async function readAndStage(
       for (const issue of r.issues) run.issues.add(issue);
       if (typed && Array.isArray(r.data)) {
         const line = copyTuple(r.row, r.data, typed.types);
+        // COPY text keeps a NUL as it is (copyField escapes only backslashes, tabs and line breaks).
+        if (line.includes('\u0000')) {
+          run.issues.add(nulIssue(r.row));
+          continue;
+        }
         typed.text.write(line);
         if (!flushed) batch.push([r.row, r.key, JSON.stringify(r.data)]);
         chunkRows++;
@@ -393,6 +412,10 @@ async function readAndStage(
       } else if (r.data !== null || r.key !== null) {
         if (typed) throw new Error('a definition with stagedTypes staged a row that is not a tuple');
         const data = r.data === null ? null : JSON.stringify(r.data);
+        if ((data !== null && JSON_NUL.test(data)) || r.key?.includes('\u0000')) {
+          run.issues.add(nulIssue(r.row));
+          continue;
+        }
         if (text) text.write(stagedLine(prefix, r.row, r.key, data));
         else batch.push([r.row, r.key, data]);
         chunkRows++;

@@ -223,6 +223,18 @@ describe.each(engines())('vulnerability reference data on %s', (engine) => {
     expect(await kevDescription(doc.vulnerabilities[30]?.cveID ?? '')).toBe('Changed by the test.');
   });
 
+  it('refuses an entry with a NUL character, naming its row, and keeps the catalogue', async () => {
+    const doc = kevDoc();
+    const bad = doc.vulnerabilities[5];
+    if (!bad) throw new Error('the catalogue has fewer than 6 entries');
+    bad.shortDescription = 'before\u0000after';
+    const s = await runImport('kev', JSON.stringify(doc), 'application/json');
+    expect(s.status, JSON.stringify(s.error_list)).toBe('refused');
+    expect(s.error_list[0]).toMatchObject({ row: 6, column: null });
+    expect(s.error_list[0]?.message).toMatch(/^Row 6 holds a NUL character/);
+    expect(await countOf('kev_entries')).toBe(KEV_ENTRIES - 2);
+  });
+
   it('refuses an older catalogue than the one imported', async () => {
     const doc = kevDoc();
     (doc as unknown as { dateReleased: string }).dateReleased = '2020-01-01T00:00:00.000Z';

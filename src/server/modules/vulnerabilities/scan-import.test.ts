@@ -345,6 +345,36 @@ describe.each(engines())('scan import on %s', (engine) => {
     expect(await leftovers(broken)).toEqual(nothingLeft);
   });
 
+  it('refuses a result with a NUL character, naming its line, after earlier chunks were merged', async () => {
+    // 6,000 results, one per line after the first two; the 5,500th message holds a NUL (a JSON
+    // escape), which PostgreSQL's text cannot hold.
+    const results = Array.from({ length: 6000 }, (_, i) =>
+      JSON.stringify({
+        ruleId: `R${i}`,
+        message: { text: i === 5499 ? 'before\u0000after' : `result ${i}` },
+        locations: [
+          { physicalLocation: { artifactLocation: { uri: `src/f${i}.c` }, region: { startLine: 1 } } },
+        ],
+      }),
+    ).join(',\n');
+    const sarif = `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"lint"}},"results":[\n${results}]}]}`;
+    const o = await createOrg(t, { slug: `scan-nul-${engine}`, kind: 'hospital' });
+    const auth = await createToken(t, o.slug, 'security_officer');
+    const sys = await t.inject({
+      method: 'POST',
+      url: `/api/v1/orgs/${o.slug}/inventory/systems`,
+      headers: { authorization: auth },
+      payload: { key: 'APP', name: 'App' },
+    });
+    expect(sys.statusCode, sys.body).toBe(201);
+    const refused = await scan(sarif, 'format=sarif&system=APP', o, auth);
+    expect(refused.status).toBe('refused');
+    expect(refused.error_list).toHaveLength(1);
+    expect(refused.error_list[0]).toMatchObject({ row: 5501, column: null });
+    expect(refused.error_list[0]?.message).toMatch(/^Row 5501 holds a NUL character/);
+    expect(await leftovers(o)).toEqual(nothingLeft);
+  });
+
   it("refuses a SARIF upload without a system, and a system that is not the organisation's", async () => {
     const r = await t.inject({
       method: 'POST',
