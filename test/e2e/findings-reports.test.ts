@@ -141,6 +141,14 @@ describeInChromium(
       await page.getByTestId('findings-status').getByText('Viser 0 fund.').waitFor();
       expect(new URL(page.url()).searchParams.get('overdue')).toBe('true');
       expect(await page.getByRole('checkbox', { name: 'Kun fund over fristen' }).isChecked()).toBe(true);
+      // New since the scan before: the latest scan's new findings (all 30 of the first).
+      await subPage(page, 'Overblik', 'Sårbarheder: overblik');
+      await page.getByTestId('last-scan-new').getByRole('link').click();
+      await expect.poll(() => page.getByTestId('finding-row').count()).toBe(30);
+      expect(new URL(page.url()).searchParams.get('new_in')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await page.getByTestId('filter-new-in').isChecked()).toBe(true);
+      await page.getByTestId('filter-new-in').click();
+      await expect.poll(() => page.getByTestId('filter-new-in').count()).toBe(0);
 
       // The SLA: the defaults; a value out of range is explained and not sent.
       await subPage(page, 'Servicemål (SLA)', 'Servicemål (SLA)');

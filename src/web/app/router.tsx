@@ -234,6 +234,8 @@ const findingsRoute = createRoute({
 
 const FINDING_SEVERITIES = new Set(['critical', 'high', 'medium', 'low', 'info']);
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const findingsListRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/orgs/$org/findings/list',
@@ -248,6 +250,7 @@ const findingsListRoute = createRoute({
     ...(search.overdue === true || search.overdue === 'true' ? { overdue: true } : {}),
     ...(search.kev === true || search.kev === 'true' ? { kev: true } : {}),
     ...(search.unfinished === true || search.unfinished === 'true' ? { unfinished: true } : {}),
+    ...(typeof search.new_in === 'string' && UUID.test(search.new_in) ? { new_in: search.new_in } : {}),
   }),
   component: lazyRouteComponent(() => import('../features/findings/FindingsPage'), 'FindingsPage'),
 });

@@ -22,6 +22,8 @@ interface Filters {
   unmapped: boolean;
   overdue: boolean;
   kev: boolean;
+  /** A scan import's id: only the findings it saw first (empty: any). */
+  newIn: string;
 }
 
 const CVE = /^CVE-\d{4}-\d{4,}$/i;
@@ -36,6 +38,7 @@ export const defaultFilters = (initial: ListSearch = {}): Filters => ({
   unmapped: false,
   overdue: initial.overdue ?? false,
   kev: initial.kev ?? false,
+  newIn: initial.new_in ?? '',
 });
 
 /** The list's query string: every filter is the server's; a CVE is sent once it is well formed. */
@@ -50,6 +53,7 @@ function listQuery(f: Filters, cursor: string): string {
   if (f.unmapped) p.set('unmapped', 'true');
   if (f.overdue) p.set('overdue', 'true');
   if (f.kev) p.set('kev', 'true');
+  if (f.newIn) p.set('first_import', f.newIn);
   if (cursor) p.set('cursor', cursor);
   return p.toString();
 }
@@ -136,6 +140,14 @@ export function FindingsList({ org, initial }: { org: string; initial: ListSearc
               ))}
             </Group>
           </Checkbox.Group>
+          {filters.newIn && (
+            <Checkbox
+              label={t('findings.filter.newIn')}
+              checked
+              onChange={() => set('newIn', '')}
+              data-testid="filter-new-in"
+            />
+          )}
           <Checkbox
             label={t('findings.filter.unmapped')}
             checked={filters.unmapped}

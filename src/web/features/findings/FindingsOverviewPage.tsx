@@ -126,7 +126,19 @@ export function FindingsOverviewPage() {
                   {SCAN_FIGURES.map((k) => (
                     <Table.Tr key={k}>
                       <Table.Th scope="row">{t(`findings.import.figures.${k}`)}</Table.Th>
-                      <Table.Td data-testid={`last-scan-${k}`}>{f.number(scan[k])}</Table.Td>
+                      <Table.Td data-testid={`last-scan-${k}`}>
+                        {k === 'new' && scan.new > 0 ? (
+                          <ListLink
+                            org={org}
+                            search={{ new_in: scan.import_id, unfinished: true }}
+                            aria-label={t('findings.overview.showNew', { count: scan.new })}
+                          >
+                            {f.number(scan.new)}
+                          </ListLink>
+                        ) : (
+                          f.number(scan[k])
+                        )}
+                      </Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>

@@ -23,6 +23,8 @@ export interface ListSearch {
   kev?: boolean;
   /** Every unfinished state instead of the list's default (open and in progress). */
   unfinished?: boolean;
+  /** Only the findings this scan import saw first: new since the scan before it. */
+  new_in?: string;
 }
 
 /** A link to the list of findings, filtered by `search`. */
