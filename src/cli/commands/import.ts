@@ -1,6 +1,7 @@
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { importDefinitions } from '../../server/modules/imports/registers/index.js';
+import { UNSHOWN } from '../../server/modules/imports/schemas.js';
 import { type Client, connect, expectOk } from '../client.js';
 import { type Command, type Io, optionalString, requireString } from '../command.js';
 import { CliError } from '../errors.js';
@@ -134,7 +135,8 @@ function report(io: Io, file: string, org: string, state: ImportState) {
 
 /** Uploads one file and follows its import to the end. */
 async function importFile(client: Client, base: string, kind: string, file: string, query: string, io: Io) {
-  const name = encodeURIComponent(path.basename(file));
+  // The server refuses names with control or formatting characters: the CLI leaves them out.
+  const name = encodeURIComponent(path.basename(file).replace(new RegExp(UNSHOWN, 'gu'), '') || 'file');
   const started = expectOk<{ import_id: string }>(
     await client.upload(
       `${base}/${encodeURIComponent(kind)}?name=${name}${query}`,

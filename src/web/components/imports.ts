@@ -43,7 +43,10 @@ export async function uploadImport(opts: {
   csrf: string;
   options?: Record<string, string>;
 }): Promise<string> {
-  const query = new URLSearchParams({ name: opts.file.name, ...opts.options });
+  // Control and formatting characters left out of the name, which the server refuses
+  // (UNSHOWN in src/server/modules/imports/schemas.ts).
+  const name = opts.file.name.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, '') || 'file';
+  const query = new URLSearchParams({ name, ...opts.options });
   const response = await fetch(`/api/v1/orgs/${encodeURIComponent(opts.org)}/imports/${opts.kind}?${query}`, {
     method: 'POST',
     credentials: 'same-origin',

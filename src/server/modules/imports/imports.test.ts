@@ -414,6 +414,18 @@ describe.each(engines())('imports on %s', (engine) => {
       payload: file,
     });
     expect(option.statusCode).toBe(400);
+    // A file name that would show otherwise than it reads: a right-to-left override, a line
+    // break, a terminal escape.
+    for (const name of ['%E2%80%AEvsc.exe', 'a%0Ab.csv', 'a%1B%5B31m.csv']) {
+      const r = await t.operator.inject({
+        method: 'POST',
+        url: `${base}/users?name=${name}`,
+        headers: { 'content-type': 'text/csv' },
+        payload: file,
+      });
+      expect(r.statusCode, name).toBe(400);
+      expect(r.json().errors?.[0]?.path, name).toBe('querystring.name');
+    }
     expect(
       await count(t, 'memberships', sql`user_id in (select id from users where email = 'y@example.dk')`),
     ).toBe(0);

@@ -7,10 +7,23 @@ export const importParams = z.strictObject({
 
 export const importIdParams = z.strictObject({ org: z.string().min(1).max(63), id: z.uuid() });
 
+/**
+ * Control and formatting characters (line breaks, escapes, right-to-left overrides, zero-width
+ * marks): a file name that holds one would show otherwise than it reads, in a list or an audit
+ * trail.
+ */
+export const UNSHOWN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
 /** `?name=` the file's name; any other key is an option of the register (checked by it). */
 export const uploadQuery = z
   .object({
-    name: z.string().trim().min(1).max(255).optional(),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .refine((v) => !UNSHOWN.test(v), 'a file name without control or formatting characters')
+      .optional(),
     wait: z.enum(['true', 'false']).optional(),
   })
   .catchall(z.string().max(1000));
