@@ -97,6 +97,10 @@ addMessages({
     en: 'The rules of the SARIF log hold more than {limit} characters (line {line}).',
     da: 'SARIF-loggens regler fylder mere end {limit} tegn (linje {line}).',
   },
+  'scans.sarif_level': {
+    en: 'The result at line {line} has the level {value}; SARIF knows none, note, warning and error.',
+    da: 'Resultatet på linje {line} har niveauet {value}; SARIF kender none, note, warning og error.',
+  },
   'scans.sarif_start_line': {
     en: 'The result at line {line} has the start line {value}; SARIF allows a whole number from 1 (at most 2147483647).',
     da: 'Resultatet på linje {line} har startlinjen {value}; SARIF tillader et helt tal fra 1 (højst 2147483647).',

@@ -177,6 +177,19 @@ describe('SARIF reader: severity, CVEs, refusals', () => {
     }
   });
 
+  it('refuses a level SARIF does not know, its own or its rule’s, naming the result and the value', async () => {
+    for (const [rule, result, value] of [
+      [{ id: 'R' }, { level: 'catastrophic' }, '"catastrophic"'],
+      [{ id: 'R' }, { level: 5 }, '5'],
+      [{ id: 'R', defaultConfiguration: { level: 'fatal' } }, {}, '"fatal"'],
+    ] as const) {
+      expect(
+        await refusal(readAll(fromText(log(rule, { ruleId: 'R', message: { text: 'm' }, ...result })))),
+        value,
+      ).toMatchObject({ code: 'scans.sarif_level', line: 2, params: { value } });
+    }
+  });
+
   it('refuses a start line SARIF does not allow, naming the result and the value', async () => {
     const at = (startLine: unknown) =>
       log(
