@@ -1,6 +1,6 @@
-import { Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useParams } from '@tanstack/react-router';
+import { Link, useParams } from '@tanstack/react-router';
 import { lazy, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api';
@@ -149,7 +149,22 @@ export function FindingsOverviewPage() {
           </Section>
           <Section id="systems-heading" title={t('findings.overview.topSystems')}>
             {data.top_systems.length === 0 ? (
-              <Text>{t('findings.overview.noSystems')}</Text>
+              <Stack gap={4}>
+                <Text>{t('findings.overview.noSystems')}</Text>
+                {data.open_by_severity.critical + data.open_by_severity.high > 0 && (
+                  <Text size="sm" data-testid="top-systems-unmapped">
+                    {t('findings.overview.noSystemsUnmapped')}{' '}
+                    <Anchor
+                      inherit
+                      renderRoot={(props) => (
+                        <Link {...props} to="/orgs/$org/findings/unmapped-hosts" params={{ org }} />
+                      )}
+                    >
+                      {t('findings.overview.unmappedLink')}
+                    </Anchor>
+                  </Text>
+                )}
+              </Stack>
             ) : (
               <Table.ScrollContainer minWidth={480}>
                 <Table striped data-testid="top-systems" captionSide="top">

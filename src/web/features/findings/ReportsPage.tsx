@@ -144,7 +144,7 @@ export function ReportsPage() {
               <Select
                 label={t('findings.reports.quarter')}
                 allowDeselect={false}
-                w={200}
+                w={280}
                 value={quarter}
                 onChange={(v) => v && setQuarter(v)}
                 data={quarters.map((q, i) => ({

@@ -80,7 +80,7 @@ export function TrendChart({ trend }: { trend: FindingsSummary['trend'] }) {
               })}
               {(i % 2 === 0 || i === trend.length - 1) && (
                 <text x={x + bar / 2} y={H - 10} textAnchor="middle" fontSize="10" fill="#212529">
-                  {w.week.slice(5)}
+                  {f.dayMonth(w.week)}
                 </text>
               )}
             </g>

@@ -74,12 +74,15 @@ export function useFindingFormats() {
   const { i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en-GB' : 'da-DK';
   const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+  const dayMonth = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
   const moment = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
   return {
     /** A YYYY-MM-DD date, or a dash. */
     date: (iso: string | null) => (iso ? day.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)) : '—'),
+    /** A YYYY-MM-DD date as day and month (a chart's axis: 6 Sept / 6. sep.). */
+    dayMonth: (iso: string) => dayMonth.format(new Date(`${iso.slice(0, 10)}T00:00:00Z`)),
     /** A timestamp, or a dash. */
     moment: (iso: string | null) => (iso ? moment.format(new Date(iso)) : '—'),
     number: (n: number) => number.format(n),
