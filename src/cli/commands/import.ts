@@ -4,7 +4,7 @@ import { importDefinitions } from '../../server/modules/imports/registers/index.
 import { UNSHOWN } from '../../server/modules/imports/schemas.js';
 import { type Client, connect, expectOk } from '../client.js';
 import { type Command, type Io, optionalString, requireString } from '../command.js';
-import { CliError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 
 interface ImportState {
   import_id: string;
@@ -133,6 +133,24 @@ function report(io: Io, file: string, org: string, state: ImportState) {
   }
 }
 
+/**
+ * The kind's options checked here, as the server checks them, before any upload: a wrong
+ * --format is a usage error naming the option (the server's answer came while the file was
+ * still being sent, and the CLI reported a broken socket instead).
+ */
+function checkOptions(kind: string, given: Record<string, string | undefined>): void {
+  const def = importDefinitions.find((d) => d.kind === kind);
+  if (!def?.options) return;
+  const options = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  const parsed = def.options.safeParse(options);
+  if (parsed.success) return;
+  const flag = (key: PropertyKey | undefined) => `--${String(key ?? '').replaceAll('_', '-')}`;
+  const issue = parsed.error.issues[0];
+  if (issue?.code === 'unrecognized_keys')
+    throw new UsageError(`${issue.keys.map(flag).join(', ')}: not an option of ${kind}`);
+  throw new UsageError(`${flag(issue?.path[0])}: ${issue?.message ?? 'not valid'}`);
+}
+
 /** Uploads one file and follows its import to the end. */
 async function importFile(client: Client, base: string, kind: string, file: string, query: string, io: Io) {
   // The server refuses names with control or formatting characters: the CLI leaves them out.
@@ -231,6 +249,13 @@ export const importCommand: Command = {
     const includeInfo = values['include-info'] === true;
     const tlp = optionalString(values, 'tlp');
     const audience = optionalString(values, 'audience');
+    checkOptions(kind, {
+      system,
+      format,
+      include_info: includeInfo ? 'true' : undefined,
+      tlp,
+      audience,
+    });
     let directory = false;
     try {
       directory = kind === 'advisory' && statSync(file).isDirectory();

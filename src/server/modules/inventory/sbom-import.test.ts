@@ -463,9 +463,10 @@ function cliSuite(env: () => Env, dir: () => string) {
     const unknown = await runCli(['import', 'sbom', '--org', 'sb', '--system', 'NOPE', file], env());
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('system: There is no system with the key "NOPE"');
+    // A missing option is a usage error, found before anything is sent.
     const missing = await runCli(['import', 'sbom', '--org', 'sb', file], env());
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('system');
+    expect(missing.code, missing.stderr).toBe(2);
+    expect(missing.stderr).toContain('--system');
     const hostile = await runCli(
       ['import', 'sbom', '--org', 'sb', '--system', 'DW', fixture('hostile/xxe.cdx.xml'), '--json'],
       env(),

@@ -59,9 +59,16 @@ function suite(env: () => Env, dir: () => string) {
       '0 new, 30 still open, 0 reopened, 0 closed, 266 informational, 4 unmapped host(s)',
     );
 
+    // Usage errors, before anything is sent: exit 2, naming the option.
     const noFormat = await runCli(['import', 'scan', '--org', 'scn', report], env());
-    expect(noFormat.code).toBe(1);
-    expect(noFormat.stderr).toMatch(/format/);
+    expect(noFormat.code, noFormat.stderr).toBe(2);
+    expect(noFormat.stderr).toMatch(/--format/);
+    const wrong = await runCli(['import', 'scan', '--org', 'scn', '--format', 'qualys', report], env());
+    expect(wrong.code, wrong.stderr).toBe(2);
+    expect(wrong.stderr).toMatch(/--format: .*nessus/);
+    const sarif = await runCli(['import', 'scan', '--org', 'scn', '--format', 'sarif', report], env());
+    expect(sarif.code, sarif.stderr).toBe(2);
+    expect(sarif.stderr).toMatch(/--system: a SARIF file holds code findings/);
   });
 }
 
