@@ -181,6 +181,8 @@ describe('SARIF reader: severity, CVEs, refusals', () => {
     for (const [rule, result, value] of [
       [{ id: 'R' }, { level: 'catastrophic' }, '"catastrophic"'],
       [{ id: 'R' }, { level: 5 }, '5'],
+      // A name every object has is no level either.
+      [{ id: 'R' }, { level: 'toString' }, '"toString"'],
       [{ id: 'R', defaultConfiguration: { level: 'fatal' } }, {}, '"fatal"'],
     ] as const) {
       expect(

@@ -187,13 +187,13 @@ function resultItem(raw: unknown, line: number, run: Run, limits: ScanLimits): S
   const kind = str(r.kind) ?? 'fail';
   const level = str(r.level) ?? rule?.level ?? (kind === 'fail' ? 'warning' : 'none');
   // SARIF 2.1.0 knows four levels: another (a typo, a number) would be read as medium unnoticed.
-  if (!(level in LEVEL) || (r.level !== undefined && typeof r.level !== 'string'))
+  if (!Object.hasOwn(LEVEL, level) || (r.level !== undefined && typeof r.level !== 'string'))
     throw new ScanFormatError('scans.sarif_level', line, {
       value: JSON.stringify(r.level ?? level).slice(0, 40),
     });
   const informational = NOT_A_FINDING.has(kind) || level === 'none';
   const score = rule?.securitySeverity ?? Number(obj(r.properties)?.['security-severity'] ?? Number.NaN);
-  const severity: Severity = informational ? 'info' : (securitySeverity(score) ?? LEVEL[level] ?? 'medium');
+  const severity: Severity = informational ? 'info' : (securitySeverity(score) ?? (LEVEL[level] as Severity));
   const location = firstLocation(r, line);
   const pairs = Object.entries(obj(r.partialFingerprints) ?? {})
     .filter(([, v]) => typeof v === 'string' || typeof v === 'number')
