@@ -96,7 +96,7 @@ export async function timedImport(
   const jobSeconds = secondsSince(jobStarted);
   const total = secondsSince(started);
   const used = process.cpuUsage(cpu);
-  const dbUsed = dbCpu === null ? null : (options.serverCpu?.() ?? Number.NaN) - dbCpu;
+  const dbUsed = dbCpu === null || !options.serverCpu ? null : options.serverCpu() - dbCpu;
   stall.disable();
   if (state.status !== 'succeeded') {
     const first = state.error_list.slice(0, 5).map((e) => `row ${e.row} ${e.column ?? ''}: ${e.message}`);

@@ -234,8 +234,6 @@ export async function discardWork(tx: Tx, job: ImportJob): Promise<void> {
  */
 export async function clearWork(job: ImportJob): Promise<void> {
   const scope = scopeOf(job.actor, job.org.id);
-  // At once, when the work tables hold this import's rows only and nobody else uses them
-  // (migration 0061); else row by row.
   const emptied = await withTenant(job.ctx.db.kysely, scope, async (tx) => {
     const r = await sql<{ done: boolean }>`
       select vaern_scan_import_clear(${job.org.id}::uuid, ${job.importId}::uuid) as done`.execute(tx.q);
