@@ -90,7 +90,7 @@ const matchSelect = (orgId: string) => sql`
   left join advisory_match_reviews r
     on r.org_id = m.org_id and r.advisory_id = m.advisory_id and r.product_id = m.product_id
    and r.item_type = m.item_type and r.item_id = m.item_id
-  where m.org_id = ${orgId}`;
+  where m.org_id = ${orgId} and (m.item_type = 'system' or c.id is not null)`;
 
 /**
  * The organisation's matches, newest advisory first, then by system key; `pending` are the

@@ -185,6 +185,19 @@ describe.each(engines())('advisory matching on %s', (engine) => {
     expect(r.statusCode, r.body).toBe(200);
     return r.json().items as Match[];
   };
+  /**
+   * How many stored matches name the component `key` of `org` or, with null, a component that no
+   * longer exists.
+   */
+  const componentMatches = (org: OrgFixture, key: string | null) =>
+    withTenant(t.runtime.ctx.db.kysely, { orgIds: [org.id] }, async (tx) => {
+      const found = key === null ? sql`c.id is null` : sql`c.key = ${key}`;
+      const r = await sql<{ n: number }>`
+        select count(*)::int as n from advisory_matches m
+        left join inventory_components c on c.org_id = m.org_id and c.id = m.item_id
+        where m.org_id = ${org.id} and m.item_type = 'component' and ${found}`.execute(tx.q);
+      return r.rows[0]?.n ?? 0;
+    });
   const brief = (items: Match[]) =>
     items
       .map(
@@ -397,14 +410,59 @@ describe.each(engines())('advisory matching on %s', (engine) => {
       version: 'B.06',
     });
     expect(patched.statusCode, patched.body).toBe(200);
+    const before = await componentMatches(a, 'LODASH-OLD');
+    expect(before).toBe(2);
     const removed = await call(officerA, 'DELETE', `/api/v1/orgs/${a.slug}/inventory/components/LODASH-OLD`);
     expect(removed.statusCode, removed.body).toBe(204);
+    // The delete took its matches with it (0062), before any re-matching.
+    expect(await componentMatches(a, null)).toBe(0);
     await runMatch(t.runtime.ctx, { orgId: a.id });
     expect(brief(await matches(officerA, a, `&advisory=${greenId}`))).toEqual([
       'TEST-GREEN system:MON-A name likely in_range',
       'TEST-GREEN system:MON-A2 name likely in_range',
     ]);
   });
+
+  it.skipIf(engine === 'pglite' /* reason: one session, so no matching run can hold the lock meanwhile */)(
+    'removes a component only after a matching run that read it, and then its matches',
+    async () => {
+      const added = await call(officerA, 'POST', `/api/v1/orgs/${a.slug}/inventory/components`, {
+        key: 'LODASH-LOCK',
+        system: 'MON-A',
+        purl: 'pkg:npm/lodash@4.17.19',
+      });
+      expect(added.statusCode, added.body).toBe(201);
+      await runMatch(t.runtime.ctx, { orgId: a.id });
+      expect(await componentMatches(a, 'LODASH-LOCK')).toBe(2);
+      const pool = t.runtime.ctx.db.pool;
+      if (!pool) throw new Error('no pool');
+      const matching = await pool.connect();
+      try {
+        // A matching run holds the lock shared until it commits (vaern_advisory_match).
+        await matching.query('begin');
+        await matching.query(
+          `select pg_advisory_xact_lock_shared(hashtextextended('vaern:advisory_matches', 0))`,
+        );
+        const removing = call(officerA, 'DELETE', `/api/v1/orgs/${a.slug}/inventory/components/LODASH-LOCK`);
+        let waiting = false;
+        for (const deadline = Date.now() + 10_000; !waiting && Date.now() < deadline; await sleep(25)) {
+          const r = await pool.query<{ n: number }>(
+            `select count(*)::int as n from pg_locks
+             where locktype = 'advisory' and not granted and mode = 'ExclusiveLock'
+               and ((classid::bigint << 32) | objid::bigint) = hashtextextended('vaern:advisory_matches', 0)`,
+          );
+          waiting = (r.rows[0]?.n ?? 0) > 0;
+        }
+        expect(waiting).toBe(true);
+        await matching.query('commit');
+        expect((await removing).statusCode).toBe(204);
+      } finally {
+        await matching.query('rollback').catch(() => undefined);
+        matching.release();
+      }
+      expect(await componentMatches(a, null)).toBe(0);
+    },
+  );
 
   it('shows the sector coordinator the organisations concerned, and no one else', async () => {
     const greenId = await advisoryId('TEST-GREEN');
