@@ -138,6 +138,38 @@ describe.each(engines())('HTTP hardening (%s)', (engine) => {
     expectProblem(query, 400, 'error.validation');
   });
 
+  it('names what is wrong with each field in the asked language', async () => {
+    const post = (lang: string, payload: object) =>
+      t.inject({
+        method: 'POST',
+        url: `/api/v1/orgs/${org}/inventory/systems`,
+        headers: { authorization: bearer, 'accept-language': lang },
+        payload,
+      });
+    const bad = { name: 'x'.repeat(201), medical_device: 'yes', criticality: 'extreme', colour: 'blue' };
+    const errors = async (lang: string) => {
+      const problem = expectProblem(await post(lang, bad), 400, 'error.validation');
+      return Object.fromEntries(
+        (problem.errors as Array<{ path: string; message: string }>).map((e) => [e.path, e.message]),
+      );
+    };
+    const da = await errors('da');
+    const en = await errors('en');
+    expect(da).toMatchObject({
+      'body.key': 'Skal udfyldes.',
+      'body.name': 'Værdien er længere end 200 tegn.',
+      'body.medical_device': 'Skal være sand eller falsk.',
+      'body.criticality': expect.stringMatching(/^Skal være en af: .*critical/),
+      body: 'Ukendte felter: colour.',
+    });
+    expect(en).toMatchObject({
+      'body.key': 'Required.',
+      'body.name': expect.stringContaining('longer than 200 characters'),
+      'body.medical_device': 'Must be true or false.',
+      body: 'Unknown fields: colour.',
+    });
+  });
+
   it('answers errors as RFC 9457 problem details in the asked language', async () => {
     const auth = { authorization: bearer };
     const en = expectProblem(

@@ -1,5 +1,6 @@
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { renderIssue } from '../../server/lib/field-messages.js';
 import { importDefinitions } from '../../server/modules/imports/registers/index.js';
 import { UNSHOWN } from '../../server/modules/imports/schemas.js';
 import { type Client, connect, expectOk } from '../client.js';
@@ -148,7 +149,7 @@ function checkOptions(kind: string, given: Record<string, string | undefined>): 
   const issue = parsed.error.issues[0];
   if (issue?.code === 'unrecognized_keys')
     throw new UsageError(`${issue.keys.map(flag).join(', ')}: not an option of ${kind}`);
-  throw new UsageError(`${flag(issue?.path[0])}: ${issue?.message ?? 'not valid'}`);
+  throw new UsageError(`${flag(issue?.path[0])}: ${issue ? renderIssue(issue, 'en') : 'not valid'}`);
 }
 
 /** Uploads one file and follows its import to the end. */

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type FieldError } from '../lib/errors.js';
+import { issueMessage } from '../lib/field-messages.js';
 import {
   type Locale,
   localeFromHeader,
@@ -32,7 +33,11 @@ export function sendProblem(
     code,
     instance: request.url.split('?')[0],
   };
-  if (errors.length > 0) body.errors = errors;
+  if (errors.length > 0)
+    body.errors = errors.map((e) => ({
+      path: e.path,
+      message: e.code ? translate(e.code, locale, e.params ?? {}) : e.message,
+    }));
   return reply.code(status).type('application/problem+json; charset=utf-8').send(body);
 }
 
@@ -46,6 +51,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
         .filter(Boolean)
         .join('.'),
       message: v.message ?? 'invalid',
+      ...issueMessage({ ...v.params, code: v.keyword, message: v.message ?? '' }),
     }));
     return sendProblem(request, reply, 400, 'error.validation', {}, errors);
   }

@@ -5,7 +5,10 @@ type Code = MessageKey | (string & {});
 
 export interface FieldError {
   path: string;
+  /** In English; replaced by the message `code` in the request's language when it has one. */
   message: string;
+  code?: string;
+  params?: MessageParams;
 }
 
 /** An error the caller can act on. The HTTP layer turns it into application/problem+json. */

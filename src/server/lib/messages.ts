@@ -134,10 +134,21 @@ export function addMessages(more: Record<string, Record<Locale, string>>): void 
   }
 }
 
-export function translate(key: string, locale: Locale, params: MessageParams = {}): string {
-  const entry = (messages as Record<string, Record<Locale, string>>)[key];
+/**
+ * The message `key` in `locale` with its parameters filled in. `{name}` is the parameter as given;
+ * `{name:prefix}` is the message `prefix.<value>` (a state or a reason named by its code) with the
+ * same parameters, or the value itself when there is no such message.
+ */
+export function translate(key: string, locale: Locale, params: MessageParams = {}, depth = 0): string {
+  const all = messages as Record<string, Record<Locale, string>>;
+  const entry = all[key];
   const template = entry ? entry[locale] : key;
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  return template.replace(/\{(\w+)(?::([\w.]+))?\}/g, (whole, name: string, prefix: string | undefined) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    const nested = prefix ? `${prefix}.${value}` : '';
+    return nested in all && depth < 2 ? translate(nested, locale, params, depth + 1) : String(value);
+  });
 }
 
 /** Picks da or en from an Accept-Language header; English when nothing matches. */

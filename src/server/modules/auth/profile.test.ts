@@ -217,6 +217,6 @@ describe.each(engines())('own profile and password on %s', (engine) => {
     });
     expect(r.statusCode).toBe(400);
     expect(r.json().title).toBe('Den nuværende adgangskode er forkert.');
-    expect(r.json().errors).toEqual([{ path: 'body.current_password', message: 'wrong password' }]);
+    expect(r.json().errors).toEqual([{ path: 'body.current_password', message: 'Forkert adgangskode.' }]);
   });
 });

@@ -411,12 +411,21 @@ export async function changePassword(opts: {
   const problem = authPolicy.newPasswordProblem(opts.currentPassword, opts.newPassword);
   if (problem === 'too_short') {
     throw new AppError(400, 'auth.password_too_short', { min: PASSWORD_MIN_LENGTH }, [
-      { path: 'body.new_password', message: `at least ${PASSWORD_MIN_LENGTH} characters` },
+      {
+        path: 'body.new_password',
+        message: `at least ${PASSWORD_MIN_LENGTH} characters`,
+        code: 'validation.too_small.string',
+        params: { limit: PASSWORD_MIN_LENGTH },
+      },
     ]);
   }
   if (problem === 'unchanged') {
     throw new AppError(400, 'auth.password_unchanged', {}, [
-      { path: 'body.new_password', message: 'equals the current password' },
+      {
+        path: 'body.new_password',
+        message: 'equals the current password',
+        code: 'validation.password_unchanged',
+      },
     ]);
   }
   const db = ctx.db.kysely;
@@ -441,7 +450,7 @@ export async function changePassword(opts: {
       throw new AppError(403, 'auth.locked', { until: formatUntil(until) });
     }
     throw new AppError(400, 'auth.wrong_password', {}, [
-      { path: 'body.current_password', message: 'wrong password' },
+      { path: 'body.current_password', message: 'wrong password', code: 'validation.password_wrong' },
     ]);
   }
   const passwordHash = await hashPassword(opts.newPassword);

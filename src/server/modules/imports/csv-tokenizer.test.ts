@@ -121,6 +121,18 @@ describe('the CSV tokenizer', () => {
       expect(result).toHaveProperty('error');
       expect(result).toEqual(oracle(text, ',', max));
     }
+    // Where the unclosed quote opened, which csv-parse does not say, also across pieces.
+    for (const pieces of [['a\n"b\nc\n'], ['a\n', '"b', '\nc\n'], ['a\r\nx,"', 'b\r\n\r\nc']]) {
+      const tokenizer = new CsvTokenizer(',', 100);
+      const error = (() => {
+        try {
+          for (const [i, p] of pieces.entries()) tokenizer.push(p, i === pieces.length - 1);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toMatchObject({ reason: 'quote_not_closed', opened: 2 });
+    }
   });
 });
 
@@ -142,16 +154,29 @@ describe('the CSV reader on the tokenizer', () => {
     return [];
   }
 
-  it("refuses an unclosed quote and an oversized record with csv-parse's message, on its line", async () => {
+  it('refuses an unclosed quote on the line where it opens, and an oversized record on its line', async () => {
     const rows = Array.from({ length: 5000 }, (_, i) => `SYS-${i};System ${i};"a;b"`);
+    // The header is line 1, the rows lines 2 to 5001: the quote opens on line 5002.
     const unclosed = `key;name;tags\r\n${rows.join('\r\n')}\r\nSYS-X;"open;x\r\nSYS-Y;y;z\r\n`;
     const oversized = `key;name;tags\n${rows.join('\n')}\nSYS-X;"${'æ'.repeat(MAX_RECORD_CHARS / 2)}\n"\n`;
-    for (const text of [unclosed, oversized]) {
-      const expected = oracle(text, ';', MAX_RECORD_CHARS);
-      if (Array.isArray(expected)) throw new Error('the oracle should refuse this file');
-      expect(await refusal(text)).toEqual([
-        { row: expected.line, column: null, code: 'imports.csv_invalid', params: { detail: expected.error } },
-      ]);
-    }
+    const ends = oracle(unclosed, ';', MAX_RECORD_CHARS);
+    const cut = oracle(oversized, ';', MAX_RECORD_CHARS);
+    if (Array.isArray(ends) || Array.isArray(cut)) throw new Error('the oracle should refuse these files');
+    expect(await refusal(unclosed)).toEqual([
+      {
+        row: 5002,
+        column: null,
+        code: 'imports.csv_quote_not_closed',
+        params: { line: 5002, end: ends.line },
+      },
+    ]);
+    expect(await refusal(oversized)).toEqual([
+      {
+        row: cut.line,
+        column: null,
+        code: 'imports.csv_record_too_large',
+        params: { line: cut.line, limit: MAX_RECORD_CHARS },
+      },
+    ]);
   });
 });

@@ -31,11 +31,16 @@ enum Rd {
   CrLf = 3,
 }
 
-/** csv-parse's syntax errors, with its messages and line numbers. */
+/**
+ * csv-parse's syntax errors, with its messages and line numbers; `reason` and `opened` (the line
+ * where an unclosed quote opened) are ours, for messages in the reader's language.
+ */
 export class CsvSyntaxError extends Error {
   constructor(
     message: string,
     readonly line: number,
+    readonly reason: 'quote_not_closed' | 'record_too_large',
+    readonly opened: number | null = null,
   ) {
     super(message);
   }
@@ -60,6 +65,8 @@ export class CsvTokenizer {
   /** Line number, as csv-parse counts them: 1 + line-ending characters read. */
   #line = 1;
   #quoting = false;
+  /** The line where the open quote opened. */
+  #quoteLine = 0;
   #wasQuoting = false;
   /** The current cell's text from earlier chunks (and runs). */
   #field = '';
@@ -149,6 +156,7 @@ export class CsvTokenizer {
         const c = text.charCodeAt(i);
         if (c === QUOTE && run === i && field === '') {
           quoting = true;
+          this.#quoteLine = line;
           run = ++i;
           continue;
         }
@@ -204,6 +212,8 @@ export class CsvTokenizer {
       throw new CsvSyntaxError(
         `Quote Not Closed: the parsing is finished with an opening quote at line ${at}`,
         at,
+        'quote_not_closed',
+        this.#quoteLine,
       );
     } else {
       field += text.slice(run, n);
@@ -270,6 +280,7 @@ export class CsvTokenizer {
         throw new CsvSyntaxError(
           `Max Record Size: record exceed the maximum number of tolerated bytes of ${this.#maxRecord} at line ${at}`,
           at,
+          'record_too_large',
         );
       }
       this.#fieldBytes += bytes;

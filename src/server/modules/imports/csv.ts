@@ -61,7 +61,19 @@ export async function* csvRecords(bytes: AsyncIterable<Buffer>): AsyncGenerator<
     } catch (error) {
       if (!(error instanceof CsvSyntaxError)) throw error;
       throw new FileRefused([
-        { row: error.line, column: null, code: 'imports.csv_invalid', params: { detail: error.message } },
+        error.reason === 'quote_not_closed'
+          ? {
+              row: error.opened,
+              column: null,
+              code: 'imports.csv_quote_not_closed',
+              params: { line: error.opened ?? error.line, end: error.line },
+            }
+          : {
+              row: error.line,
+              column: null,
+              code: 'imports.csv_record_too_large',
+              params: { line: error.line, limit: MAX_RECORD_CHARS },
+            },
       ]);
     }
   };

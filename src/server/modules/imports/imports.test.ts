@@ -342,7 +342,10 @@ describe.each(engines())('imports on %s', (engine) => {
     ]);
     const broken = await importFile(t, org.slug, csv('email,name,role', 'a@example.dk,"A,member'));
     expect(broken).toMatchObject({ status: 'refused' });
-    expect(broken.error_list[0]?.message).toMatch(/^The file is not valid CSV from here on/);
+    expect(broken.error_list[0]).toMatchObject({
+      row: 2,
+      message: expect.stringMatching(/^A cell in quotes that begins on line 2 is never closed/),
+    });
   });
 
   it('shows progress while it runs and ends with every row processed', async () => {

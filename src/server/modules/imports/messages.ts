@@ -42,9 +42,22 @@ addMessages({
     en: 'Line {line} is longer than {limit} characters.',
     da: 'Linje {line} er længere end {limit} tegn.',
   },
+  'imports.csv_quote_not_closed': {
+    en: 'A cell in quotes that begins on line {line} is never closed: the file ends inside it (line {end}). Close the quote (") or remove it.',
+    da: 'En celle i anførselstegn, der begynder på linje {line}, lukkes aldrig: filen slutter inde i den (linje {end}). Luk anførselstegnet (") eller fjern det.',
+  },
+  'imports.csv_record_too_large': {
+    en: 'The record that reaches line {line} is longer than {limit} bytes. A quote that is never closed often causes this.',
+    da: 'Posten, der når til linje {line}, er længere end {limit} byte. Et anførselstegn, der aldrig lukkes, er ofte årsagen.',
+  },
+  // Refusals stored before 2026-11-25 (an import words its refusal when it is shown).
   'imports.csv_invalid': {
     en: 'The file is not valid CSV from here on: {detail}',
-    da: 'Filen er ikke gyldig CSV herfra: {detail}',
+    da: 'Filen er ikke gyldig CSV herfra. Læserens forklaring (på engelsk): {detail}',
+  },
+  'imports.gzip_invalid': {
+    en: 'The file is compressed with gzip but cannot be unpacked: it is damaged or cut off.',
+    da: 'Filen er komprimeret med gzip, men kan ikke pakkes ud: den er beskadiget eller afkortet.',
   },
   'imports.xlsx_not_xlsx': {
     en: 'The file is not an Excel workbook (.xlsx). Save it as "Excel Workbook (.xlsx)" or "CSV UTF-8" and import it again.',

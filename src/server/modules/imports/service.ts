@@ -4,6 +4,7 @@ import { scopeOf, withTenant } from '../../db/tenant.js';
 import type { OrgRef } from '../../http/types.js';
 import { type Actor, actorRef } from '../../lib/actor.js';
 import { AppError, forbidden, notFound } from '../../lib/errors.js';
+import { issueFieldErrors } from '../../lib/field-messages.js';
 import { deleteStoredFile, storeFile, tooLarge } from '../files/service.js';
 import { INLINE_LEASE_SECONDS, INLINE_RENEW_MS, runImportJob } from './jobs.js';
 import './messages.js';
@@ -52,12 +53,7 @@ export async function startImport(opts: {
   }
   const parsed = (def.options ?? noOptions).safeParse(opts.options);
   if (!parsed.success) {
-    throw new AppError(
-      400,
-      'error.validation',
-      {},
-      parsed.error.issues.map((i) => ({ path: ['querystring', ...i.path].join('.'), message: i.message })),
-    );
+    throw new AppError(400, 'error.validation', {}, issueFieldErrors('querystring', parsed.error.issues));
   }
   const limit = opts.wait ? Math.min(INLINE_MAX_BYTES, ctx.config.maxUploadBytes) : ctx.config.maxUploadBytes;
   if (opts.contentLength !== undefined && opts.contentLength > limit) throw tooLarge(limit);

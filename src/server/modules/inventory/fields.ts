@@ -312,7 +312,7 @@ const refined = (schema: z.ZodString, check: (v: string) => unknown) =>
       check(v);
     } catch (error) {
       if (!(error instanceof CellError)) throw error;
-      ctx.addIssue({ code: 'custom', message: translate(error.code, 'en', error.params) });
+      ctx.addIssue({ code: 'custom', message: error.code, params: error.params });
     }
   });
 

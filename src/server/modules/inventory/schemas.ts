@@ -35,7 +35,7 @@ const sharedRef = z
     try {
       checkSharedRef(v);
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'not a shared-system reference "<owner slug>/<key>"' });
+      ctx.addIssue({ code: 'custom', message: 'validation.shared_ref' });
     }
   });
 
@@ -75,11 +75,11 @@ export const createDependencyBody = z
     to_key: keyParam,
   })
   .refine((d) => !(d.from_type === 'process' && d.to_type === 'supplier'), {
-    message: 'a process depends on systems; a system on systems and suppliers',
+    message: 'validation.dependency_kinds',
     path: ['to_type'],
   })
   .refine((d) => !(d.from_type === 'system' && d.to_type === 'system' && d.from_key === d.to_key), {
-    message: 'a system cannot depend on itself',
+    message: 'validation.dependency_self',
     path: ['to_key'],
   });
 

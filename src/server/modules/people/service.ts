@@ -356,8 +356,10 @@ export async function acceptInvitation(opts: {
   if (!signedIn) {
     if (!name || !opts.password) {
       throw new AppError(400, 'people.name_password_required', {}, [
-        ...(name ? [] : [{ path: 'body.name', message: 'required' }]),
-        ...(opts.password ? [] : [{ path: 'body.password', message: 'required' }]),
+        ...(name ? [] : [{ path: 'body.name', message: 'required', code: 'validation.required' }]),
+        ...(opts.password
+          ? []
+          : [{ path: 'body.password', message: 'required', code: 'validation.required' }]),
       ]);
     }
     passwordHash = await hashPassword(opts.password);

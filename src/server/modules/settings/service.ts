@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { scopeOf, withTenant } from '../../db/tenant.js';
 import { type Actor, actorRef } from '../../lib/actor.js';
 import { AppError, notFound } from '../../lib/errors.js';
+import { issueFieldErrors } from '../../lib/field-messages.js';
 import { PLATFORM_CHAIN } from '../audit/chain.js';
 import { recordAudit } from '../audit/record.js';
 import './messages.js';
@@ -26,7 +27,7 @@ export async function listSettings(opts: { ctx: AppContext; actor: Actor }) {
 /** The 400 for a value its setting's schema refuses, naming the allowed range. */
 function invalidValue(key: SettingKey, issues: z.core.$ZodIssue[]): AppError {
   const schema = SETTINGS[key].schema as z.ZodType;
-  const fieldErrors = issues.map((i) => ({ path: ['value', ...i.path].join('.'), message: i.message }));
+  const fieldErrors = issueFieldErrors('value', issues);
   if (schema instanceof z.ZodNumber) {
     return new AppError(
       400,

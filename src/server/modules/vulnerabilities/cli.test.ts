@@ -68,7 +68,7 @@ function suite(env: () => Env, dir: () => string) {
     expect(wrong.stderr).toMatch(/--format: .*nessus/);
     const sarif = await runCli(['import', 'scan', '--org', 'scn', '--format', 'sarif', report], env());
     expect(sarif.code, sarif.stderr).toBe(2);
-    expect(sarif.stderr).toMatch(/--system: a SARIF file holds code findings/);
+    expect(sarif.stderr).toMatch(/--system: A SARIF file holds code findings/);
   });
 }
 

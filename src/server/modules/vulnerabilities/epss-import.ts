@@ -68,10 +68,8 @@ async function* maybeGunzip(bytes: AsyncIterable<Buffer>, maxBytes: number): Asy
       if (unpacked > maxBytes) break;
       yield chunk as Buffer;
     }
-  } catch (error) {
-    throw new FileRefused([
-      { row: null, column: null, code: 'imports.csv_invalid', params: { detail: (error as Error).message } },
-    ]);
+  } catch {
+    throw new FileRefused([{ row: null, column: null, code: 'imports.gzip_invalid' }]);
   } finally {
     gunzip.destroy();
   }

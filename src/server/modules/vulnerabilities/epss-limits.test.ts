@@ -56,4 +56,14 @@ describe('EPSS file limits', () => {
       expect(r.after).toBe(100);
     }
   });
+
+  it('refuses a gzipped file that is cut off or damaged, saying so', async () => {
+    const packed = gzipSync(file(5_000));
+    const damaged = Buffer.from(packed);
+    damaged.fill(0x55, 200, 400);
+    for (const bytes of [packed.subarray(0, packed.length - 100), damaged]) {
+      const r = await read(bytes, { maxBytes: EPSS_MAX_UNPACKED_BYTES, maxRows: EPSS_MAX_ROWS });
+      expect(r.refused).toMatchObject({ code: 'imports.gzip_invalid' });
+    }
+  });
 });

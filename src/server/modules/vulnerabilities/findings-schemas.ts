@@ -13,7 +13,11 @@ const listOf = <T extends z.ZodEnum>(e: T) =>
       const parts = v.split(',').map((p) => p.trim());
       for (const p of parts) {
         if (!e.safeParse(p).success) {
-          ctx.addIssue({ code: 'custom', message: `one or more of ${e.options.join(', ')}` });
+          ctx.addIssue({
+            code: 'custom',
+            message: 'validation.one_or_more',
+            params: { values: e.options.join(', ') },
+          });
           return z.NEVER;
         }
       }

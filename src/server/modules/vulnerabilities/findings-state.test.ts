@@ -180,6 +180,20 @@ describe.each(engines())('finding states on %s', (engine) => {
     expect(summary).toMatchObject({ closed: 4 });
     expect((await get(ids[0] as string)).state).toBe('false_positive');
     expect(await get(ids[1] as string)).toMatchObject({ state: 'fixed' });
+    // Only a scan moves a fixed finding: the refusal names both states in the reader's language.
+    for (const [lang, title] of [
+      ['da', 'Et fund med status "Rettet" kan ikke sættes til "Under behandling" manuelt.'],
+      ['en', 'A finding that is "Fixed" cannot be set to "In progress" by hand.'],
+    ] as const) {
+      const refused = await setState(
+        ids[1] as string,
+        { state: 'in_progress' },
+        { authorization: officer },
+        lang,
+      );
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toMatchObject({ code: 'findings.state_not_allowed', title });
+    }
   });
 
   it.skipIf(engine !== 'postgres' /* reason: PGlite is one session: no other transaction can hold the row */)(

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { Ajv, type ErrorObject } from 'ajv';
+import { schemaReason } from '../../lib/field-messages.js';
 import { FileRefused, type ImportIssue, type ReadRow } from '../imports/framework.js';
 import { KEV_SCHEMA } from './kev-schema.js';
 import './reference-messages.js';
@@ -183,8 +184,8 @@ export async function* readKev(
         (e): ImportIssue => ({
           row: null,
           column: pathOf(e),
-          code: 'vulnerabilities.kev_catalog',
-          params: { path: pathOf(e), detail: e.message ?? e.keyword },
+          code: 'vulnerabilities.kev_catalog_rule',
+          params: { path: pathOf(e), ...schemaReason(e) },
         }),
       ),
     );
@@ -224,8 +225,8 @@ export async function* readKev(
       (e): ImportIssue => ({
         row,
         column: pathOf(e),
-        code: 'vulnerabilities.kev_entry',
-        params: { index, line, cve: cve ?? '?', path: pathOf(e), detail: e.message ?? e.keyword },
+        code: 'vulnerabilities.kev_entry_rule',
+        params: { index, line, cve: cve ?? '?', path: pathOf(e), ...schemaReason(e) },
       }),
     );
     yield { row, key: cve, data: null, issues };

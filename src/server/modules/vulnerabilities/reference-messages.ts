@@ -16,8 +16,17 @@ addMessages({
   },
   'vulnerabilities.kev_json': {
     en: 'The file is not valid JSON (line {line}): {detail}',
-    da: 'Filen er ikke gyldig JSON (linje {line}): {detail}',
+    da: 'Filen er ikke gyldig JSON (linje {line}). Læserens forklaring (på engelsk): {detail}',
   },
+  'vulnerabilities.kev_catalog_rule': {
+    en: 'The catalogue does not follow the KEV schema at {path}: {reason:validation}',
+    da: 'Kataloget følger ikke KEV-skemaet ved {path}: {reason:validation}',
+  },
+  'vulnerabilities.kev_entry_rule': {
+    en: 'Entry {index} ({cve}, line {line}) does not follow the KEV schema at {path}: {reason:validation}',
+    da: 'Post {index} ({cve}, linje {line}) følger ikke KEV-skemaet ved {path}: {reason:validation}',
+  },
+  // Refusals stored before 2026-11-25 named the schema's reason in English (`detail`).
   'vulnerabilities.kev_catalog': {
     en: 'The catalogue does not follow the KEV schema at {path}: {detail}',
     da: 'Kataloget følger ikke KEV-skemaet ved {path}: {detail}',

@@ -219,6 +219,7 @@ describe.each(engines())('vulnerability reference data on %s', (engine) => {
     // Rows are entry numbers (index + 1); the message names the index and the line.
     expect(s.error_list[0]).toMatchObject({ row: 6, column: 'dueDate' });
     expect(s.error_list[0]?.message).toContain(`Entry 5 (${bad.cveID}, line ${cveLine - 1})`);
+    expect(s.error_list[0]?.message).toMatch(/at dueDate: Not a date \(YYYY-MM-DD\)\.$/);
     expect(await countOf('kev_entries')).toBe(KEV_ENTRIES - 2);
     expect(await kevDescription(doc.vulnerabilities[30]?.cveID ?? '')).toBe('Changed by the test.');
   });

@@ -38,7 +38,7 @@ const options = z
       .transform((v) => v === 'true'),
   })
   .refine((o) => o.format !== 'sarif' || o.system !== undefined, {
-    message: 'a SARIF file holds code findings: give the system they belong to (system=<key>)',
+    message: 'validation.sarif_system',
     path: ['system'],
   });
 

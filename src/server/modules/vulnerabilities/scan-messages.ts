@@ -31,7 +31,14 @@ addMessages({
     da: 'Kun en person med ledelsesrollen kan acceptere en risiko.',
   },
   'findings.state_not_allowed': {
-    en: 'A finding that is {from} cannot be set to {to} by hand.',
-    da: 'Et fund med status {from} kan ikke sættes til {to} manuelt.',
+    en: 'A finding that is "{from:findings.state}" cannot be set to "{to:findings.state}" by hand.',
+    da: 'Et fund med status "{from:findings.state}" kan ikke sættes til "{to:findings.state}" manuelt.',
   },
+  // The states by name, as the web app names them.
+  'findings.state.open': { en: 'Open', da: 'Åben' },
+  'findings.state.in_progress': { en: 'In progress', da: 'Under behandling' },
+  'findings.state.risk_accepted': { en: 'Risk accepted', da: 'Risikoaccept' },
+  'findings.state.false_positive': { en: 'False positive', da: 'Falsk positiv' },
+  'findings.state.fixed': { en: 'Fixed', da: 'Rettet' },
+  'findings.state.suppressed': { en: 'Suppressed', da: 'Undertrykt' },
 });

@@ -33,13 +33,15 @@ type Column = (typeof CSV_COLUMNS)[number];
 const REQUIRED: readonly Column[] = ['source', 'host', 'rule', 'title', 'severity'];
 const CVE = /^CVE-\d{4}-\d{4,}$/i;
 
-/** The import framework's refusals of the text itself, as this module's codes. */
+/**
+ * The import framework's refusals of the text itself, as this module's codes where it has its own;
+ * the others (a quote never closed, an oversized record) keep the framework's.
+ */
 const REFUSAL: Record<string, string> = {
   'imports.encoding_utf16': 'scans.encoding_utf16',
   'imports.encoding_invalid': 'scans.encoding_invalid',
   'imports.encoding_nul': 'scans.encoding_invalid',
   'imports.line_too_long': 'scans.line_too_long',
-  'imports.csv_invalid': 'scans.csv_syntax',
 };
 
 function cellError(code: string, line: number, column: Column, value: string): ScanFormatError {
@@ -102,7 +104,8 @@ export const readCsv: ScanReader = (bytes, limits = DEFAULT_SCAN_LIMITS) =>
     } catch (error) {
       if (error instanceof FileRefused) {
         const issue = error.issues[0];
-        throw new ScanFormatError(REFUSAL[issue?.code ?? ''] ?? 'scans.csv_syntax', issue?.row ?? null, {
+        const code = issue?.code ?? 'imports.csv_quote_not_closed';
+        throw new ScanFormatError(REFUSAL[code] ?? code, issue?.row ?? null, {
           ...(issue?.params ?? {}),
         });
       }

@@ -35,15 +35,15 @@ addMessages({
   },
   'scans.xml_entity': {
     en: 'The file refers to an entity that is not defined (line {line}): {detail}',
-    da: 'Filen henviser til en entitet, der ikke er defineret (linje {line}): {detail}',
+    da: 'Filen henviser til en entitet, der ikke er defineret (linje {line}). Læserens forklaring (på engelsk): {detail}',
   },
   'scans.xml_syntax': {
     en: 'The file is not well-formed XML (line {line}): {detail}',
-    da: 'Filen er ikke velformet XML (linje {line}): {detail}',
+    da: 'Filen er ikke velformet XML (linje {line}). Læserens forklaring (på engelsk): {detail}',
   },
   'scans.json_syntax': {
     en: 'The file is not valid JSON (line {line}): {detail}',
-    da: 'Filen er ikke gyldig JSON (linje {line}): {detail}',
+    da: 'Filen er ikke gyldig JSON (linje {line}). Læserens forklaring (på engelsk): {detail}',
   },
   'scans.too_deep': {
     en: 'The file nests deeper than {limit} levels (line {line}).',
@@ -65,21 +65,61 @@ addMessages({
     en: 'The file is not a Nessus report (.nessus, version 2): its root element is <{root}>, not <NessusClientData_v2>.',
     da: 'Filen er ikke en Nessus-rapport (.nessus, version 2): dens rodelement er <{root}>, ikke <NessusClientData_v2>.',
   },
-  'scans.nessus_item': {
-    en: 'The ReportItem on line {line} cannot be read: {detail}.',
-    da: 'ReportItem på linje {line} kan ikke læses: {detail}.',
+  'scans.nessus_plugin_missing': {
+    en: 'The ReportItem on line {line} has no pluginID.',
+    da: 'ReportItem på linje {line} har intet pluginID.',
+  },
+  'scans.nessus_host_unnamed': {
+    en: 'The ReportItem on line {line} belongs to a ReportHost without a name.',
+    da: 'ReportItem på linje {line} hører til en ReportHost uden navn.',
+  },
+  'scans.nessus_severity': {
+    en: 'The ReportItem on line {line} has the severity "{value}"; Nessus uses 0 to 4.',
+    da: 'ReportItem på linje {line} har alvorligheden "{value}"; Nessus bruger 0 til 4.',
+  },
+  'scans.nessus_port': {
+    en: 'The ReportItem on line {line} has the port "{value}"; a port is a whole number from 0 to 65535.',
+    da: 'ReportItem på linje {line} har porten "{value}"; en port er et helt tal fra 0 til 65535.',
   },
   'scans.not_openvas': {
     en: 'The file is not an OpenVAS/Greenbone XML report: its root element is <{root}>, not <report>.',
     da: 'Filen er ikke en OpenVAS/Greenbone-XML-rapport: dens rodelement er <{root}>, ikke <report>.',
   },
-  'scans.openvas_result': {
-    en: 'The result on line {line} cannot be read: {detail}.',
-    da: 'Resultatet på linje {line} kan ikke læses: {detail}.',
+  'scans.openvas_oid_missing': {
+    en: 'The result on line {line} has no NVT oid.',
+    da: 'Resultatet på linje {line} har intet NVT-oid.',
   },
-  'scans.not_sarif': {
-    en: 'The file is not a SARIF log (line {line}): {detail}.',
-    da: 'Filen er ikke en SARIF-log (linje {line}): {detail}.',
+  'scans.openvas_host_missing': {
+    en: 'The result on line {line} names no host.',
+    da: 'Resultatet på linje {line} angiver ingen vært.',
+  },
+  'scans.openvas_severity_missing': {
+    en: 'The result on line {line} has neither a severity nor a threat.',
+    da: 'Resultatet på linje {line} har hverken en alvorlighed (severity) eller en trussel (threat).',
+  },
+  'scans.sarif_not_object': {
+    en: 'The file is not a SARIF log (line {line}): the document is not a JSON object.',
+    da: 'Filen er ikke en SARIF-log (linje {line}): dokumentet er ikke et JSON-objekt.',
+  },
+  'scans.sarif_runs_array': {
+    en: 'The file is not a SARIF log (line {line}): "runs" is not an array.',
+    da: 'Filen er ikke en SARIF-log (linje {line}): "runs" er ikke en liste.',
+  },
+  'scans.sarif_run_object': {
+    en: 'The file is not a SARIF log (line {line}): a run is not an object.',
+    da: 'Filen er ikke en SARIF-log (linje {line}): en kørsel (run) er ikke et objekt.',
+  },
+  'scans.sarif_results_array': {
+    en: 'The file is not a SARIF log (line {line}): "results" is not an array.',
+    da: 'Filen er ikke en SARIF-log (linje {line}): "results" er ikke en liste.',
+  },
+  'scans.sarif_tool_name': {
+    en: "The file is not a SARIF log (line {line}): the run's tool has no name.",
+    da: 'Filen er ikke en SARIF-log (linje {line}): kørslens værktøj har intet navn.',
+  },
+  'scans.sarif_version_missing': {
+    en: 'The SARIF log states no version (line {line}); only SARIF 2.1.0 is read.',
+    da: 'SARIF-loggen angiver ingen version (linje {line}); kun SARIF 2.1.0 kan læses.',
   },
   'scans.sarif_version': {
     en: 'The SARIF version is {version} (line {line}); only SARIF 2.1.0 is read.',
@@ -105,13 +145,13 @@ addMessages({
     en: 'The result at line {line} has the start line {value}; SARIF allows a whole number from 1 (at most 2147483647).',
     da: 'Resultatet på linje {line} har startlinjen {value}; SARIF tillader et helt tal fra 1 (højst 2147483647).',
   },
-  'scans.sarif_result': {
-    en: 'The result on line {line} cannot be read: {detail}.',
-    da: 'Resultatet på linje {line} kan ikke læses: {detail}.',
+  'scans.sarif_result_object': {
+    en: 'The result on line {line} is not a JSON object.',
+    da: 'Resultatet på linje {line} er ikke et JSON-objekt.',
   },
-  'scans.csv_syntax': {
-    en: 'The file is not valid CSV from line {line} on: {detail}',
-    da: 'Filen er ikke gyldig CSV fra linje {line}: {detail}',
+  'scans.sarif_rule_missing': {
+    en: 'The result on line {line} names no rule (ruleId).',
+    da: 'Resultatet på linje {line} angiver ingen regel (ruleId).',
   },
   'scans.csv_column_unknown': {
     en: 'The header names a column "{column}" that the scan CSV does not have (see the documented columns).',
@@ -156,5 +196,33 @@ addMessages({
   'scans.csv_cve': {
     en: 'Line {line}: "{value}" is not a CVE id (CVE-YYYY-NNNN); separate several with ";".',
     da: 'Linje {line}: "{value}" er ikke et CVE-id (CVE-ÅÅÅÅ-NNNN); adskil flere med ";".',
+  },
+});
+
+/**
+ * Refusals of earlier versions, which named the reason in English as `{detail}`: an import keeps
+ * its refusal's code and parameters and words them when it is shown, so these stay for imports
+ * refused before 2026-11-25.
+ */
+addMessages({
+  'scans.nessus_item': {
+    en: 'The ReportItem on line {line} cannot be read: {detail}.',
+    da: 'ReportItem på linje {line} kan ikke læses. Læserens forklaring (på engelsk): {detail}.',
+  },
+  'scans.openvas_result': {
+    en: 'The result on line {line} cannot be read: {detail}.',
+    da: 'Resultatet på linje {line} kan ikke læses. Læserens forklaring (på engelsk): {detail}.',
+  },
+  'scans.not_sarif': {
+    en: 'The file is not a SARIF log (line {line}): {detail}.',
+    da: 'Filen er ikke en SARIF-log (linje {line}). Læserens forklaring (på engelsk): {detail}.',
+  },
+  'scans.sarif_result': {
+    en: 'The result on line {line} cannot be read: {detail}.',
+    da: 'Resultatet på linje {line} kan ikke læses. Læserens forklaring (på engelsk): {detail}.',
+  },
+  'scans.csv_syntax': {
+    en: 'The file is not valid CSV from line {line} on: {detail}',
+    da: 'Filen er ikke gyldig CSV fra linje {line}. Læserens forklaring (på engelsk): {detail}',
   },
 });

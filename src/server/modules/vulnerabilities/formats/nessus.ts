@@ -65,26 +65,21 @@ function scanHost(context: HostContext): ScanHost {
 function item(node: XNode, context: HostContext, limits: ScanLimits): ScanItem {
   const a = node.attrs;
   const rule = a.pluginID?.trim() ?? '';
-  if (rule === '')
-    throw new ScanFormatError('scans.nessus_item', node.line, { detail: 'pluginID is missing' });
+  if (rule === '') throw new ScanFormatError('scans.nessus_plugin_missing', node.line);
   context.host ??= scanHost(context);
   const host = context.host;
   if (host.name === null) {
-    throw new ScanFormatError('scans.nessus_item', node.line, { detail: 'the ReportHost has no name' });
+    throw new ScanFormatError('scans.nessus_host_unnamed', node.line);
   }
   const severity =
     SEVERITY[a.severity?.trim() ?? ''] ?? RISK[childText(node, 'risk_factor')?.toLowerCase() ?? ''];
   if (severity === undefined) {
-    throw new ScanFormatError('scans.nessus_item', node.line, {
-      detail: `the severity "${a.severity ?? ''}" is not 0–4`,
-    });
+    throw new ScanFormatError('scans.nessus_severity', node.line, { value: a.severity ?? '' });
   }
   const portText = a.port?.trim() ?? '0';
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) {
-    throw new ScanFormatError('scans.nessus_item', node.line, {
-      detail: `the port "${portText}" is not 0–65535`,
-    });
+    throw new ScanFormatError('scans.nessus_port', node.line, { value: portText });
   }
   const v3 = score(childText(node, 'cvss3_base_score'));
   const v2 = score(childText(node, 'cvss_base_score'));

@@ -119,7 +119,7 @@ describe('OpenVAS reader: details and refusals', () => {
 
   it('refuses a result without severity, another root, and a DOCTYPE', async () => {
     const error = await readAll(fromText(result(''))).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'scans.openvas_result', line: 2 });
+    expect(error).toMatchObject({ code: 'scans.openvas_severity_missing', line: 2 });
     expect(await readAll(fromText('<NessusClientData_v2/>')).catch((e: unknown) => e)).toMatchObject({
       code: 'scans.not_openvas',
     });

@@ -63,12 +63,10 @@ function portOf(text: string | null): { port: number | null; protocol: string | 
 function item(node: XNode, limits: ScanLimits): ScanItem {
   const nvt = child(node, 'nvt');
   const rule = nvt?.attrs.oid?.trim() ?? '';
-  if (rule === '')
-    throw new ScanFormatError('scans.openvas_result', node.line, { detail: 'nvt oid is missing' });
+  if (rule === '') throw new ScanFormatError('scans.openvas_oid_missing', node.line);
   const hostNode = child(node, 'host');
   const host = normaliseHost(hostNode?.text);
-  if (host === null)
-    throw new ScanFormatError('scans.openvas_result', node.line, { detail: 'host is missing' });
+  if (host === null) throw new ScanFormatError('scans.openvas_host_missing', node.line);
   const hostnameText = childText(hostNode, 'hostname');
   const hostname = hostnameText !== null ? canonicalName(hostnameText) : null;
   const score = number(childText(node, 'severity'));
@@ -76,7 +74,7 @@ function item(node: XNode, limits: ScanLimits): ScanItem {
   let severity: Severity;
   if (score !== null) severity = severityOf(score);
   else if (threat !== '') severity = THREAT[threat] ?? 'info';
-  else throw new ScanFormatError('scans.openvas_result', node.line, { detail: 'severity is missing' });
+  else throw new ScanFormatError('scans.openvas_severity_missing', node.line);
   const informational = severity === 'info' || NOT_A_FINDING.has(threat);
   const nvtTags = tags(childText(nvt, 'tags'));
   // Newer reports: nvt/severities/severity (score and vector); older: nvt/cvss_base and the tags.

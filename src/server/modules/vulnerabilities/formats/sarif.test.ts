@@ -227,8 +227,7 @@ describe('SARIF reader: severity, CVEs, refusals', () => {
     expect(
       await refusal(readAll(fromText('{"runs":[{"tool":{"driver":{"name":"x"}},"results":[]}]}'))),
     ).toMatchObject({
-      code: 'scans.sarif_version',
-      params: { version: '(none)' },
+      code: 'scans.sarif_version_missing',
     });
     expect(
       await refusal(
@@ -238,14 +237,14 @@ describe('SARIF reader: severity, CVEs, refusals', () => {
     const broken = await refusal(readAll(fromText('{"version":"2.1.0",\n"runs":[\n{"tool": }]}')));
     expect(broken).toBeInstanceOf(ScanFormatError);
     expect(broken).toMatchObject({ code: 'scans.json_syntax', line: 3 });
-    expect(await refusal(readAll(fromText('[1,2]')))).toMatchObject({ code: 'scans.not_sarif' });
+    expect(await refusal(readAll(fromText('[1,2]')))).toMatchObject({ code: 'scans.sarif_not_object' });
     expect(await refusal(readAll(fromText('<xml/>')))).toMatchObject({ code: 'scans.json_syntax' });
     expect(await refusal(readAll(fromText('')))).toMatchObject({ code: 'scans.empty' });
     const utf16 = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from('{"version":"2.1.0"}', 'utf16le')]);
     expect(await refusal(readAll(Readable.from([utf16])))).toMatchObject({ code: 'scans.encoding_utf16' });
     expect(
       await refusal(readAll(fromText(log({ id: 'R' }, { message: { text: 'no rule' } })))),
-    ).toMatchObject({ code: 'scans.sarif_result', line: 2 });
+    ).toMatchObject({ code: 'scans.sarif_rule_missing', line: 2 });
   });
 
   it('keeps a huge result bounded: skipped code flows, cut message', async () => {

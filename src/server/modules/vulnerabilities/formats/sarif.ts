@@ -173,14 +173,13 @@ function firstLocation(
 
 function resultItem(raw: unknown, line: number, run: Run, limits: ScanLimits): ScanItem {
   const r = obj(raw);
-  if (r === undefined)
-    throw new ScanFormatError('scans.sarif_result', line, { detail: 'a result must be an object' });
+  if (r === undefined) throw new ScanFormatError('scans.sarif_result_object', line);
   const ref = obj(r.rule);
   const index =
     typeof r.ruleIndex === 'number' ? r.ruleIndex : typeof ref?.index === 'number' ? ref.index : null;
   const ruleId = str(r.ruleId) ?? str(ref?.id) ?? (index !== null ? (run.rules[index]?.id ?? null) : null);
   if (ruleId === null) {
-    throw new ScanFormatError('scans.sarif_result', line, { detail: 'the result names no rule (ruleId)' });
+    throw new ScanFormatError('scans.sarif_rule_missing', line);
   }
   const rule = run.byId.get(ruleId) ?? (index !== null ? run.rules[index] : undefined);
   const message = messageText(obj(r.message), rule);
@@ -264,24 +263,20 @@ export const readSarif: ScanReader = (bytes, limits = DEFAULT_SCAN_LIMITS) =>
         decide(path, kind, line) {
           if (path.length === 0) {
             if (kind !== 'object') {
-              throw new ScanFormatError('scans.not_sarif', line, {
-                detail: 'the document is not a JSON object',
-              });
+              throw new ScanFormatError('scans.sarif_not_object', line);
             }
             rootSeen = true;
             return 'walk';
           }
           if (path.length === 1 && path[0] === 'version') return 'build';
           if (path.length === 1 && path[0] === 'runs') {
-            if (kind !== 'array')
-              throw new ScanFormatError('scans.not_sarif', line, { detail: '"runs" is not an array' });
+            if (kind !== 'array') throw new ScanFormatError('scans.sarif_runs_array', line);
             runs = 0;
             return 'walk';
           }
           if (!isRun(path)) return 'skip';
           if (path.length === 2) {
-            if (kind !== 'object')
-              throw new ScanFormatError('scans.not_sarif', line, { detail: 'a run is not an object' });
+            if (kind !== 'object') throw new ScanFormatError('scans.sarif_run_object', line);
             runs++;
             run = { family: null, rules: [], byId: new Map() };
             return 'walk';
@@ -301,7 +296,7 @@ export const readSarif: ScanReader = (bytes, limits = DEFAULT_SCAN_LIMITS) =>
               return 'build';
             case 'results':
               if (kind !== 'array') {
-                throw new ScanFormatError('scans.not_sarif', line, { detail: '"results" is not an array' });
+                throw new ScanFormatError('scans.sarif_results_array', line);
               }
               if (run.family === null) throw new ScanFormatError('scans.sarif_tool_order', line);
               return 'walk';
@@ -326,8 +321,7 @@ export const readSarif: ScanReader = (bytes, limits = DEFAULT_SCAN_LIMITS) =>
           const at = tail(path, 2);
           if (at === 'tool.driver.name') {
             const name = str(value);
-            if (name === null)
-              throw new ScanFormatError('scans.not_sarif', line, { detail: 'the tool has no name' });
+            if (name === null) throw new ScanFormatError('scans.sarif_tool_name', line);
             run.family = name.trim().toLowerCase();
           } else if (at === 'tool.driver.rules.#') addRule(value, true, line);
           else if (at === 'tool.extensions.#.rules.#') addRule(value, false, line);
@@ -348,8 +342,7 @@ export const readSarif: ScanReader = (bytes, limits = DEFAULT_SCAN_LIMITS) =>
     }
     walker.end();
     yield* out.splice(0);
-    if (!rootSeen)
-      throw new ScanFormatError('scans.not_sarif', 1, { detail: 'the document is not a JSON object' });
-    if (version === null) throw new ScanFormatError('scans.sarif_version', 1, { version: '(none)' });
+    if (!rootSeen) throw new ScanFormatError('scans.sarif_not_object', 1);
+    if (version === null) throw new ScanFormatError('scans.sarif_version_missing', 1);
     if (runs <= 0) throw new ScanFormatError('scans.sarif_no_runs', 1);
   })();
