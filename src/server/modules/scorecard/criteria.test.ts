@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCriteria, type Figures, figuresOf, type ScorecardSettings } from './criteria.js';
+import './messages.js';
 
 /** Criterion 1 (the inventory confirmed within the sector's period) around the period's edge. */
 describe('criterion 1: the inventory confirmed within the period', () => {
@@ -42,6 +43,36 @@ describe('criterion 1: the inventory confirmed within the period', () => {
     expect(c1({ ...figures('2026-10-01T09:00:00Z'), healthData: 0 })).toMatchObject({
       status: 'failed',
       detail_code: 'scorecard.c1.no_health_data',
+    });
+  });
+});
+
+/** A share's sentence: the percentage cut to one decimal, written as the language writes it. */
+describe('a share in words', () => {
+  const now = new Date('2026-11-24T12:00:00Z');
+  const settings: ScorecardSettings = {
+    passPercent: 95,
+    confirmationMonths: 12,
+    patchDays: 30,
+    testMonths: 12,
+  };
+  const c2 = (assessed: number, of: number, locale: 'da' | 'en') =>
+    buildCriteria(
+      { ...figuresOf(undefined), systems: of, healthData: of, healthDataAssessed: assessed },
+      settings,
+      now,
+      locale,
+    ).find((c) => c.n === 2);
+
+  it('says 94.9 % (not 95 %) when 189 of 199 fall short of 95 %, with a decimal comma in Danish', () => {
+    expect(c2(189, 199, 'da')).toMatchObject({
+      status: 'failed',
+      detail: '189 af 199 systemer med sundhedsdata har en vurderet kritikalitet (94,9 %; 95 % kræves).',
+    });
+    expect(c2(189, 199, 'en')?.detail).toContain('(94.9 %; 95 % needed)');
+    expect(c2(19, 20, 'en')).toMatchObject({
+      status: 'passed',
+      detail: expect.stringContaining('(95 %; 95 %'),
     });
   });
 });

@@ -119,7 +119,8 @@ export function buildCriteria(f: Figures, s: ScorecardSettings, now: Date, local
       params: {
         numerator,
         denominator,
-        percent: Math.floor(value * 1000) / 10,
+        // Cut, not rounded: 189 of 199 is 94.9 %, never "95 %" beside a requirement of 95 %.
+        percent: Math.floor(value * 1000 + 1e-9) / 10,
         threshold: s.passPercent,
         ...extra,
       },
@@ -203,11 +204,17 @@ export function buildCriteria(f: Figures, s: ScorecardSettings, now: Date, local
       months: s.testMonths,
     }),
   ];
+  // The percentage in the sentence as the page shows it: one decimal at most, in the language's
+  // own way of writing it ("94,9" in Danish).
+  const decimal = new Intl.NumberFormat(locale === 'da' ? 'da-DK' : 'en-GB', { maximumFractionDigits: 1 });
   return measured.map(({ params, ...m }, i) => ({
     n: i + 1,
     key: base(i + 1).key,
     ...m,
-    detail: translate(m.detail_code, locale, params),
+    detail: translate(m.detail_code, locale, {
+      ...params,
+      ...(typeof params.percent === 'number' ? { percent: decimal.format(params.percent) } : {}),
+    }),
   }));
 }
 

@@ -36,6 +36,7 @@ import {
   STATUS_SYMBOL,
   type Trend,
 } from './access';
+import { percentFormat } from './percent';
 
 /** The trend lines are drawn by a module of their own, loaded once the figures are shown. */
 const Sparkline = lazy(() => import('./Sparkline').then((m) => ({ default: m.Sparkline })));
@@ -49,11 +50,11 @@ const HAS_EVIDENCE = new Set([1, 2, 5, 6, 7, 8, 9, 10]);
 export function useScorecardFormats() {
   const { i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en-GB' : 'da-DK';
-  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+  const percent = percentFormat(locale);
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const day = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   return {
-    percent: (v: number) => percent.format(v),
+    percent,
     dateTime: (iso: string) => dateTime.format(new Date(iso)),
     date: (iso: string) => day.format(new Date(`${iso}T00:00:00Z`)),
   };

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Trend } from './access';
+import { percentFormat } from './percent';
 
 const W = 160;
 const H = 40;
@@ -19,10 +20,7 @@ export function Sparkline(props: {
   days: number;
 }) {
   const { t, i18n } = useTranslation();
-  const percent = new Intl.NumberFormat(i18n.language === 'en' ? 'en-GB' : 'da-DK', {
-    style: 'percent',
-    maximumFractionDigits: 1,
-  });
+  const percent = percentFormat(i18n.language === 'en' ? 'en-GB' : 'da-DK');
   const measured = props.points.filter((p) => p.value !== null) as Array<{ day: string; value: number }>;
   const start = dayNumber(props.from);
   const span = Math.max(1, dayNumber(props.to) - start);
@@ -35,8 +33,8 @@ export function Sparkline(props: {
       : t('scorecard.trend.label', {
           days: props.days,
           count: measured.length,
-          first: percent.format(measured[0]?.value ?? 0),
-          last: percent.format(last?.value ?? 0),
+          first: percent(measured[0]?.value ?? 0),
+          last: percent(last?.value ?? 0),
         });
   const path = measured
     .map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.day).toFixed(1)} ${y(p.value).toFixed(1)}`)
