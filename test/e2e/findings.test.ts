@@ -255,6 +255,16 @@ describeInChromium('the vulnerabilities screens in Chromium', 'test/e2e/findings
     await page.getByText('Status er nu »Risikoaccept«.').waitFor();
     expect(await text(cell(page, 'finding-follow-up', 'Status'))).toBe('Risikoaccept');
     expect(await text(cell(page, 'finding-follow-up', 'Risikoaccept gælder til'))).not.toBe('—');
+    // The page names who accepted the risk, why and until when (the finding's changes).
+    const changes = page.getByTestId('finding-changes');
+    await changes.getByRole('cell', { name: 'Risiko accepteret' }).waitFor();
+    const row = changes.getByRole('row').nth(1);
+    expect(await row.getByRole('cell').nth(1).textContent()).toBe('Dorthe Direktør');
+    expect(await row.getByRole('cell').nth(3).textContent()).toMatch(/Indtil /);
+    expect(
+      await row.locator('[data-state]').evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))),
+    ).toEqual(['open', 'risk_accepted']);
+    await expectNoSeriousA11yViolations(page, 'finding changes');
     await page.screenshot({ path: path.join(artifacts, 'findings-6-risk-accepted.png'), fullPage: true });
     const stored = (await t.asOperator('GET', `/api/v1/orgs/${org.slug}/findings/${id}`)).json();
     expect(stored.state).toBe('risk_accepted');

@@ -396,3 +396,34 @@ export async function remap(tx: Tx, orgId: string): Promise<number> {
   const r = await sql<{ n: number }>`select vaern_findings_remap(${orgId}::uuid) as n`.execute(tx.q);
   return r.rows[0]?.n ?? 0;
 }
+
+export interface HistoryRow {
+  seq: string;
+  at: Date;
+  action: string;
+  actor_type: string;
+  actor_name: string | null;
+  from_state: string | null;
+  to_state: string | null;
+  reason: string | null;
+  accepted_until: string | null;
+}
+
+/**
+ * The finding's changes as its organisation's audit trail records them (people's state changes,
+ * expired acceptances, entry and sharing), newest first; a person by their name where the reader
+ * may see it, else as recorded (the e-mail address).
+ */
+export async function findingHistory(tx: Tx, orgId: string, id: string, limit: number) {
+  const r = await sql<HistoryRow>`
+    select a.seq::text as seq, a.at, a.action, a.actor->>'type' as actor_type,
+           coalesce(u.name, a.actor->>'name') as actor_name,
+           a.before->>'state' as from_state, a.after->>'state' as to_state,
+           a.after->>'state_reason' as reason, a.after->>'accepted_until' as accepted_until
+    from audit_log a
+    left join users u on a.actor->>'type' = 'user' and u.id::text = a.actor->>'id'
+    where a.org_id = ${orgId} and a.target_id = ${id} and a.target_type = 'finding'
+    order by a.seq desc
+    limit ${limit}`.execute(tx.q);
+  return r.rows;
+}

@@ -8,6 +8,7 @@ import { orgParams } from '../directory/schemas.js';
 import { presentFinding, presentHost, presentSummary } from './findings-present.js';
 import {
   finding,
+  findingHistory,
   findingParams,
   findingsQuery,
   findingsSummary,
@@ -148,6 +149,20 @@ export function findingsRoutes(fastify: FastifyInstance, ctx: AppContext) {
     },
     async (request) =>
       service.getFinding({ ctx, actor: actorOf(request), org: orgOf(request), id: request.params.id }),
+  );
+
+  app.get(
+    `${base}/:id/history`,
+    {
+      schema: {
+        tags,
+        summary: "A finding's changes (who moved it, when, why), newest first, from the audit trail",
+        params: findingParams,
+        response: { 200: findingHistory },
+      },
+    },
+    async (request) =>
+      service.getFindingHistory({ ctx, actor: actorOf(request), org: orgOf(request), id: request.params.id }),
   );
 
   app.post(

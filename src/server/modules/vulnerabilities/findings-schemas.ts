@@ -161,3 +161,25 @@ export const findingsSummary = z.object({
     }),
   ),
 });
+
+export const findingHistory = z.object({
+  items: z.array(
+    z.object({
+      at: z.string(),
+      action: z
+        .string()
+        .describe(
+          'finding.open, finding.in_progress, finding.risk_accepted, finding.false_positive (a person), finding.acceptance_expired (the daily job), finding.test_created, finding.shared, finding.unshared',
+        ),
+      actor: z.object({
+        type: z.string().describe('user, token, job or operator'),
+        name: z.string().nullable().describe("a person's name, a token's or a job's name"),
+      }),
+      from_state: z.string().nullable(),
+      to_state: z.string().nullable(),
+      reason: z.string().nullable(),
+      accepted_until: z.string().nullable(),
+    }),
+  ),
+  truncated: z.boolean().describe('more changes than listed: the audit trail has them all'),
+});

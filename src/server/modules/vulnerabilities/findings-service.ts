@@ -40,6 +40,31 @@ export async function getFinding(opts: Opts & { id: string }) {
   });
 }
 
+/** How many of a finding's changes its page lists (the audit trail keeps every one). */
+export const HISTORY_LIMIT = 100;
+
+/** The finding's changes from the audit trail, newest first; the finding must be the organisation's. */
+export async function getFindingHistory(opts: Opts & { id: string }) {
+  const { ctx, actor, org } = opts;
+  authorise(findingsPolicy.read(actor, org.id));
+  return withTenant(ctx.db.kysely, scopeOf(actor, org.id), async (tx) => {
+    if (!(await q.findFinding(tx, org.id, opts.id))) throw notFound('findings.not_found');
+    const rows = await q.findingHistory(tx, org.id, opts.id, HISTORY_LIMIT + 1);
+    return {
+      items: rows.slice(0, HISTORY_LIMIT).map((r) => ({
+        at: r.at.toISOString(),
+        action: r.action,
+        actor: { type: r.actor_type, name: r.actor_name },
+        from_state: r.from_state,
+        to_state: r.to_state,
+        reason: r.reason,
+        accepted_until: r.accepted_until,
+      })),
+      truncated: rows.length > HISTORY_LIMIT,
+    };
+  });
+}
+
 export async function listUnmappedHosts(opts: Opts & { after: string | undefined; limit: number }) {
   const { ctx, actor, org } = opts;
   authorise(findingsPolicy.read(actor, org.id));

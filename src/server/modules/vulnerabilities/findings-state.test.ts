@@ -161,6 +161,50 @@ describe.each(engines())('finding states on %s', (engine) => {
                               order by seq`.execute(tx.q),
     );
     expect(audit.rows.map((r) => r.action)).toEqual(['finding.risk_accepted', 'finding.acceptance_expired']);
+    // The finding's page lists both changes, newest first: who (the manager by name), from what
+    // to what, why and until when.
+    const history = await t.inject({
+      method: 'GET',
+      url: `/api/v1/orgs/${org.slug}/findings/${id}/history`,
+      headers: { authorization: member },
+    });
+    expect(history.statusCode, history.body).toBe(200);
+    expect(history.json()).toEqual({
+      items: [
+        {
+          at: expect.any(String),
+          action: 'finding.acceptance_expired',
+          actor: { type: 'job', name: 'findings.expire_acceptances' },
+          from_state: 'risk_accepted',
+          to_state: 'open',
+          reason: null,
+          accepted_until: null,
+        },
+        {
+          at: expect.any(String),
+          action: 'finding.risk_accepted',
+          actor: { type: 'user', name: expect.stringMatching(/^User /) },
+          from_state: 'open',
+          to_state: 'risk_accepted',
+          reason: 'Until the vendor patch',
+          accepted_until: day(1),
+        },
+      ],
+      truncated: false,
+    });
+    // Another finding's history is its own; an id the organisation does not have is not found.
+    const other = await t.inject({
+      method: 'GET',
+      url: `/api/v1/orgs/${org.slug}/findings/${ids[4]}/history`,
+      headers: { authorization: member },
+    });
+    expect(other.json()).toEqual({ items: [], truncated: false });
+    const none = await t.inject({
+      method: 'GET',
+      url: `/api/v1/orgs/${org.slug}/findings/00000000-0000-4000-8000-000000000000/history`,
+      headers: { authorization: member },
+    });
+    expect(none.statusCode).toBe(404);
   });
 
   it("keeps a person's decision across a re-scan, and closes an accepted risk that is gone", async () => {

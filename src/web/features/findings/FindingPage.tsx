@@ -9,6 +9,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageTitle } from '../../components/PageTitle';
 import { SystemLink } from '../../components/SystemLink';
 import type { Finding } from './access';
+import { FindingChanges } from './FindingChanges';
 import { DueDate, SeverityBadge, StateBadge, useFindingFormats } from './format';
 import { FindingsLink } from './links';
 import { StateChange } from './StateChange';
@@ -182,6 +183,7 @@ export function FindingPage() {
             <TestFindingPanels org={org} id={finding.id} membership={membership} />
           )}
           <FindingFields org={org} finding={finding} />
+          <FindingChanges org={org} id={finding.id} />
         </>
       )}
     </Stack>

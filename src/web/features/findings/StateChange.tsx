@@ -7,6 +7,7 @@ import type { Membership } from '../../app/api-types';
 import { AppModal } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { type Finding, type ManualState, nextStates } from './access';
+import { findingChangesKey } from './FindingChanges';
 
 /** Tomorrow as YYYY-MM-DD (a risk acceptance ends in the future). */
 const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
@@ -40,6 +41,7 @@ function StateForm(props: {
     onSuccess: async (updated) => {
       queryClient.setQueryData(['findings', props.org, 'finding', updated.id], updated);
       await queryClient.invalidateQueries({ queryKey: ['findings', props.org, 'list'] });
+      await queryClient.invalidateQueries({ queryKey: findingChangesKey(props.org, updated.id) });
       props.onDone(updated);
     },
   });

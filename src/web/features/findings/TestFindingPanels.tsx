@@ -6,6 +6,7 @@ import type { Membership } from '../../app/api-types';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { canShareFindings } from './access';
+import { findingChangesKey } from './FindingChanges';
 import { useFindingFormats } from './format';
 import { setShare, type TestFinding, testFindingKey, useDirectory, useTestFinding } from './test-findings';
 
@@ -59,6 +60,7 @@ function SharedWith(props: { org: string; test: TestFinding; mayShare: boolean }
     mutationFn: (v: { slug: string; shared: boolean }) => setShare(props.org, id, v.slug, v.shared),
     onSuccess: (updated, v) => {
       queryClient.setQueryData(testFindingKey(props.org, id), updated);
+      void queryClient.invalidateQueries({ queryKey: findingChangesKey(props.org, id) });
       const name =
         updated.shared_with.find((s) => s.org.slug === v.slug)?.org.name ?? stopping?.name ?? v.slug;
       setDone(t(v.shared ? 'findings.share.sharedDone' : 'findings.share.stoppedDone', { name }));

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type {
   finding,
+  findingHistory,
   findingsSummary,
   slaResponse,
   unmappedHost,
@@ -18,6 +19,7 @@ export type SlaPolicy = SlaResponse['policy'];
 export type SignedReport = z.infer<typeof signedReport>;
 export type Severity = Finding['severity'];
 export type FindingState = Finding['state'];
+export type FindingChange = z.infer<typeof findingHistory>['items'][number];
 
 /** Worst first, as the list is ordered. */
 export const SEVERITIES = [
