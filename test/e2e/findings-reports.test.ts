@@ -234,6 +234,16 @@ describeInChromium(
       const wrongCode = { status: [400], url: /\/findings\/reports$/ };
       const problems = await watch(page, { allow: [SESSION_PROBE, wrongCode] });
       await signInThroughUi(page, base, director);
+      // The overview says what waits for management: the last ended quarter's report, unsigned.
+      const d = new Date();
+      const q = Math.floor(d.getUTCMonth() / 3);
+      const lastQuarter = q === 0 ? `${d.getUTCFullYear() - 1}-Q4` : `${d.getUTCFullYear()}-Q${q}`;
+      const todo = page.getByTestId('to-do-report');
+      await todo.waitFor();
+      expect(await text(todo)).toBe(
+        `Sårbarhedsrapporten for ${lastQuarter} er ikke underskrevet endnu: ledelsen læser og underskriver den hvert kvartal. Læs og underskriv den`,
+      );
+      await expectNoSeriousA11yViolations(page, 'overview to-do (da)');
       await page.getByRole('navigation').getByRole('link', { name: 'Sårbarheder' }).click();
       await expectHeading(page, 'Sårbarheder: overblik');
       // Management reads, signs, accepts risks; it does not upload scans.

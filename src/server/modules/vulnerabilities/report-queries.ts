@@ -205,10 +205,16 @@ export async function insertReport(
 }
 
 /** Newest first; the cursor is the last row's signed_at (exact text) and id. */
-export async function listReports(tx: Tx, orgId: string, limit: number, after: [string, string] | undefined) {
+export async function listReports(
+  tx: Tx,
+  orgId: string,
+  limit: number,
+  after: [string, string] | undefined,
+  quarter?: string,
+) {
   const r = await sql<ReportRow & { signed_key: string }>`
     select ${columns}, signed_at::text as signed_key from vulnerability_reports
-    where org_id = ${orgId}
+    where org_id = ${orgId} ${quarter === undefined ? sql`` : sql`and quarter = ${quarter}`}
       ${
         after === undefined
           ? sql``

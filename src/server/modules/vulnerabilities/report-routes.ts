@@ -1,11 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
-import { decodeCursor, page, pageOf, pageQuery } from '../../http/paging.js';
+import { decodeCursor, page, pageOf } from '../../http/paging.js';
 import { actorOf, orgOf } from '../../http/request.js';
 import { badRequest } from '../../lib/errors.js';
 import { orgParams } from '../directory/schemas.js';
-import { draftParams, draftQuery, reportParams, signBody, signedReport } from './report-schemas.js';
+import {
+  draftParams,
+  draftQuery,
+  reportParams,
+  reportsQuery,
+  signBody,
+  signedReport,
+} from './report-schemas.js';
 import * as service from './report-service.js';
 
 const tags = ['findings'];
@@ -71,12 +78,12 @@ export function reportRoutes(fastify: FastifyInstance, ctx: AppContext) {
         tags,
         summary: 'Signed management reports, newest first',
         params: orgParams,
-        querystring: pageQuery,
+        querystring: reportsQuery,
         response: { 200: pageOf(signedReport) },
       },
     },
     async (request) => {
-      const { limit, cursor } = request.query;
+      const { limit, cursor, quarter } = request.query;
       const key = decodeCursor(cursor);
       if (key !== undefined && (key.length !== 2 || !key.every((k) => typeof k === 'string')))
         throw badRequest();
@@ -86,6 +93,7 @@ export function reportRoutes(fastify: FastifyInstance, ctx: AppContext) {
         org: orgOf(request),
         limit,
         after: key as [string, string] | undefined,
+        quarter,
       });
       return page(
         rows,

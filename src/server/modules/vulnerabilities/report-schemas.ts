@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQuery } from '../../http/paging.js';
 
 /** The management report's API contract (docs/vulnerabilities.md, "Management report"). */
 
@@ -22,6 +23,9 @@ export const signBody = z.strictObject({
 });
 
 export const reportParams = z.strictObject({ org, id: z.uuid() });
+export const reportsQuery = pageQuery.extend({
+  quarter: quarter.optional().describe("only that quarter's signed reports (is it signed?)"),
+});
 
 export const signedReport = z.object({
   id: z.uuid(),

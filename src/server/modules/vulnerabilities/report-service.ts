@@ -181,10 +181,11 @@ export async function listReports(opts: {
   org: OrgRef;
   limit: number;
   after: [string, string] | undefined;
+  quarter?: string | undefined;
 }) {
   authoriseRead(opts.actor, opts.org.id);
   return withTenant(opts.ctx.db.kysely, scopeOf(opts.actor, opts.org.id), async (tx) =>
-    (await q.listReports(tx, opts.org.id, opts.limit + 1, opts.after)).map((row) => ({
+    (await q.listReports(tx, opts.org.id, opts.limit + 1, opts.after, opts.quarter)).map((row) => ({
       cursor: [row.signed_key, row.id],
       item: present(row),
     })),

@@ -438,6 +438,13 @@ describe.each(engines())('vulnerability management report on %s', (engine) => {
     expect(paged.items).toHaveLength(1);
     const rest = (await as(officer, 'GET', `${reports()}?limit=1&cursor=${paged.next_cursor}`)).json();
     expect(rest.items.map((i: { id: string }) => i.id)).toEqual([report.id]);
+    // Is a quarter signed? Its reports alone; another quarter has none; a malformed one is refused.
+    const [year, n] = quarter.split('-Q').map(Number) as [number, number];
+    const earlier = n === 1 ? `${year - 1}-Q4` : `${year}-Q${n - 1}`;
+    const ofQuarter = (await as(officer, 'GET', `${reports()}?quarter=${quarter}&limit=1`)).json();
+    expect(ofQuarter.items.map((i: { id: string }) => i.id)).toEqual([again.json().id]);
+    expect((await as(officer, 'GET', `${reports()}?quarter=${earlier}`)).json().items).toEqual([]);
+    expect((await as(officer, 'GET', `${reports()}?quarter=2026-Q5`)).statusCode).toBe(400);
     expect((await as(officer, 'GET', `${reports()}/${randomUUID()}/pdf`)).statusCode).toBe(404);
   });
 

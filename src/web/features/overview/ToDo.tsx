@@ -1,0 +1,82 @@
+import { Anchor, List, Paper, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../app/api';
+import type { Membership } from '../../app/api-types';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import type { FindingsSummary, SignedReport } from '../findings/access';
+import { ListLink } from '../findings/links';
+import { lastEndedQuarter } from './quarter';
+
+const READS_REPORTS = ['management', 'security_officer', 'admin', 'auditor'];
+const READS_FINDINGS = ['admin', 'security_officer', 'system_owner', 'management', 'auditor', 'member'];
+
+/** Whether the person's roles in the organisation read what the to-do list is made of. */
+export const hasToDo = (m: Membership) => m.roles.some((r) => READS_FINDINGS.includes(r));
+
+/**
+ * What needs the person in their current organisation: management a report to sign for the
+ * quarter that ended; everyone the findings past their deadline and those with a known exploited
+ * vulnerability. Each item links to where it is done.
+ */
+export function ToDo({ membership }: { membership: Membership }) {
+  const { t } = useTranslation();
+  const org = membership.org;
+  const quarter = lastEndedQuarter(new Date());
+  const signs = membership.roles.includes('management');
+  const summary = useQuery({
+    queryKey: ['findings', org, 'summary'],
+    queryFn: () => api<FindingsSummary>('GET', `/orgs/${encodeURIComponent(org)}/findings/summary`),
+  });
+  const signed = useQuery({
+    queryKey: ['findings', org, 'reports', 'quarter', quarter],
+    queryFn: () =>
+      api<{ items: SignedReport[] }>(
+        'GET',
+        `/orgs/${encodeURIComponent(org)}/findings/reports?quarter=${quarter}&limit=1`,
+      ),
+    enabled: membership.roles.some((r) => READS_REPORTS.includes(r)),
+  });
+  const unsigned = signed.data !== undefined && signed.data.items.length === 0;
+  const overdue = summary.data?.overdue ?? 0;
+  const kev = summary.data?.kev_open ?? 0;
+  const loaded = summary.data !== undefined && (signed.data !== undefined || !signed.isEnabled);
+  const nothing = loaded && !unsigned && overdue === 0 && kev === 0;
+  return (
+    <Paper withBorder p="md" data-testid="to-do">
+      <Title order={2} size="h4" mb="xs">
+        {t('overview.todo.title')}
+      </Title>
+      <ErrorAlert title={t('app.error')} error={summary.error ?? signed.error} />
+      {!loaded && !summary.error && <Text role="status">{t('app.loading')}</Text>}
+      {nothing && <Text>{t('overview.todo.nothing')}</Text>}
+      <List spacing="xs">
+        {unsigned && (
+          <List.Item data-testid="to-do-report">
+            {t(signs ? 'overview.todo.reportToSign' : 'overview.todo.reportUnsigned', { quarter })}{' '}
+            <Anchor
+              renderRoot={(props) => <Link {...props} to="/orgs/$org/findings/reports" params={{ org }} />}
+            >
+              {t(signs ? 'overview.todo.reportOpen' : 'overview.todo.reportSee')}
+            </Anchor>
+          </List.Item>
+        )}
+        {overdue > 0 && (
+          <List.Item data-testid="to-do-overdue">
+            <ListLink org={org} search={{ overdue: true }}>
+              {t('overview.todo.overdue', { count: overdue })}
+            </ListLink>
+          </List.Item>
+        )}
+        {kev > 0 && (
+          <List.Item data-testid="to-do-kev">
+            <ListLink org={org} search={{ kev: true }}>
+              {t('overview.todo.kev', { count: kev })}
+            </ListLink>
+          </List.Item>
+        )}
+      </List>
+    </Paper>
+  );
+}
