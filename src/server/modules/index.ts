@@ -26,6 +26,7 @@ import { peopleRoutes } from './people/routes.js';
 import { scorecardJobs } from './scorecard/jobs.js';
 import { scorecardRoutes } from './scorecard/routes.js';
 import { settingsRoutes } from './settings/routes.js';
+import { acceptanceRoutes } from './vulnerabilities/acceptance-routes.js';
 import { findingsJobs } from './vulnerabilities/findings-jobs.js';
 import { findingsRoutes } from './vulnerabilities/findings-routes.js';
 import { referenceJobs } from './vulnerabilities/reference-refresh.js';
@@ -56,6 +57,7 @@ export const modules: ModuleDef[] = [
   { name: 'findings', routes: findingsRoutes, jobs: findingsJobs },
   { name: 'vulnerability-reports', routes: reportRoutes },
   { name: 'test-findings', routes: testFindingsRoutes },
+  { name: 'acceptance-requests', routes: acceptanceRoutes },
   { name: 'advisories', routes: advisoryRoutes },
   { name: 'advisory-matching', routes: matchRoutes, jobs: matchJobs },
   { name: 'manual-advisories', routes: manualRoutes },

@@ -488,7 +488,13 @@ describe.each(engines())('alerts on %s', (engine) => {
       await sleep(25)
     )
       if (Date.now() > deadline) throw new Error('delivery not marked sent');
-    await asOp((tx) => sql`update alert_deliveries set sent_at = null where id = ${duty?.id}`.execute(tx.q));
+    // Unsent again as a failed send waiting for its backoff: the every-minute delivery job leaves it
+    // alone (it could otherwise send it between the two calls below), an explicit retry takes it.
+    await asOp((tx) =>
+      sql`update alert_deliveries set sent_at = null, last_error = 'reset by the test',
+            next_attempt_at = now() + interval '1 hour'
+          where id = ${duty?.id}`.execute(tx.q),
+    );
     // The first send's attempts (one, or more when the job was retried on a loaded machine).
     const before = (await deliveries(alert.id))[0]?.attempts ?? 0;
     expect(before).toBeGreaterThanOrEqual(1);

@@ -419,7 +419,8 @@ export async function findingHistory(tx: Tx, orgId: string, id: string, limit: n
     select a.seq::text as seq, a.at, a.action, a.actor->>'type' as actor_type,
            coalesce(u.name, a.actor->>'name') as actor_name,
            a.before->>'state' as from_state, a.after->>'state' as to_state,
-           a.after->>'state_reason' as reason, a.after->>'accepted_until' as accepted_until
+           coalesce(a.after->>'state_reason', a.after->>'reason', a.after->>'note') as reason,
+           a.after->>'accepted_until' as accepted_until
     from audit_log a
     left join users u on a.actor->>'type' = 'user' and u.id::text = a.actor->>'id'
     where a.org_id = ${orgId} and a.target_id = ${id} and a.target_type = 'finding'

@@ -169,7 +169,7 @@ export const findingHistory = z.object({
       action: z
         .string()
         .describe(
-          'finding.open, finding.in_progress, finding.risk_accepted, finding.false_positive (a person), finding.acceptance_expired (the daily job), finding.test_created, finding.shared, finding.unshared',
+          'finding.open, finding.in_progress, finding.risk_accepted, finding.false_positive (a person), finding.acceptance_requested, finding.acceptance_approved, finding.acceptance_declined, finding.acceptance_expired (the daily job), finding.test_created, finding.shared, finding.unshared',
         ),
       actor: z.object({
         type: z.string().describe('user, token, job or operator'),

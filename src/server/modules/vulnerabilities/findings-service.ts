@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.js';
-import { REQUEST_LOCK_WAIT_MS, scopeOf, waitForLocksAtMost, withTenant } from '../../db/tenant.js';
+import { REQUEST_LOCK_WAIT_MS, scopeOf, type Tx, waitForLocksAtMost, withTenant } from '../../db/tenant.js';
 import type { OrgRef } from '../../http/types.js';
 import type { Actor } from '../../lib/actor.js';
 import { badRequest, forbidden, notFound } from '../../lib/errors.js';
@@ -102,54 +102,74 @@ export async function changeFindingState(
   if (opts.state === 'risk_accepted' && !findingsPolicy.acceptRisk(actor, org.id))
     throw forbidden('findings.accept_needs_management');
   if (opts.state !== 'risk_accepted' && !findingsPolicy.triage(actor, org.id)) throw forbidden();
+  return withTenant(ctx.db.kysely, scopeOf(actor, org.id), async (tx) =>
+    presentFinding(await applyStateChange(tx, opts)),
+  );
+}
+
+/**
+ * The state change itself, inside the caller's transaction, for a caller already authorised:
+ * the finding locked, the move and its reason and expiry checked, the finding written, today's
+ * figures and the audit trail updated. Returns the finding after.
+ */
+export async function applyStateChange(
+  tx: Tx,
+  opts: Opts & {
+    id: string;
+    state: ManualState;
+    reason: string | undefined;
+    acceptedUntil: string | undefined;
+  },
+): Promise<q.FindingRow> {
+  const { ctx, actor, org } = opts;
   const reason = opts.reason?.trim() || null;
   if ((opts.state === 'false_positive' || opts.state === 'risk_accepted') && !reason)
     throw badRequest('findings.reason_required');
-  return withTenant(ctx.db.kysely, scopeOf(actor, org.id), async (tx) => {
-    // Locked first, so the change starts from the finding as it is; a scan import that holds it
-    // (decision 011) makes the request answer busy after a few seconds instead of waiting.
-    await waitForLocksAtMost(tx, REQUEST_LOCK_WAIT_MS);
-    if (!(await q.lockFinding(tx, org.id, opts.id))) throw notFound('findings.not_found');
-    const before = await q.findFinding(tx, org.id, opts.id);
-    if (!before) throw notFound('findings.not_found');
-    if (!FROM[opts.state].includes(before.state))
-      throw badRequest('findings.state_not_allowed', { from: before.state, to: opts.state });
-    let acceptedUntil: string | null = null;
-    if (opts.state === 'risk_accepted') {
-      const maxDays = await readSetting(tx, 'risk_acceptance_max_days');
-      const until = opts.acceptedUntil;
-      const today = new Date().toISOString().slice(0, 10);
-      const last = new Date(Date.now() + maxDays * 86_400_000).toISOString().slice(0, 10);
-      if (!until || until <= today || until > last)
-        throw badRequest('findings.accepted_until_required', { max_days: maxDays });
-      acceptedUntil = until;
-    }
-    await q.setState(tx, org.id, opts.id, {
-      state: opts.state,
-      reason,
-      acceptedBy: opts.state === 'risk_accepted' && actor.kind === 'user' ? actor.userId : null,
-      acceptedUntil,
-    });
-    await q.countChange(tx, org.id, opts.id, before.state);
-    const after = await q.findFinding(tx, org.id, opts.id);
-    if (!after) throw notFound('findings.not_found');
-    const snapshot = (r: q.FindingRow) => ({
-      state: r.state,
-      state_reason: r.state_reason,
-      accepted_by: r.accepted_by,
-      accepted_until: r.accepted_until,
-    });
-    await recordAudit(tx, ctx.anchors, {
-      chain: org.id,
-      actor,
-      action: `finding.${opts.state}`,
-      targetType: 'finding',
-      targetId: opts.id,
-      before: snapshot(before),
-      after: snapshot(after),
-    });
-    return presentFinding(after);
+  // Locked first, so the change starts from the finding as it is; a scan import that holds it
+  // (decision 011) makes the request answer busy after a few seconds instead of waiting.
+  await waitForLocksAtMost(tx, REQUEST_LOCK_WAIT_MS);
+  if (!(await q.lockFinding(tx, org.id, opts.id))) throw notFound('findings.not_found');
+  const before = await q.findFinding(tx, org.id, opts.id);
+  if (!before) throw notFound('findings.not_found');
+  if (!FROM[opts.state].includes(before.state))
+    throw badRequest('findings.state_not_allowed', { from: before.state, to: opts.state });
+  let acceptedUntil: string | null = null;
+  if (opts.state === 'risk_accepted') acceptedUntil = await checkAcceptedUntil(tx, opts.acceptedUntil);
+  await q.setState(tx, org.id, opts.id, {
+    state: opts.state,
+    reason,
+    acceptedBy: opts.state === 'risk_accepted' && actor.kind === 'user' ? actor.userId : null,
+    acceptedUntil,
   });
+  await q.countChange(tx, org.id, opts.id, before.state);
+  const after = await q.findFinding(tx, org.id, opts.id);
+  if (!after) throw notFound('findings.not_found');
+  const snapshot = (r: q.FindingRow) => ({
+    state: r.state,
+    state_reason: r.state_reason,
+    accepted_by: r.accepted_by,
+    accepted_until: r.accepted_until,
+  });
+  await recordAudit(tx, ctx.anchors, {
+    chain: org.id,
+    actor,
+    action: `finding.${opts.state}`,
+    targetType: 'finding',
+    targetId: opts.id,
+    before: snapshot(before),
+    after: snapshot(after),
+  });
+  return after;
+}
+
+/** A risk acceptance's expiry: after today, within the platform's `risk_acceptance_max_days`. */
+export async function checkAcceptedUntil(tx: Tx, until: string | undefined): Promise<string> {
+  const maxDays = await readSetting(tx, 'risk_acceptance_max_days');
+  const today = new Date().toISOString().slice(0, 10);
+  const last = new Date(Date.now() + maxDays * 86_400_000).toISOString().slice(0, 10);
+  if (!until || until <= today || until > last)
+    throw badRequest('findings.accepted_until_required', { max_days: maxDays });
+  return until;
 }
 
 export async function getSla(opts: Opts) {

@@ -1,0 +1,117 @@
+import { sql } from 'kysely';
+import type { Tx } from '../../db/tenant.js';
+
+/** All SQL of risk acceptance requests (migration 0064). Every function runs inside withTenant. */
+
+export interface RequestRow {
+  id: string;
+  finding_id: string;
+  finding_title: string;
+  finding_severity: string;
+  finding_state: string;
+  system_key: string | null;
+  system_name: string | null;
+  reason: string;
+  accepted_until: string;
+  requested_by: string;
+  requester_name: string | null;
+  requested_at: Date;
+  decision: 'approved' | 'declined' | null;
+  decision_note: string | null;
+  decided_by: string | null;
+  decider_name: string | null;
+  decided_at: Date | null;
+  /** Exact text of the times, for paging. */
+  requested_key: string;
+  decided_key: string | null;
+}
+
+const select = sql`
+  select r.id, r.finding_id, f.title as finding_title, f.severity as finding_severity,
+         f.state as finding_state, s.key as system_key, s.name as system_name, r.reason,
+         to_char(r.accepted_until, 'YYYY-MM-DD') as accepted_until, r.requested_by,
+         ru.name as requester_name, r.requested_at, r.decision, r.decision_note, r.decided_by,
+         du.name as decider_name, r.decided_at, r.requested_at::text as requested_key,
+         r.decided_at::text as decided_key
+  from finding_acceptance_requests r
+  join findings f on f.org_id = r.org_id and f.id = r.finding_id
+  left join inventory_systems s on s.org_id = f.org_id and s.id = f.system_id
+  left join users ru on ru.id = r.requested_by
+  left join users du on du.id = r.decided_by`;
+
+export async function insertRequest(
+  tx: Tx,
+  orgId: string,
+  v: { findingId: string; reason: string; acceptedUntil: string; requestedBy: string },
+): Promise<string> {
+  const r = await sql<{ id: string }>`
+    insert into finding_acceptance_requests (org_id, finding_id, reason, accepted_until, requested_by)
+    values (${orgId}, ${v.findingId}, ${v.reason}, ${v.acceptedUntil}::date, ${v.requestedBy})
+    returning id`.execute(tx.q);
+  const id = r.rows[0]?.id;
+  if (!id) throw new Error('acceptance request not stored');
+  return id;
+}
+
+/** The open request of a finding, if it has one. */
+export async function openRequestOf(tx: Tx, orgId: string, findingId: string) {
+  const r = await sql<RequestRow>`${select}
+    where r.org_id = ${orgId} and r.finding_id = ${findingId} and r.decision is null`.execute(tx.q);
+  return r.rows[0];
+}
+
+export async function findRequest(tx: Tx, orgId: string, id: string, lock = false) {
+  if (lock) {
+    await sql`select 1 from finding_acceptance_requests
+      where org_id = ${orgId} and id = ${id} for update`.execute(tx.q);
+  }
+  const r = await sql<RequestRow>`${select} where r.org_id = ${orgId} and r.id = ${id}`.execute(tx.q);
+  return r.rows[0];
+}
+
+/**
+ * The organisation's requests: open ones oldest first (management's queue), or decided ones newest
+ * first; keyset paging on (requested_at or decided_at, id).
+ */
+export async function listRequests(
+  tx: Tx,
+  orgId: string,
+  o: { open: boolean; limit: number; after: [string, string] | undefined; findingId: string | undefined },
+) {
+  const finding = o.findingId === undefined ? sql`` : sql`and r.finding_id = ${o.findingId}`;
+  if (o.open) {
+    const after = o.after
+      ? sql`and (r.requested_at, r.id) > (${o.after[0]}::timestamptz, ${o.after[1]}::uuid)`
+      : sql``;
+    const r = await sql<RequestRow>`${select}
+      where r.org_id = ${orgId} and r.decision is null ${finding} ${after}
+      order by r.requested_at, r.id limit ${o.limit}`.execute(tx.q);
+    return r.rows;
+  }
+  const after = o.after
+    ? sql`and (r.decided_at, r.id) < (${o.after[0]}::timestamptz, ${o.after[1]}::uuid)`
+    : sql``;
+  const r = await sql<RequestRow>`${select}
+    where r.org_id = ${orgId} and r.decision is not null ${finding} ${after}
+    order by r.decided_at desc, r.id desc limit ${o.limit}`.execute(tx.q);
+  return r.rows;
+}
+
+/** How many requests wait for a decision (the overview's reminder). */
+export async function countOpen(tx: Tx, orgId: string): Promise<number> {
+  const r = await sql<{ n: number }>`select count(*)::int as n from finding_acceptance_requests
+    where org_id = ${orgId} and decision is null`.execute(tx.q);
+  return r.rows[0]?.n ?? 0;
+}
+
+export async function decide(
+  tx: Tx,
+  orgId: string,
+  id: string,
+  v: { decision: 'approved' | 'declined'; note: string | null; decidedBy: string },
+): Promise<boolean> {
+  const r = await sql`update finding_acceptance_requests
+    set decision = ${v.decision}, decision_note = ${v.note}, decided_by = ${v.decidedBy}, decided_at = now()
+    where org_id = ${orgId} and id = ${id} and decision is null`.execute(tx.q);
+  return Number(r.numAffectedRows ?? 0) === 1;
+}
