@@ -275,6 +275,61 @@ describeInChromium('the vulnerabilities screens in Chromium', 'test/e2e/findings
     await context.close();
   }, 120_000);
 
+  it('a security officer asks management to accept a risk; management finds it on the overview and approves it', async () => {
+    const { t, base, browser } = app;
+    const officer = await createUserWithMfa(t, {
+      org: org.slug,
+      role: 'security_officer',
+      name: 'Sune Sikker',
+    });
+    const boss = await createUserWithMfa(t, { org: org.slug, role: 'management', name: 'Bente Bestyrelse' });
+    const [id] = await findingIds(t, org, 'state=open&limit=1');
+    if (!id) throw new Error('an open finding');
+    const until = day(60);
+
+    const asking = await browser.newContext();
+    const page = await asking.newPage();
+    const problems = await watch(page, { allow: [SESSION_PROBE] });
+    await signInThroughUi(page, base, officer);
+    await page.goto(`${base}/orgs/${org.slug}/findings/${id}`);
+    const panel = page.getByTestId('acceptance-request');
+    await panel.getByRole('button', { name: 'Bed ledelsen acceptere risikoen' }).click();
+    const form = panel.getByRole('form', { name: 'Bed ledelsen acceptere risikoen' });
+    await form.getByRole('button', { name: 'Spørg ledelsen' }).click();
+    await form.getByText('Skriv en begrundelse.').waitFor();
+    await form.getByLabel('Begrundelse').fill('Udskiftes i januar; porten er lukket udefra.');
+    await form.getByLabel('Foreslået gyldig til').fill(until);
+    await form.getByRole('button', { name: 'Spørg ledelsen' }).click();
+    await panel.getByText('Ledelsen er blevet bedt om at acceptere risikoen.').waitFor();
+    await panel.getByText('Anmodningen venter på ledelsens beslutning.').waitFor();
+    await expectNoSeriousA11yViolations(page, 'risk acceptance asked (da)');
+    expect([...(await cspViolations(page)), ...problems]).toEqual([]);
+    await asking.close();
+
+    const deciding = await browser.newContext();
+    const bossPage = await deciding.newPage();
+    const bossProblems = await watch(bossPage, { allow: [SESSION_PROBE] });
+    await signInThroughUi(bossPage, base, boss);
+    const waiting = bossPage.getByTestId('to-do-requests');
+    await waiting.waitFor();
+    expect(await text(waiting)).toMatch(/^1 anmodning om risikoaccept venter på din beslutning:/);
+    await waiting.getByRole('link', { name: /spurgt af Sune Sikker$/ }).click();
+    await bossPage.getByTestId('finding-overview').waitFor();
+    const decide = bossPage.getByTestId('acceptance-request');
+    expect(await text(decide.getByTestId('acceptance-request-open'))).toMatch(
+      /^Sune Sikker bad .* ledelsen om/,
+    );
+    await decide.getByRole('button', { name: 'Godkend anmodningen' }).click();
+    await decide.getByText('Risikoen er accepteret.').waitFor();
+    await expect.poll(() => text(cell(bossPage, 'finding-follow-up', 'Status'))).toBe('Risikoaccept');
+    await bossPage.getByTestId('finding-changes').getByRole('cell', { name: 'Anmodning godkendt' }).waitFor();
+    await expectNoSeriousA11yViolations(bossPage, 'risk acceptance approved (da)');
+    const stored = (await t.asOperator('GET', `/api/v1/orgs/${org.slug}/findings/${id}`)).json();
+    expect(stored).toMatchObject({ state: 'risk_accepted', accepted_until: until, accepted_by: boss.id });
+    expect([...(await cspViolations(bossPage)), ...bossProblems]).toEqual([]);
+    await deciding.close();
+  }, 120_000);
+
   it('a member sees the findings but no upload and no triage', async () => {
     const { t, base, browser } = app;
     const member = await createUserWithMfa(t, { org: org.slug, role: 'member', name: 'Mads Medlem' });

@@ -83,8 +83,11 @@ export async function listRequests(
     const after = o.after
       ? sql`and (r.requested_at, r.id) > (${o.after[0]}::timestamptz, ${o.after[1]}::uuid)`
       : sql``;
+    // A request waits while its finding is unfinished (a finding fixed or dismissed meanwhile
+    // leaves it aside; should the finding come back, so does the request).
     const r = await sql<RequestRow>`${select}
-      where r.org_id = ${orgId} and r.decision is null ${finding} ${after}
+      where r.org_id = ${orgId} and r.decision is null and f.state in ('open', 'in_progress')
+        ${finding} ${after}
       order by r.requested_at, r.id limit ${o.limit}`.execute(tx.q);
     return r.rows;
   }
@@ -97,11 +100,14 @@ export async function listRequests(
   return r.rows;
 }
 
-/** How many requests wait for a decision (the overview's reminder). */
-export async function countOpen(tx: Tx, orgId: string): Promise<number> {
-  const r = await sql<{ n: number }>`select count(*)::int as n from finding_acceptance_requests
-    where org_id = ${orgId} and decision is null`.execute(tx.q);
-  return r.rows[0]?.n ?? 0;
+/**
+ * Management accepted the finding's risk directly: its open request, if any, is approved by the
+ * same person (one decision, not a request left waiting).
+ */
+export async function approveOpenOf(tx: Tx, orgId: string, findingId: string, decidedBy: string) {
+  await sql`update finding_acceptance_requests
+    set decision = 'approved', decided_by = ${decidedBy}, decided_at = now()
+    where org_id = ${orgId} and finding_id = ${findingId} and decision is null`.execute(tx.q);
 }
 
 export async function decide(

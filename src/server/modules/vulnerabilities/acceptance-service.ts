@@ -127,6 +127,9 @@ export async function decideRequest(
     const request = await q.findRequest(tx, org.id, opts.id, true);
     if (!request) throw notFound('findings.acceptance_request_not_found');
     if (request.decision !== null) throw conflict('findings.acceptance_request_decided');
+    // Decided first: the state change below closes any request of the finding still open.
+    if (!(await q.decide(tx, org.id, opts.id, { decision: opts.decision, note, decidedBy })))
+      throw new AppError(409, 'findings.acceptance_request_decided');
     if (opts.decision === 'approved') {
       // The same move as by hand: the finding must still allow it, the expiry must still be valid.
       await applyStateChange(tx, {
@@ -139,8 +142,6 @@ export async function decideRequest(
         acceptedUntil: request.accepted_until,
       });
     }
-    if (!(await q.decide(tx, org.id, opts.id, { decision: opts.decision, note, decidedBy })))
-      throw new AppError(409, 'findings.acceptance_request_decided');
     await recordAudit(tx, ctx.anchors, {
       chain: org.id,
       actor,

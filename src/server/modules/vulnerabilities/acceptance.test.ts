@@ -190,4 +190,46 @@ describe.each(engines())('risk acceptance requests on %s', (engine) => {
         'Only an open finding or one in progress can be put to management; this one is "False positive".',
     });
   });
+
+  it('closes the request when management accepts the risk directly, and sets aside one whose finding moved on', async () => {
+    const direct = ids[3] as string;
+    const asked = await ask(officer.headers(), direct, {
+      reason: 'Vendor patch in May',
+      accepted_until: day(90),
+    });
+    expect(asked.statusCode, asked.body).toBe(201);
+    const accepted = await call(manager.headers(), 'POST', `/findings/${direct}/state`, {
+      state: 'risk_accepted',
+      reason: 'Accepted at the board meeting',
+      accepted_until: day(30),
+    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    const [closed] = (
+      await call(bearer(member), 'GET', `/findings/acceptance-requests?status=decided&finding=${direct}`)
+    ).json().items;
+    expect(closed).toMatchObject({
+      id: asked.json().id,
+      decision: 'approved',
+      decided_by: { id: manager.userId },
+    });
+
+    const moved = ids[4] as string;
+    const waiting = await ask(officer.headers(), moved, {
+      reason: 'Isolated network',
+      accepted_until: day(20),
+    });
+    expect(waiting.statusCode, waiting.body).toBe(201);
+    const queue = async () =>
+      (await call(bearer(member), 'GET', '/findings/acceptance-requests'))
+        .json()
+        .items.map((r: { id: string }) => r.id);
+    expect(await queue()).toContain(waiting.json().id);
+    await call(officer.headers(), 'POST', `/findings/${moved}/state`, {
+      state: 'false_positive',
+      reason: 'Not ours',
+    });
+    expect(await queue()).not.toContain(waiting.json().id);
+    await call(officer.headers(), 'POST', `/findings/${moved}/state`, { state: 'open' });
+    expect(await queue()).toContain(waiting.json().id);
+  });
 });

@@ -5,6 +5,7 @@ import type { Actor } from '../../lib/actor.js';
 import { badRequest, forbidden, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/record.js';
 import { readSetting } from '../settings/registry.js';
+import { approveOpenOf } from './acceptance-queries.js';
 import { findingsPolicy } from './findings-policy.js';
 import { presentFinding } from './findings-present.js';
 import * as q from './findings-queries.js';
@@ -142,6 +143,8 @@ export async function applyStateChange(
     acceptedUntil,
   });
   await q.countChange(tx, org.id, opts.id, before.state);
+  if (opts.state === 'risk_accepted' && actor.kind === 'user')
+    await approveOpenOf(tx, org.id, opts.id, actor.userId);
   const after = await q.findFinding(tx, org.id, opts.id);
   if (!after) throw notFound('findings.not_found');
   const snapshot = (r: q.FindingRow) => ({

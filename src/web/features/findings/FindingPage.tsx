@@ -8,6 +8,7 @@ import { useOrg } from '../../app/org';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageTitle } from '../../components/PageTitle';
 import { SystemLink } from '../../components/SystemLink';
+import { AcceptanceRequestPanel } from './AcceptanceRequest';
 import type { Finding } from './access';
 import { FindingChanges } from './FindingChanges';
 import { DueDate, SeverityBadge, StateBadge, useFindingFormats } from './format';
@@ -179,6 +180,7 @@ export function FindingPage() {
       {finding && (
         <>
           <StateChange org={org} finding={finding} membership={membership} />
+          <AcceptanceRequestPanel org={org} finding={finding} membership={membership} />
           {isTestFamily(finding.family) && (
             <TestFindingPanels org={org} id={finding.id} membership={membership} />
           )}

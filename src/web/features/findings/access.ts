@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { acceptanceRequest } from '../../../server/modules/vulnerabilities/acceptance-schemas';
 import type {
   finding,
   findingHistory,
@@ -20,6 +21,7 @@ export type SignedReport = z.infer<typeof signedReport>;
 export type Severity = Finding['severity'];
 export type FindingState = Finding['state'];
 export type FindingChange = z.infer<typeof findingHistory>['items'][number];
+export type AcceptanceRequest = z.infer<typeof acceptanceRequest>;
 
 /** Worst first, as the list is ordered. */
 export const SEVERITIES = [

@@ -5,10 +5,13 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api';
 import type { Membership } from '../../app/api-types';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import type { FindingsSummary, SignedReport } from '../findings/access';
+import type { AcceptanceRequest, FindingsSummary, SignedReport } from '../findings/access';
 import { ListLink } from '../findings/links';
 import { lastEndedQuarter } from './quarter';
 
+/** Open risk acceptance requests counted (at most) and named (the oldest) on the overview. */
+const REQUESTS_COUNTED = 100;
+const REQUESTS_SHOWN = 5;
 const READS_REPORTS = ['management', 'security_officer', 'admin', 'auditor'];
 const READS_FINDINGS = ['admin', 'security_officer', 'system_owner', 'management', 'auditor', 'member'];
 
@@ -38,20 +41,51 @@ export function ToDo({ membership }: { membership: Membership }) {
       ),
     enabled: membership.roles.some((r) => READS_REPORTS.includes(r)),
   });
+  const requests = useQuery({
+    queryKey: ['findings', org, 'acceptance-requests', 'queue'],
+    queryFn: () =>
+      api<{ items: AcceptanceRequest[] }>(
+        'GET',
+        `/orgs/${encodeURIComponent(org)}/findings/acceptance-requests?limit=${REQUESTS_COUNTED}`,
+      ),
+    enabled: signs,
+  });
   const unsigned = signed.data !== undefined && signed.data.items.length === 0;
+  const waiting = requests.data?.items ?? [];
   const overdue = summary.data?.overdue ?? 0;
   const kev = summary.data?.kev_open ?? 0;
-  const loaded = summary.data !== undefined && (signed.data !== undefined || !signed.isEnabled);
-  const nothing = loaded && !unsigned && overdue === 0 && kev === 0;
+  const loaded =
+    summary.data !== undefined &&
+    (signed.data !== undefined || !signed.isEnabled) &&
+    (requests.data !== undefined || !requests.isEnabled);
+  const nothing = loaded && !unsigned && overdue === 0 && kev === 0 && waiting.length === 0;
   return (
     <Paper withBorder p="md" data-testid="to-do">
       <Title order={2} size="h4" mb="xs">
         {t('overview.todo.title')}
       </Title>
-      <ErrorAlert title={t('app.error')} error={summary.error ?? signed.error} />
+      <ErrorAlert title={t('app.error')} error={summary.error ?? signed.error ?? requests.error} />
       {!loaded && !summary.error && <Text role="status">{t('app.loading')}</Text>}
       {nothing && <Text>{t('overview.todo.nothing')}</Text>}
       <List spacing="xs">
+        {waiting.length > 0 && (
+          <List.Item data-testid="to-do-requests">
+            {t('overview.todo.requests', { count: waiting.length })}
+            <List withPadding size="sm">
+              {waiting.slice(0, REQUESTS_SHOWN).map((r) => (
+                <List.Item key={r.id}>
+                  <Anchor
+                    renderRoot={(props) => (
+                      <Link {...props} to="/orgs/$org/findings/$id" params={{ org, id: r.finding.id }} />
+                    )}
+                  >
+                    {t('overview.todo.request', { title: r.finding.title, name: r.requested_by.name ?? '—' })}
+                  </Anchor>
+                </List.Item>
+              ))}
+            </List>
+          </List.Item>
+        )}
         {unsigned && (
           <List.Item data-testid="to-do-report">
             {t(signs ? 'overview.todo.reportToSign' : 'overview.todo.reportUnsigned', { quarter })}{' '}
