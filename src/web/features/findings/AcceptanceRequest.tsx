@@ -1,4 +1,4 @@
-import { Button, Group, Paper, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Button, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,12 +6,11 @@ import { api } from '../../app/api';
 import type { Membership } from '../../app/api-types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { canAcceptRisk, canTriage, type Finding, type AcceptanceRequest as Request } from './access';
+import { ExpiryInput } from './ExpiryInput';
 import { useFindingFormats } from './format';
 
 /** The query key of an organisation's open requests (a finding's own, or the queue). */
 export const requestsKey = (org: string) => ['findings', org, 'acceptance-requests'];
-
-const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 
 /** Those who follow findings up put the finding's risk to management: a reason and an expiry. */
 function AskForm(props: { org: string; finding: Finding; onDone(): void }) {
@@ -52,16 +51,11 @@ function AskForm(props: { org: string; finding: Finding; onDone(): void }) {
           error={errors.reason}
           onChange={(e) => setReason(e.currentTarget.value)}
         />
-        <TextInput
-          type="date"
+        <ExpiryInput
           label={t('findings.acceptance.proposedUntil')}
-          description={t('findings.change.untilHint')}
-          required
-          min={tomorrow()}
-          w={220}
           value={until}
           error={errors.until}
-          onChange={(e) => setUntil(e.currentTarget.value)}
+          onChange={setUntil}
         />
         <ErrorAlert title={t('findings.acceptance.failed')} error={ask.error} />
         <Group>

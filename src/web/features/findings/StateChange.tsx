@@ -1,4 +1,4 @@
-import { Button, Group, Paper, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Button, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,10 +7,8 @@ import type { Membership } from '../../app/api-types';
 import { AppModal } from '../../components/ConfirmDialog';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { type Finding, type ManualState, nextStates } from './access';
+import { ExpiryInput } from './ExpiryInput';
 import { findingChangesKey } from './FindingChanges';
-
-/** Tomorrow as YYYY-MM-DD (a risk acceptance ends in the future). */
-const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 
 /**
  * The form of one move: a reason (required for a false positive and a risk acceptance, kept in the
@@ -72,16 +70,11 @@ function StateForm(props: {
           data-autofocus
         />
         {accepting && (
-          <TextInput
-            type="date"
+          <ExpiryInput
             label={t('findings.change.until')}
-            description={t('findings.change.untilHint')}
-            required
-            min={tomorrow()}
-            w={220}
             value={until}
             error={errors.until}
-            onChange={(e) => setUntil(e.currentTarget.value)}
+            onChange={setUntil}
           />
         )}
         <ErrorAlert title={t('findings.change.failed')} error={change.error} />
