@@ -43,8 +43,19 @@ export interface ReportData {
   matrix: Record<(typeof SEVERITIES)[number], Record<(typeof CRITICALITIES)[number], number>>;
   openTotal: number;
   overdue: { total: number; top: Array<Omit<q.OverdueRow, 'total'>> };
-  /** Open findings at the end of each week, oldest first. */
+  /** Unfinished findings at the end of each week as recorded then, oldest first. */
   trend: Array<{ weekEnd: string; findings: number }>;
+  /**
+   * For a quarter that has ended: the figures Værn recorded on its last day (the rest of the
+   * report describes the findings when it is made).
+   */
+  atQuarterEnd: {
+    day: string;
+    recordedDay: string | null;
+    unfinished: number;
+    overdue: number;
+    kev: number;
+  } | null;
   topSystems: Array<{
     key: string;
     name: string;
@@ -57,13 +68,16 @@ export interface ReportData {
 }
 
 /**
- * Reads the report's figures. They describe the live data at the moment of reading; the trend
- * ends with the earlier of today and the quarter's last day.
+ * Reads the report's figures. They describe the live data at the moment of reading, but for the
+ * trend and, once the quarter has ended, the figures recorded on its last day; the trend ends with
+ * the earlier of today and the quarter's last day.
  */
 export async function gatherReport(tx: Tx, org: OrgRef, quarter: Quarter): Promise<ReportData> {
   const time = await q.clock(tx);
-  const tomorrow = new Date(Date.parse(`${time.today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-  const trendEnd = quarter.end < tomorrow ? quarter.end : tomorrow;
+  const lastDay = new Date(Date.parse(`${quarter.end}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const ended = lastDay < time.today;
+  const trendEnd = ended ? lastDay : time.today;
+  const recorded = ended ? await q.recordedOn(tx, org.id, lastDay) : null;
 
   const matrix = Object.fromEntries(
     SEVERITIES.map((s) => [s, Object.fromEntries(CRITICALITIES.map((c) => [c, 0]))]),
@@ -94,10 +108,19 @@ export async function gatherReport(tx: Tx, org: OrgRef, quarter: Quarter): Promi
       total: overdueTotal,
       top: overdueRows.map((r) => ({ ...strip(r), days_overdue: num(r.days_overdue) })),
     },
-    trend: (await q.trend(tx, org.id, `${trendEnd}T00:00:00Z`, TREND_WEEKS)).map((r) => ({
+    trend: (await q.trend(tx, org.id, trendEnd, TREND_WEEKS)).map((r) => ({
       weekEnd: r.week_end,
       findings: num(r.findings),
     })),
+    atQuarterEnd: recorded
+      ? {
+          day: lastDay,
+          recordedDay: recorded.day,
+          unfinished: num(recorded.unfinished),
+          overdue: num(recorded.overdue),
+          kev: num(recorded.kev_open),
+        }
+      : null,
     topSystems: (await q.topSystems(tx, org.id, TOP_SYSTEMS)).map((r) => ({
       key: r.key,
       name: r.name,

@@ -51,6 +51,22 @@ const labels = {
   overdueTotal: { en: 'Past their SLA deadline', da: 'Over SLA-fristen' },
   kevTotal: { en: 'Known exploited (KEV), open', da: 'Kendt udnyttede (KEV), åbne' },
   acceptedTotal: { en: 'Accepted risks', da: 'Accepterede risici' },
+  quarterEndTitle: {
+    en: 'At the end of the quarter ({day})',
+    da: 'Ved kvartalets udgang ({day})',
+  },
+  quarterEndNote: {
+    en: 'As Værn recorded them on {recorded}; everything else in this report describes the findings when it was made.',
+    da: 'Som Værn registrerede dem {recorded}; resten af rapporten beskriver fundene, da den blev lavet.',
+  },
+  quarterEndNone: {
+    en: 'Værn recorded no figures on or before that day.',
+    da: 'Værn registrerede ingen tal den dag eller før.',
+  },
+  unfinishedTotal: {
+    en: 'Unfinished (open, in progress, accepted, suppressed)',
+    da: 'Uafsluttede (åbne, under behandling, accepterede, undertrykte)',
+  },
   matrixTitle: {
     en: 'Open findings by severity and system criticality',
     da: 'Åbne fund efter alvorlighed og systemets kritikalitet',
@@ -73,8 +89,8 @@ const labels = {
   daysOverdue: { en: 'Days over', da: 'Dage over' },
   trendTitle: { en: 'Trend: open findings, last 13 weeks', da: 'Udvikling: åbne fund, seneste 13 uger' },
   trendNote: {
-    en: 'Findings seen and not yet fixed at the end of each week (false positives and suppressed excluded).',
-    da: 'Fund set og endnu ikke udbedret ved udgangen af hver uge (falske positiver og undertrykte fraregnet).',
+    en: 'Unfinished findings (open, in progress, risk accepted, suppressed; informational items not counted) at the end of each week, as Værn recorded them that day; weeks end on Sundays, as on the overview.',
+    da: 'Uafsluttede fund (åbne, under behandling, risikoaccepterede, undertrykte; informative fund tælles ikke) ved udgangen af hver uge, som Værn registrerede dem den dag; ugerne slutter søndag, som på overblikket.',
   },
   weekEnding: { en: 'Week ending', da: 'Uge til og med' },
   topTitle: {

@@ -108,6 +108,18 @@ export function reportDocument(data: ReportData, lang: Locale, signature: Signat
         ['*', '*', '*', '*'],
       ),
     ]),
+    ...(data.atQuarterEnd
+      ? section(L('quarterEndTitle', { day: data.atQuarterEnd.day }), [
+          data.atQuarterEnd.recordedDay === null
+            ? { text: L('quarterEndNone'), style: 'note' }
+            : { text: L('quarterEndNote', { recorded: data.atQuarterEnd.recordedDay }), style: 'note' },
+          table(
+            [L('unfinishedTotal'), L('overdueTotal'), L('kevTotal')],
+            [[data.atQuarterEnd.unfinished, data.atQuarterEnd.overdue, data.atQuarterEnd.kev]],
+            ['*', '*', '*'],
+          ),
+        ])
+      : []),
     ...section(L('matrixTitle'), [
       { text: L('matrixNote'), style: 'note' },
       table(

@@ -65,22 +65,49 @@ export interface TrendRow {
 }
 
 /**
- * Findings open at the end of each of `weeks` weeks ending at `end` (exclusive instant, UTC):
- * seen by then (first_seen_at < week end) and not closed by then (closed_at null or later),
- * severity not info, and not dismissed (false positive, suppressed). One grouped statement.
+ * The unfinished findings (severity not info) at the end of each of `weeks` weeks up to `last`
+ * (a date), as recorded in the daily figures (finding_daily_counts, migration 0031): the weeks
+ * end on Sundays, as on the overview's trend, and the last one ends with `last`. Each week's
+ * figure is the latest day's on or before its end. One grouped statement.
  */
-export async function trend(tx: Tx, orgId: string, end: string, weeks: number) {
+export async function trend(tx: Tx, orgId: string, last: string, weeks: number) {
   const r = await sql<TrendRow>`
-    select to_char((w.week_end at time zone 'UTC') - interval '1 day', 'YYYY-MM-DD') as week_end,
-           count(f.id) as findings
-    from generate_series(${end}::timestamptz - make_interval(weeks => ${weeks - 1}),
-                         ${end}::timestamptz, interval '7 days') as w (week_end)
-    left join findings f
-      on f.org_id = ${orgId} and f.severity <> 'info' and f.state not in ('false_positive', 'suppressed')
-         and f.first_seen_at < w.week_end and (f.closed_at is null or f.closed_at >= w.week_end)
+    with w as (
+      select least((date_trunc('week', ${last}::date) + (k * interval '1 week') + interval '6 days')::date,
+                   ${last}::date) as week_end
+      from generate_series(${-(weeks - 1)}::int, 0) as k)
+    select to_char(w.week_end, 'YYYY-MM-DD') as week_end,
+           coalesce(sum((select d.open_total from finding_daily_counts d
+                         where d.org_id = ${orgId} and d.severity = s.severity and d.day <= w.week_end
+                         order by d.day desc limit 1)), 0) as findings
+    from w cross join unnest(array['low', 'medium', 'high', 'critical']) as s (severity)
     group by w.week_end
     order by w.week_end`.execute(tx.q);
   return r.rows;
+}
+
+export interface RecordedRow {
+  day: string | null;
+  unfinished: Count;
+  overdue: Count;
+  kev_open: Count;
+}
+
+/**
+ * The daily figures as recorded on the latest day on or before `day` (severity not info): the
+ * unfinished findings, those overdue and those open in KEV; `day` null when none was recorded.
+ */
+export async function recordedOn(tx: Tx, orgId: string, day: string) {
+  const r = await sql<RecordedRow>`
+    with latest as (
+      select distinct on (d.severity) d.day, d.open_total, d.overdue, d.kev_open
+      from finding_daily_counts d
+      where d.org_id = ${orgId} and d.severity <> 'info' and d.day <= ${day}::date
+      order by d.severity, d.day desc)
+    select to_char(max(day), 'YYYY-MM-DD') as day, coalesce(sum(open_total), 0) as unfinished,
+           coalesce(sum(overdue), 0) as overdue, coalesce(sum(kev_open), 0) as kev_open
+    from latest`.execute(tx.q);
+  return r.rows[0] ?? { day: null, unfinished: 0, overdue: 0, kev_open: 0 };
 }
 
 export interface TopSystemRow {

@@ -130,6 +130,27 @@ function pdfText(pdf: Buffer): string {
   return runs.join('');
 }
 
+/** The date `offset` days from `day` (YYYY-MM-DD). */
+const dayAt = (day: string, offset: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+
+/** The 13 week ends of a trend up to `last`, as day offsets from it: Sundays, the last `last`. */
+const weekEnds = (last: string) => {
+  const sunday = 6 - ((new Date(`${last}T00:00:00Z`).getUTCDay() + 6) % 7);
+  return Array.from({ length: 13 }, (_, i) => Math.min(sunday + 7 * (i - 12), 0));
+};
+
+/**
+ * The test's unfinished findings `offset` days from today (the describe's comment): the fixed
+ * medium from 60 days back until the day it was fixed, 10 days back; the WEB finding from 40 days
+ * back; the 7 lows from 17 days back; the other 22 from today.
+ */
+const unfinishedAt = (offset: number) =>
+  (offset >= -60 && offset < -10 ? 1 : 0) +
+  (offset >= -40 ? 1 : 0) +
+  (offset >= -17 ? 7 : 0) +
+  (offset >= 0 ? 22 : 0);
+
 /** The text as words: cell and line boundaries become single spaces (robust to wrapping). */
 const words = (text: string) => text.replace(/\|/g, ' ').replace(/\s+/g, ' ').replace(/- /g, '-');
 
@@ -278,6 +299,10 @@ describe.each(engines())('vulnerability management report on %s', (engine) => {
         tx.q,
       );
       expect(Number(fixed.numAffectedRows)).toBe(1);
+      // The daily figures of those days as if Værn had kept them (a backfill, migration 0031).
+      await sql`select vaern_findings_refresh_days(${org.id}::uuid, current_date - 120, current_date)`.execute(
+        tx.q,
+      );
     });
     await recomputeAllDue(t.runtime.ctx);
   }, 180_000);
@@ -318,12 +343,31 @@ describe.each(engines())('vulnerability management report on %s', (engine) => {
     // KEV findings list the CVE.
     expect(text.split(KEV_CVE).length - 1).toBe(7);
 
-    // The trend: 13 weeks, the last ending today. See the describe's comment for each figure.
+    // The trend: 13 weeks ending on Sundays, the last ending today, as recorded each day. See the
+    // describe's comment for each figure.
     const weeks = [...text.matchAll(/(\d{4}-\d{2}-\d{2}) (\d+) /g)].map((m) => [m[1], Number(m[2])]);
     const trend = weeks.slice(-13);
     expect(trend).toHaveLength(13);
     expect(trend.at(-1)).toEqual([today, 30]); // 31 − the fixed one (accepted counts: not fixed)
-    expect(trend.map((w) => w[1])).toEqual([0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 9, 8, 30]);
+    expect(trend).toEqual(weekEnds(today).map((offset) => [dayAt(today, offset), unfinishedAt(offset)]));
+    expect(text).not.toContain('At the end of the quarter');
+
+    // The quarter before: its trend ends on its last day, and the figures recorded that day lead.
+    const [year, n] = quarter.split('-Q').map(Number) as [number, number];
+    const previous = n === 1 ? `${year - 1}-Q4` : `${year}-Q${n - 1}`;
+    const firstDay = `${year}-${String((n - 1) * 3 + 1).padStart(2, '0')}-01`;
+    const lastDay = dayAt(firstDay, -1);
+    const back = (Date.parse(`${lastDay}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000;
+    const past = words(
+      pdfText((await as(officer, 'GET', `${reports()}/${previous}.pdf?lang=en`)).rawPayload),
+    );
+    expect(past).toContain(
+      `At the end of the quarter (${lastDay}) As Værn recorded them on ${lastDay}; everything else in this report describes the findings when it was made. Unfinished (open, in progress, accepted, suppressed) Past their SLA deadline Known exploited (KEV), open ${unfinishedAt(back)} 0 0 `,
+    );
+    const pastWeeks = [...past.matchAll(/(\d{4}-\d{2}-\d{2}) (\d+) /g)].map((m) => [m[1], Number(m[2])]);
+    expect(pastWeeks.slice(-13)).toEqual(
+      weekEnds(lastDay).map((offset) => [dayAt(lastDay, offset), unfinishedAt(back + offset)]),
+    );
 
     const da = await as(officer, 'GET', `${reports()}/${quarter}.pdf?lang=da`);
     expect(da.statusCode).toBe(200);
@@ -348,8 +392,8 @@ describe.each(engines())('vulnerability management report on %s', (engine) => {
     expect(refused.statusCode).toBe(400);
     expect(refused.json().code).toBe('findings_report.quarter_invalid');
     expect((await as(officer, 'GET', `${reports()}/2026-Q5.pdf`)).statusCode).toBe(400);
-    // Every draft is an export: audited.
-    expect((await auditActions()).filter((a) => a.action === 'findings.report_draft').length).toBe(4);
+    // Every draft is an export: audited (the four here and the quarter before's).
+    expect((await auditActions()).filter((a) => a.action === 'findings.report_draft').length).toBe(5);
   });
 
   it('lets management sign with a current code, stores the exact bytes, and moves criteria 3 and 7', async () => {
