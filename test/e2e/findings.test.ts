@@ -93,6 +93,12 @@ describeInChromium('the vulnerabilities screens in Chromium', 'test/e2e/findings
     await page.getByRole('radio', { name: 'SARIF (kodeanalyse, JSON)' }).check();
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     await page.getByText('Angiv systemets nøgle: fund i kode hører til et system.').waitFor();
+    // The system is chosen among the inventory's, found by its name too; the key is what is sent.
+    const systemField = page.locator('input').and(page.getByLabel('2. System'));
+    await systemField.fill('applikation');
+    await page.getByRole('option', { name: 'APP-01 · Applikationsserver' }).click();
+    expect(await systemField.inputValue()).toBe('APP-01');
+    await systemField.fill('');
     await page.getByRole('radio', { name: 'Nessus (.nessus, XML)' }).check();
     await shot('1-wizard');
 

@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, Input, Paper, Radio, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Input, Paper, Radio, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
@@ -9,6 +9,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { ImportProgress } from '../../components/ImportReport';
 import { importFinished, uploadImport, useImportStatus } from '../../components/imports';
 import { PageTitle } from '../../components/PageTitle';
+import { SystemPicker } from '../../components/SystemPicker';
 import {
   canImportScans,
   SCAN_FORMATS,
@@ -115,18 +116,17 @@ export function ScanImportPage() {
                   ))}
                 </Stack>
               </Radio.Group>
-              <TextInput
-                ref={systemInput}
+              <SystemPicker
+                org={org}
+                inputRef={systemInput}
                 label={t('findings.import.system')}
                 description={t(
                   format === 'sarif' ? 'findings.import.systemSarif' : 'findings.import.systemHint',
                 )}
                 required={format === 'sarif'}
-                w={320}
-                maxLength={100}
                 value={system}
                 error={errors.system}
-                onChange={(e) => setSystem(e.currentTarget.value)}
+                onChange={setSystem}
               />
               <Checkbox
                 label={t('findings.import.includeInfo')}
