@@ -2,15 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { buildCriteria, type Figures, figuresOf, type ScorecardSettings } from './criteria.js';
 import './messages.js';
 
+const now = new Date('2026-11-24T12:00:00Z');
+/** The sector's default settings. */
+const settings: ScorecardSettings = {
+  passPercent: 95,
+  confirmationMonths: 12,
+  patchDays: 30,
+  testMonths: 12,
+};
+
 /** Criterion 1 (the inventory confirmed within the sector's period) around the period's edge. */
 describe('criterion 1: the inventory confirmed within the period', () => {
-  const now = new Date('2026-11-24T12:00:00Z');
-  const settings: ScorecardSettings = {
-    passPercent: 95,
-    confirmationMonths: 12,
-    patchDays: 30,
-    testMonths: 12,
-  };
   const figures = (confirmedAt: string | null): Figures => ({
     ...figuresOf(undefined),
     systems: 10,
@@ -49,13 +51,6 @@ describe('criterion 1: the inventory confirmed within the period', () => {
 
 /** A share's sentence: the percentage cut to one decimal, written as the language writes it. */
 describe('a share in words', () => {
-  const now = new Date('2026-11-24T12:00:00Z');
-  const settings: ScorecardSettings = {
-    passPercent: 95,
-    confirmationMonths: 12,
-    patchDays: 30,
-    testMonths: 12,
-  };
   const c2 = (assessed: number, of: number, locale: 'da' | 'en') =>
     buildCriteria(
       { ...figuresOf(undefined), systems: of, healthData: of, healthDataAssessed: assessed },
