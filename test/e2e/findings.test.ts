@@ -261,6 +261,8 @@ describeInChromium('the vulnerabilities screens in Chromium', 'test/e2e/findings
     await page.getByText('Status er nu »Risikoaccept«.').waitFor();
     expect(await text(cell(page, 'finding-follow-up', 'Status'))).toBe('Risikoaccept');
     expect(await text(cell(page, 'finding-follow-up', 'Risikoaccept gælder til'))).not.toBe('—');
+    // An accepted risk may be renewed in place by management.
+    await page.getByTestId('state-change').getByRole('button', { name: 'Forny risikoaccepten' }).waitFor();
     // The page names who accepted the risk, why and until when (the finding's changes).
     const changes = page.getByTestId('finding-changes');
     await changes.getByRole('cell', { name: 'Risiko accepteret' }).waitFor();

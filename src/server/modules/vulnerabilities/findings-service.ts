@@ -77,11 +77,14 @@ export async function listUnmappedHosts(opts: Opts & { after: string | undefined
 /** What a person may set by hand; `fixed` and `suppressed` come from scans. */
 export type ManualState = 'open' | 'in_progress' | 'risk_accepted' | 'false_positive';
 
-/** The states a person may move a finding out of, by hand. */
+/**
+ * The states a person may move a finding out of, by hand. An accepted risk may be accepted again:
+ * management renews it (a new reason, expiry and approver) without opening it first.
+ */
 const FROM: Record<ManualState, readonly string[]> = {
   open: ['in_progress', 'risk_accepted', 'false_positive'],
   in_progress: ['open', 'risk_accepted', 'false_positive'],
-  risk_accepted: ['open', 'in_progress', 'false_positive'],
+  risk_accepted: ['open', 'in_progress', 'false_positive', 'risk_accepted'],
   false_positive: ['open', 'in_progress', 'risk_accepted'],
 };
 

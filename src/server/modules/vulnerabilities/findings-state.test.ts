@@ -136,6 +136,36 @@ describe.each(engines())('finding states on %s', (engine) => {
       accepted_by: manager.userId,
       accepted_until: day(30),
     });
+    // Management renews it in place (a new reason and expiry); nobody else does.
+    const renewal = { state: 'risk_accepted', reason: 'Replacement moved to June', accepted_until: day(120) };
+    expect((await setState(id, renewal, { authorization: officer })).statusCode).toBe(403);
+    const renewed = await setState(id, renewal, manager.headers());
+    expect(renewed.statusCode, renewed.body).toBe(200);
+    expect(renewed.json()).toMatchObject({
+      state: 'risk_accepted',
+      state_reason: 'Replacement moved to June',
+      accepted_by: manager.userId,
+      accepted_until: day(120),
+    });
+    const history = await t.inject({
+      method: 'GET',
+      url: `/api/v1/orgs/${org.slug}/findings/${id}/history`,
+      headers: { authorization: member },
+    });
+    expect(history.json().items.slice(0, 2)).toMatchObject([
+      {
+        action: 'finding.risk_accepted',
+        from_state: 'risk_accepted',
+        to_state: 'risk_accepted',
+        accepted_until: day(120),
+      },
+      {
+        action: 'finding.risk_accepted',
+        from_state: 'open',
+        to_state: 'risk_accepted',
+        accepted_until: day(30),
+      },
+    ]);
   });
 
   it('reopens an acceptance once its expiry has passed (the daily job), audited', async () => {

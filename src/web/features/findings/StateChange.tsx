@@ -10,6 +10,9 @@ import { type Finding, type ManualState, nextStates } from './access';
 import { ExpiryInput } from './ExpiryInput';
 import { findingChangesKey } from './FindingChanges';
 
+/** The words of a move: accepting an accepted risk again is renewing it. */
+const moveKey = (from: string, to: ManualState) => (from === to ? 'renew' : to);
+
 /**
  * The form of one move: a reason (required for a false positive and a risk acceptance, kept in the
  * audit trail) and, for a risk acceptance, its expiry date. The server's refusal is shown as it
@@ -28,6 +31,7 @@ function StateForm(props: {
   const [until, setUntil] = useState('');
   const [errors, setErrors] = useState<{ reason?: string; until?: string }>({});
   const needsReason = props.to === 'false_positive' || props.to === 'risk_accepted';
+  const move = moveKey(props.finding.state, props.to);
   const accepting = props.to === 'risk_accepted';
   const change = useMutation({
     mutationFn: () =>
@@ -54,9 +58,9 @@ function StateForm(props: {
     change.mutate();
   };
   return (
-    <form onSubmit={submit} noValidate aria-label={t(`findings.change.to.${props.to}`)}>
+    <form onSubmit={submit} noValidate aria-label={t(`findings.change.to.${move}`)}>
       <Stack>
-        <Text>{t(`findings.change.explain.${props.to}`)}</Text>
+        <Text>{t(`findings.change.explain.${move}`)}</Text>
         <Textarea
           label={t('findings.change.reason')}
           description={t('findings.change.reasonHint')}
@@ -83,7 +87,7 @@ function StateForm(props: {
             {t('common.cancel')}
           </Button>
           <Button type="submit" loading={change.isPending}>
-            {t(`findings.change.confirm.${props.to}`)}
+            {t(`findings.change.confirm.${move}`)}
           </Button>
         </Group>
       </Stack>
@@ -117,7 +121,7 @@ export function StateChange(props: { org: string; finding: Finding; membership: 
               setTo(m);
             }}
           >
-            {t(`findings.change.to.${m}`)}
+            {t(`findings.change.to.${moveKey(props.finding.state, m)}`)}
           </Button>
         ))}
       </Group>
@@ -127,7 +131,7 @@ export function StateChange(props: { org: string; finding: Finding; membership: 
       <AppModal
         opened={to !== undefined}
         onClose={() => setTo(undefined)}
-        title={to ? t(`findings.change.to.${to}`) : ''}
+        title={to ? t(`findings.change.to.${moveKey(props.finding.state, to)}`) : ''}
       >
         {to && (
           <StateForm

@@ -96,7 +96,11 @@ export const canAcceptRisk = (m: Membership | undefined): boolean => has(m, ['ma
 export function nextStates(m: Membership | undefined, from: FindingState): ManualState[] {
   const manual: ManualState[] = ['open', 'in_progress', 'risk_accepted', 'false_positive'];
   if (!manual.includes(from as ManualState)) return [];
-  return manual.filter((to) => to !== from && (to === 'risk_accepted' ? canAcceptRisk(m) : canTriage(m)));
+  // An accepted risk may be accepted again (renewed) by management.
+  return manual.filter(
+    (to) =>
+      (to !== from || to === 'risk_accepted') && (to === 'risk_accepted' ? canAcceptRisk(m) : canTriage(m)),
+  );
 }
 
 /** The SLA is the organisation's policy: its admins and security officers set it (findingsPolicy.setSla). */
