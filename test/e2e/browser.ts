@@ -24,6 +24,27 @@ export const RECORD_CSP_VIOLATIONS = `
     window.__csp.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' (' + e.sourceFile + ':' + e.lineNumber + ')'));
 `;
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
+
+/**
+ * Without Chromium, a browser suite cannot run: in CI it fails (end-to-end tests must run there);
+ * elsewhere it is skipped, saying what is missing. True when that is the case (the caller stops).
+ */
+export function withoutChromium(file: string): boolean {
+  if (existsSync(CHROMIUM)) return false;
+  const why = `${CHROMIUM} is missing (install Debian's chromium: apt-get install chromium)`;
+  if (inCi) {
+    it('needs Chromium in CI', () => {
+      throw new Error(`${why}; end-to-end tests must run in CI`);
+    });
+  } else {
+    console.warn(`${file} skipped: ${why}`);
+    it.skipIf(true /* reason: no Chromium outside CI; in CI the suite fails instead */)(
+      `skipped: ${why}`,
+      () => {},
+    );
+  }
+  return true;
+}
 /** Where the tests leave their screenshots. */
 export const artifacts = path.resolve('test-artifacts');
 
@@ -78,18 +99,7 @@ export function describeInChromium(
 ) {
   const { file, ...options } = typeof where === 'string' ? { file: where } : where;
   describe(title, () => {
-    if (!existsSync(CHROMIUM)) {
-      const why = `${CHROMIUM} is missing (install Debian's chromium: apt-get install chromium)`;
-      if (inCi) {
-        it('needs Chromium in CI', () => {
-          throw new Error(`${why}; end-to-end tests must run in CI`);
-        });
-      } else {
-        console.warn(`${file} skipped: ${why}`);
-        it.skip(`skipped: ${why}`, () => {}); // reason: no Chromium outside CI (in CI the test above fails instead)
-      }
-      return;
-    }
+    if (withoutChromium(file)) return;
     const app = {} as BrowserApp;
     beforeAll(async () => {
       Object.assign(app, await startBrowserApp(options));

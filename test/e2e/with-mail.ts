@@ -1,13 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { WEB_DIR } from '../../src/server/http/web.js';
 import { startTestApp, type TestApp } from '../server.js';
 import { type SmtpServer, startSmtpServer } from '../smtp.js';
-import { CHROMIUM, CHROMIUM_ARGS } from './browser.js';
-
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
+import { CHROMIUM, CHROMIUM_ARGS, withoutChromium } from './browser.js';
 
 export interface MailBrowserApp {
   t: TestApp;
@@ -23,18 +21,7 @@ export interface MailBrowserApp {
  */
 export function describeInChromiumWithMail(title: string, file: string, body: (app: MailBrowserApp) => void) {
   describe(title, () => {
-    if (!existsSync(CHROMIUM)) {
-      const why = `${CHROMIUM} is missing (install Debian's chromium: apt-get install chromium)`;
-      if (inCi) {
-        it('needs Chromium in CI', () => {
-          throw new Error(`${why}; end-to-end tests must run in CI`);
-        });
-      } else {
-        console.warn(`${file} skipped: ${why}`);
-        it.skip(`skipped: ${why}`, () => {}); // reason: `why` names what is missing; outside CI only (in CI it fails)
-      }
-      return;
-    }
+    if (withoutChromium(file)) return;
     const app = {} as MailBrowserApp;
     beforeAll(async () => {
       if (!existsSync(path.join(WEB_DIR, 'index.html'))) {
