@@ -60,12 +60,10 @@ export async function openRequestOf(tx: Tx, orgId: string, findingId: string) {
   return r.rows[0];
 }
 
+/** One request; `lock` holds its row until the transaction ends (a decision). */
 export async function findRequest(tx: Tx, orgId: string, id: string, lock = false) {
-  if (lock) {
-    await sql`select 1 from finding_acceptance_requests
-      where org_id = ${orgId} and id = ${id} for update`.execute(tx.q);
-  }
-  const r = await sql<RequestRow>`${select} where r.org_id = ${orgId} and r.id = ${id}`.execute(tx.q);
+  const r = await sql<RequestRow>`${select} where r.org_id = ${orgId} and r.id = ${id}
+    ${lock ? sql`for update of r` : sql``}`.execute(tx.q);
   return r.rows[0];
 }
 

@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js';
 import { REQUEST_LOCK_WAIT_MS, scopeOf, waitForLocksAtMost, withTenant } from '../../db/tenant.js';
 import type { OrgRef } from '../../http/types.js';
 import type { Actor } from '../../lib/actor.js';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/record.js';
 import * as q from './acceptance-queries.js';
 import type { acceptanceRequest } from './acceptance-schemas.js';
@@ -129,7 +129,7 @@ export async function decideRequest(
     if (request.decision !== null) throw conflict('findings.acceptance_request_decided');
     // Decided first: the state change below closes any request of the finding still open.
     if (!(await q.decide(tx, org.id, opts.id, { decision: opts.decision, note, decidedBy })))
-      throw new AppError(409, 'findings.acceptance_request_decided');
+      throw conflict('findings.acceptance_request_decided');
     if (opts.decision === 'approved') {
       // The same move as by hand: the finding must still allow it, the expiry must still be valid.
       await applyStateChange(tx, {

@@ -349,16 +349,7 @@ export async function summary(tx: Tx, orgId: string): Promise<SummaryRow> {
   const open = await sql<{ severity: string; open_total: number; overdue: number; kev_open: number }>`
     select distinct on (severity) severity, open_total, overdue, kev_open from finding_daily_counts
     where org_id = ${orgId} order by severity, day desc`.execute(tx.q);
-  const trend = await sql<{ week: string; severity: string; open_total: number }>`
-    with weeks as (
-      select (date_trunc('week', current_date) + (w * interval '1 week') + interval '6 days')::date as week_end
-      from generate_series(-12, 0) as w)
-    select w.week_end::text as week, s.severity,
-           coalesce((select d.open_total from finding_daily_counts d
-                     where d.org_id = ${orgId} and d.severity = s.severity and d.day <= w.week_end
-                     order by d.day desc limit 1), 0)::int as open_total
-    from weeks w cross join unnest(array['info', 'low', 'medium', 'high', 'critical']) as s(severity)
-    order by w.week_end, s.severity`.execute(tx.q);
+  const trend = await weeklyOpen(tx, orgId, null, 13, false);
   const last = await sql<{ id: string; finished_at: Date; extra: Record<string, unknown> }>`
     select id, finished_at, extra from imports
     where org_id = ${orgId} and kind = 'scan' and status = 'succeeded'
@@ -373,7 +364,7 @@ export async function summary(tx: Tx, orgId: string): Promise<SummaryRow> {
     order by sum(c.open_total) filter (where c.severity = 'critical') desc, sum(c.open_total) desc, sy.key
     limit 10`.execute(tx.q);
   const weeks = new Map<string, Record<string, number>>();
-  for (const r of trend.rows) {
+  for (const r of trend) {
     const w = weeks.get(r.week) ?? {};
     w[r.severity] = r.open_total;
     weeks.set(r.week, w);
@@ -389,6 +380,35 @@ export async function summary(tx: Tx, orgId: string): Promise<SummaryRow> {
       : null,
     top_systems: top.rows,
   };
+}
+
+/**
+ * The unfinished findings by severity at the end of each of `weeks` weeks, as recorded in the
+ * daily figures (the latest day's on or before each week's end): the weeks end on Sundays, the
+ * last one in the week of `last` (today when null); with `capAtLast` that week ends with `last`
+ * itself. The overview's trend and the management report's.
+ */
+export async function weeklyOpen(
+  tx: Tx,
+  orgId: string,
+  last: string | null,
+  weeks: number,
+  capAtLast: boolean,
+) {
+  const r = await sql<{ week: string; severity: string; open_total: number }>`
+    with l as (select coalesce(${last}::date, current_date) as last),
+    w as (
+      select case when ${capAtLast} then least(x.sunday, l.last) else x.sunday end as week_end
+      from l, lateral (
+        select (date_trunc('week', l.last) + (k * interval '1 week') + interval '6 days')::date as sunday
+        from generate_series(${-(weeks - 1)}::int, 0) as k) x)
+    select w.week_end::text as week, s.severity,
+           coalesce((select d.open_total from finding_daily_counts d
+                     where d.org_id = ${orgId} and d.severity = s.severity and d.day <= w.week_end
+                     order by d.day desc limit 1), 0)::int as open_total
+    from w cross join unnest(array['info', 'low', 'medium', 'high', 'critical']) as s(severity)
+    order by w.week_end, s.severity`.execute(tx.q);
+  return r.rows;
 }
 
 /** Maps the organisation's findings to systems again (vaern_findings_remap); returns how many moved. */

@@ -1,5 +1,6 @@
 import type { Tx } from '../../db/tenant.js';
 import type { OrgRef } from '../../http/types.js';
+import { weeklyOpen } from './findings-queries.js';
 import * as q from './report-queries.js';
 
 /** A calendar quarter, `2026-Q4`: its first day and the first day after it (UTC). */
@@ -8,6 +9,8 @@ export interface Quarter {
   start: string;
   /** Exclusive: the first day of the next quarter. */
   end: string;
+  /** Its last day. */
+  last: string;
 }
 
 export const QUARTER_PATTERN = /^(\d{4})-Q([1-4])$/;
@@ -17,8 +20,8 @@ export function parseQuarter(label: string): Quarter | undefined {
   if (!m) return undefined;
   const year = Number(m[1]);
   const n = Number(m[2]);
-  const day = (y: number, month: number) => new Date(Date.UTC(y, month, 1)).toISOString().slice(0, 10);
-  return { label, start: day(year, (n - 1) * 3), end: day(year, n * 3) };
+  const day = (y: number, month: number, d = 1) => new Date(Date.UTC(y, month, d)).toISOString().slice(0, 10);
+  return { label, start: day(year, (n - 1) * 3), end: day(year, n * 3), last: day(year, n * 3, 0) };
 }
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
@@ -72,9 +75,17 @@ export interface ReportData {
  * trend and, once the quarter has ended, the figures recorded on its last day; the trend ends with
  * the earlier of today and the quarter's last day.
  */
+/** The overview's trend up to `last` (its last week ending then), informational items left out. */
+async function trendOf(tx: Tx, orgId: string, last: string): Promise<ReportData['trend']> {
+  const weeks = new Map<string, number>();
+  for (const r of await weeklyOpen(tx, orgId, last, TREND_WEEKS, true))
+    weeks.set(r.week, (weeks.get(r.week) ?? 0) + (r.severity === 'info' ? 0 : r.open_total));
+  return [...weeks].map(([weekEnd, findings]) => ({ weekEnd, findings }));
+}
+
 export async function gatherReport(tx: Tx, org: OrgRef, quarter: Quarter): Promise<ReportData> {
   const time = await q.clock(tx);
-  const lastDay = new Date(Date.parse(`${quarter.end}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const lastDay = quarter.last;
   const ended = lastDay < time.today;
   const trendEnd = ended ? lastDay : time.today;
   const recorded = ended ? await q.recordedOn(tx, org.id, lastDay) : null;
@@ -108,10 +119,7 @@ export async function gatherReport(tx: Tx, org: OrgRef, quarter: Quarter): Promi
       total: overdueTotal,
       top: overdueRows.map((r) => ({ ...strip(r), days_overdue: num(r.days_overdue) })),
     },
-    trend: (await q.trend(tx, org.id, trendEnd, TREND_WEEKS)).map((r) => ({
-      weekEnd: r.week_end,
-      findings: num(r.findings),
-    })),
+    trend: await trendOf(tx, org.id, trendEnd),
     atQuarterEnd: recorded
       ? {
           day: lastDay,

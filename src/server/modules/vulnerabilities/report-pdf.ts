@@ -40,9 +40,6 @@ export interface Signature {
 }
 
 const stamp = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-const lastDay = (exclusiveEnd: string) =>
-  new Date(Date.parse(`${exclusiveEnd}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-
 function table(
   headers: string[],
   rows: Array<Array<string | number>>,
@@ -87,7 +84,7 @@ export function reportDocument(data: ReportData, lang: Locale, signature: Signat
         body: [
           [L('organisation'), `${data.org.name} (${data.org.slug})`],
           [L('quarter'), data.quarter.label],
-          [L('period'), `${data.quarter.start} – ${lastDay(data.quarter.end)}`],
+          [L('period'), `${data.quarter.start} – ${data.quarter.last}`],
           [L('generatedAt'), stamp(data.generatedAt)],
           ...(signature
             ? [

@@ -59,33 +59,6 @@ export async function overdueCount(tx: Tx, orgId: string) {
   return Number(r.rows[0]?.n ?? 0);
 }
 
-export interface TrendRow {
-  week_end: string;
-  findings: Count;
-}
-
-/**
- * The unfinished findings (severity not info) at the end of each of `weeks` weeks up to `last`
- * (a date), as recorded in the daily figures (finding_daily_counts, migration 0031): the weeks
- * end on Sundays, as on the overview's trend, and the last one ends with `last`. Each week's
- * figure is the latest day's on or before its end. One grouped statement.
- */
-export async function trend(tx: Tx, orgId: string, last: string, weeks: number) {
-  const r = await sql<TrendRow>`
-    with w as (
-      select least((date_trunc('week', ${last}::date) + (k * interval '1 week') + interval '6 days')::date,
-                   ${last}::date) as week_end
-      from generate_series(${-(weeks - 1)}::int, 0) as k)
-    select to_char(w.week_end, 'YYYY-MM-DD') as week_end,
-           coalesce(sum((select d.open_total from finding_daily_counts d
-                         where d.org_id = ${orgId} and d.severity = s.severity and d.day <= w.week_end
-                         order by d.day desc limit 1)), 0) as findings
-    from w cross join unnest(array['low', 'medium', 'high', 'critical']) as s (severity)
-    group by w.week_end
-    order by w.week_end`.execute(tx.q);
-  return r.rows;
-}
-
 export interface RecordedRow {
   day: string | null;
   unfinished: Count;

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import type { FindingChange as Change, FindingState } from './access';
+import { type FindingChange as Change, type FindingState, STATES } from './access';
 import { StateBadge, useFindingFormats } from './format';
 
 /** The query key of a finding's changes; a state change or a share refreshes it. */
@@ -23,15 +23,8 @@ const ACTIONS = new Set([
   'finding.unshared',
 ]);
 
-const STATES: readonly string[] = [
-  'open',
-  'in_progress',
-  'risk_accepted',
-  'false_positive',
-  'fixed',
-  'suppressed',
-];
-const isState = (s: string | null): s is FindingState => s !== null && STATES.includes(s);
+const isState = (s: string | null): s is FindingState =>
+  s !== null && (STATES as readonly string[]).includes(s);
 
 /**
  * Who changed the finding, when, from what to what and why: its entries in the organisation's

@@ -5,14 +5,22 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api';
 import type { Membership } from '../../app/api-types';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import type { AcceptanceRequest, FindingsSummary, SignedReport } from '../findings/access';
+import {
+  type AcceptanceRequest,
+  canAcceptRisk,
+  canReadReports,
+  canSignReports,
+  type FindingsSummary,
+  type SignedReport,
+} from '../findings/access';
 import { ListLink } from '../findings/links';
 import { lastEndedQuarter } from './quarter';
 
 /** Open risk acceptance requests counted (at most) and named (the oldest) on the overview. */
 const REQUESTS_COUNTED = 100;
 const REQUESTS_SHOWN = 5;
-const READS_REPORTS = ['management', 'security_officer', 'admin', 'auditor'];
+// The roles of findingsPolicy.read exactly: canReadFindings lets every role through (a sector
+// coordinator's summary request would be refused).
 const READS_FINDINGS = ['admin', 'security_officer', 'system_owner', 'management', 'auditor', 'member'];
 
 /** Whether the person's roles in the organisation read what the to-do list is made of. */
@@ -27,7 +35,8 @@ export function ToDo({ membership }: { membership: Membership }) {
   const { t } = useTranslation();
   const org = membership.org;
   const quarter = lastEndedQuarter(new Date());
-  const signs = membership.roles.includes('management');
+  const signs = canSignReports(membership);
+  const decides = canAcceptRisk(membership);
   const summary = useQuery({
     queryKey: ['findings', org, 'summary'],
     queryFn: () => api<FindingsSummary>('GET', `/orgs/${encodeURIComponent(org)}/findings/summary`),
@@ -39,7 +48,7 @@ export function ToDo({ membership }: { membership: Membership }) {
         'GET',
         `/orgs/${encodeURIComponent(org)}/findings/reports?quarter=${quarter}&limit=1`,
       ),
-    enabled: membership.roles.some((r) => READS_REPORTS.includes(r)),
+    enabled: canReadReports(membership),
   });
   const requests = useQuery({
     queryKey: ['findings', org, 'acceptance-requests', 'queue'],
@@ -48,7 +57,7 @@ export function ToDo({ membership }: { membership: Membership }) {
         'GET',
         `/orgs/${encodeURIComponent(org)}/findings/acceptance-requests?limit=${REQUESTS_COUNTED}`,
       ),
-    enabled: signs,
+    enabled: decides,
   });
   const unsigned = signed.data !== undefined && signed.data.items.length === 0;
   const waiting = requests.data?.items ?? [];
