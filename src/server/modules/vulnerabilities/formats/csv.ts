@@ -103,11 +103,10 @@ export const readCsv: ScanReader = (bytes, limits = DEFAULT_SCAN_LIMITS) =>
       }
     } catch (error) {
       if (error instanceof FileRefused) {
-        const issue = error.issues[0];
-        const code = issue?.code ?? 'imports.csv_quote_not_closed';
-        throw new ScanFormatError(REFUSAL[code] ?? code, issue?.row ?? null, {
-          ...(issue?.params ?? {}),
-        });
+        // The CSV reader refuses with exactly one issue.
+        const [issue] = error.issues;
+        if (!issue) throw error;
+        throw new ScanFormatError(REFUSAL[issue.code] ?? issue.code, issue.row, { ...(issue.params ?? {}) });
       }
       throw error;
     }
