@@ -78,8 +78,11 @@ export interface ScanImportStatus extends ImportStatus {
 const has = (m: Membership | undefined, roles: readonly string[]) =>
   m?.roles.some((r) => roles.includes(r)) ?? false;
 
-/** Every member of the organisation reads its findings (findingsPolicy.read). */
-export const canReadFindings = (m: Membership | undefined): boolean => (m?.roles.length ?? 0) > 0;
+/** The roles that read an organisation's findings (findingsPolicy.read); not a sector coordinator. */
+const FINDINGS_READERS = ['admin', 'security_officer', 'system_owner', 'management', 'auditor', 'member'];
+
+/** Its members and auditors read the organisation's findings (findingsPolicy.read). */
+export const canReadFindings = (m: Membership | undefined): boolean => has(m, FINDINGS_READERS);
 
 /** Those who run the scans import them (findingsPolicy.importScan). */
 export const canImportScans = (m: Membership | undefined): boolean =>

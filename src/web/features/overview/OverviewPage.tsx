@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { useOrg } from '../../app/org';
 import { useFullSession } from '../../app/session';
 import { PageTitle } from '../../components/PageTitle';
-import { hasToDo, ToDo } from './ToDo';
+import { canReadFindings } from '../findings/access';
+import { ToDo } from './ToDo';
 
 /** The first page after sign-in: who you are and where you work now. */
 export function OverviewPage() {
@@ -43,7 +44,7 @@ export function OverviewPage() {
       ) : (
         <Text>{t('overview.noMembership')}</Text>
       )}
-      {current && hasToDo(current) && <ToDo membership={current} />}
+      {canReadFindings(current) && current && <ToDo membership={current} />}
     </Stack>
   );
 }

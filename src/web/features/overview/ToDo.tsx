@@ -19,13 +19,6 @@ import { lastEndedQuarter } from './quarter';
 /** Open risk acceptance requests counted (at most) and named (the oldest) on the overview. */
 const REQUESTS_COUNTED = 100;
 const REQUESTS_SHOWN = 5;
-// The roles of findingsPolicy.read exactly: canReadFindings lets every role through (a sector
-// coordinator's summary request would be refused).
-const READS_FINDINGS = ['admin', 'security_officer', 'system_owner', 'management', 'auditor', 'member'];
-
-/** Whether the person's roles in the organisation read what the to-do list is made of. */
-export const hasToDo = (m: Membership) => m.roles.some((r) => READS_FINDINGS.includes(r));
-
 /**
  * What needs the person in their current organisation: management a report to sign for the
  * quarter that ended; everyone the findings past their deadline and those with a known exploited
