@@ -1,7 +1,6 @@
 import { isIP } from 'node:net';
 import { type RawBuilder, sql } from 'kysely';
 import { z } from 'zod';
-import { translate } from '../../lib/messages.js';
 import type { StagedType } from '../imports/framework.js';
 import { CellError, type Column, emailCell } from '../imports/tabular.js';
 

@@ -138,6 +138,32 @@ describe.each(engines())('findings views on %s', (engine) => {
     expect(await walk(query, 50)).toEqual(want);
   });
 
+  it('finds a CVE through the GIN index, not by reading the organisation (migration 0065)', async () => {
+    // The look-up's index is counted in the statistics; with sequential scans off the planner
+    // may still read the organisation through another index, which is what it did while
+    // row-level security kept the containment test from the index (0053 to 0064).
+    const db = t.runtime.ctx.db.kysely;
+    await sql`analyze findings`.execute(db);
+    const cvesIndexScans = async () => {
+      const r = await sql<{ n: string }>`select pg_stat_clear_snapshot(), coalesce(sum(idx_scan), 0) as n
+        from pg_stat_user_indexes where indexrelname = 'findings_cves'`.execute(db);
+      return Number(r.rows[0]?.n);
+    };
+    const before = await cvesIndexScans();
+    const found = await withTenant(db, { orgIds: [org.id] }, async (tx) => {
+      await sql`set local enable_seqscan = off`.execute(tx.q);
+      const r = await sql<{
+        id: string;
+      }>`select c.id from vaern_findings_with_cve(${org.id}::uuid, 'CVE-2024-0004') c(id)
+        order by id`.execute(tx.q);
+      await sql`select pg_stat_force_next_flush()`.execute(tx.q);
+      return r.rows.map((row) => row.id);
+    });
+    expect(found).toEqual((await expected(`f.cves @> array['CVE-2024-0004']`)).sort());
+    expect(found.length).toBeGreaterThan(0);
+    expect(await cvesIndexScans()).toBeGreaterThan(before);
+  });
+
   it('lists what a scan saw first: new since that scan (first_import)', async () => {
     const [firstScan, lastScan] = scans as [string, string];
     const want = await expected(`f.first_import_id = '${lastScan}'`);
