@@ -464,6 +464,47 @@ describe.each(engines())('advisory matching on %s', (engine) => {
     },
   );
 
+  it.skipIf(engine === 'pglite' /* reason: one session, so no other matching run can be under way */)(
+    'starts a matching run only after the run under way has committed (0066)',
+    async () => {
+      const greenId = await advisoryId('TEST-GREEN');
+      const want = brief(await matches(officerA, a, `&advisory=${greenId}`));
+      const pool = t.runtime.ctx.db.pool;
+      if (!pool) throw new Error('no pool');
+      const running = await pool.connect();
+      const waiters = async () => {
+        const r = await pool.query<{ n: number }>(
+          `select count(*)::int as n from pg_locks
+           where locktype = 'advisory' and not granted and mode = 'ExclusiveLock'
+             and ((classid::bigint << 32) | objid::bigint) = hashtextextended('vaern:advisory_match_run', 0)`,
+        );
+        return r.rows[0]?.n ?? 0;
+      };
+      let settled = false;
+      try {
+        // A run under way holds the run lock until it commits (vaern_advisory_match).
+        await running.query('begin');
+        await running.query(`select pg_advisory_xact_lock(hashtextextended('vaern:advisory_match_run', 0))`);
+        const next = runMatch(t.runtime.ctx, { orgId: a.id }).finally(() => {
+          settled = true;
+        });
+        let waiting = false;
+        for (const deadline = Date.now() + 10_000; !waiting && Date.now() < deadline; await sleep(25)) {
+          waiting = (await waiters()) > 0;
+        }
+        expect(waiting).toBe(true);
+        expect(settled).toBe(false);
+        await running.query('commit');
+        expect(await next).toBeGreaterThan(0);
+      } finally {
+        await running.query('rollback').catch(() => undefined);
+        running.release();
+      }
+      expect(await waiters()).toBe(0);
+      expect(brief(await matches(officerA, a, `&advisory=${greenId}`))).toEqual(want);
+    },
+  );
+
   it('shows the sector coordinator the organisations concerned, and no one else', async () => {
     const greenId = await advisoryId('TEST-GREEN');
     const r = await t.inject({
