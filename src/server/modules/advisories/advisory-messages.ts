@@ -6,6 +6,7 @@ addMessages({
     en: 'There is no advisory with the id "{id}", or you may not read it.',
     da: 'Der findes ingen advisory med id\'et "{id}", eller du har ikke adgang til den.',
   },
+  // Issues stored before 2026-11-25 carried their English wording (`detail`).
   'advisories.csaf_issue': {
     en: '{detail} (schema rule {schema_path})',
     da: '{detail} (skemaregel {schema_path})',

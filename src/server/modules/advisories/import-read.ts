@@ -58,8 +58,8 @@ export function refusalIssues(error: CsafRefused): ImportIssue[] {
     issues.push({
       row: null,
       column: issue.instancePath || '/',
-      code: issue.schemaPath ? 'advisories.csaf_issue' : 'advisories.csaf_issue_unplaced',
-      params: { detail: issue.message, schema_path: issue.schemaPath ?? '' },
+      code: issue.code,
+      params: issue.params,
     });
   }
   return issues;

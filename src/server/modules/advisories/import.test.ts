@@ -306,7 +306,7 @@ describe.each(engines())('advisory import on %s', (engine) => {
     expect(s.error_list[0]?.message).toMatch(
       /^The advisory does not follow the CSAF 2.0 schema \(1 errors\)/,
     );
-    expect(s.error_list[0]?.message).toContain("must have required property 'title'");
+    expect(s.error_list[0]?.message).toContain('The field "title" is missing.');
     expect(s.error_list[1]).toMatchObject({ column: '/document' });
     expect(s.error_list[1]?.message).toContain('(schema rule #/properties/document/required)');
     expect(await advisoryRow('TEST-INVALID-1')).toBeUndefined();

@@ -21,7 +21,7 @@ describe('advisories messages', () => {
   );
 
   it('finds the codes', () => {
-    expect(codes.size).toBe(16);
+    expect(codes.size).toBe(21);
     expect(codes).toContain('advisories.csaf_markup');
   });
 
@@ -39,6 +39,9 @@ describe('advisories messages', () => {
       path: '/p',
       schema_path: '#/s',
       id: 'i',
+      first: '/f',
+      reason: 'missing',
+      field: 'f',
     };
     const texts = (['da', 'en'] as const).map((locale) => translate(code, locale, params));
     for (const text of texts) {

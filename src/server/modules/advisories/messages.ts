@@ -49,6 +49,31 @@ addMessages({
     en: 'The advisory is CSAF version "{version}"; only CSAF 2.0 is read.',
     da: 'Advisoryen er CSAF version "{version}"; kun CSAF 2.0 kan læses.',
   },
+  'advisories.csaf_schema': {
+    en: 'The advisory does not follow the CSAF 2.0 schema ({count} errors). The first: {path}: {reason:validation} (schema rule {schema_path})',
+    da: 'Advisoryen følger ikke CSAF 2.0-skemaet ({count} fejl). Den første: {path}: {reason:validation} (skemaregel {schema_path})',
+  },
+  'advisories.csaf_rule': {
+    en: '{reason:validation} (schema rule {schema_path})',
+    da: '{reason:validation} (skemaregel {schema_path})',
+  },
+  'advisories.csaf_product_undefined': {
+    en: 'The product id "{id}" is not defined in the product tree.',
+    da: 'Produkt-id\'et "{id}" er ikke defineret i produkttræet.',
+  },
+  'advisories.csaf_group_undefined': {
+    en: 'The product group "{id}" is not defined in the product tree.',
+    da: 'Produktgruppen "{id}" er ikke defineret i produkttræet.',
+  },
+  'advisories.csaf_product_defined_before': {
+    en: 'The product id "{id}" is already defined at {first}.',
+    da: 'Produkt-id\'et "{id}" er allerede defineret ved {first}.',
+  },
+  'advisories.csaf_group_defined_before': {
+    en: 'The product group "{id}" is already defined at {first}.',
+    da: 'Produktgruppen "{id}" er allerede defineret ved {first}.',
+  },
+  // Refusals stored before 2026-11-25 named the schema's reason in English (`detail`).
   'advisories.csaf_invalid': {
     en: 'The advisory does not follow the CSAF 2.0 schema ({count} errors). The first: {path}: {detail} (schema rule {schema_path}).',
     da: 'Advisoryen følger ikke CSAF 2.0-skemaet ({count} fejl). Den første: {path}: {detail} (skemaregel {schema_path}).',

@@ -152,6 +152,8 @@ describe('readProductTree', () => {
             instancePath: '/product_tree/product_groups/1/group_id',
             schemaPath: null,
             message: "product group 'g' is already defined at /product_tree/product_groups/0",
+            code: 'advisories.csaf_group_defined_before',
+            params: { id: 'g', first: '/product_tree/product_groups/0' },
           },
         ],
       ]);

@@ -126,6 +126,8 @@ export function readProductTree(tree: unknown): ProductTree {
         instancePath: `${f.at}/product_id`,
         schemaPath: null,
         message: `product id '${f.product.id}' is already defined at ${first.at}`,
+        code: 'advisories.csaf_product_defined_before',
+        params: { id: f.product.id, first: first.at },
       });
     } else byId.set(f.product.id, f);
   }
@@ -154,6 +156,8 @@ export function readProductTree(tree: unknown): ProductTree {
         instancePath: `${at}/group_id`,
         schemaPath: null,
         message: `product group '${id}' is already defined at ${first}`,
+        code: 'advisories.csaf_group_defined_before',
+        params: { id, first },
       });
       continue;
     }

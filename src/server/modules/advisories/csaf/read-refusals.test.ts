@@ -16,6 +16,10 @@ const redHat = (): Doc =>
 
 const bytes = (doc: Doc) => Buffer.from(JSON.stringify(doc));
 
+/** The issues as the English wording a library caller reads (the message keys are checked apart). */
+const english = (issues: CsafRefused['issues']) =>
+  issues.map(({ instancePath, schemaPath, message }) => ({ instancePath, schemaPath, message }));
+
 function refusal(doc: Doc): CsafRefused {
   try {
     readCsaf(bytes(doc));
@@ -27,34 +31,46 @@ function refusal(doc: Doc): CsafRefused {
 }
 
 describe('readCsaf refuses documents that break the schema', () => {
-  it('a missing tracking id, with its schema path', () => {
+  it('a missing tracking id, with its schema path, in either language', () => {
     const doc = medical();
     delete doc.document.tracking.id;
     const r = refusal(doc);
-    expect(r.code).toBe('advisories.csaf_invalid');
-    expect(r.issues).toEqual([
-      {
-        instancePath: '/document/tracking',
-        schemaPath: '#/properties/document/properties/tracking/required',
-        message: "must have required property 'id'",
-      },
+    expect(r.code).toBe('advisories.csaf_schema');
+    const rule = '#/properties/document/properties/tracking/required';
+    expect(english(r.issues)).toEqual([
+      { instancePath: '/document/tracking', schemaPath: rule, message: "must have required property 'id'" },
     ]);
     expect(translate(r.code, 'en', r.params)).toBe(
-      "The advisory does not follow the CSAF 2.0 schema (1 errors). The first: /document/tracking: must have required property 'id' (schema rule #/properties/document/properties/tracking/required).",
+      `The advisory does not follow the CSAF 2.0 schema (1 errors). The first: /document/tracking: The field "id" is missing. (schema rule ${rule})`,
+    );
+    expect(translate(r.code, 'da', r.params)).toBe(
+      `Advisoryen følger ikke CSAF 2.0-skemaet (1 fejl). Den første: /document/tracking: Feltet "id" mangler. (skemaregel ${rule})`,
     );
     expect(r.status).toBe(400);
-    expect(r.fieldErrors).toEqual([
-      {
-        path: '/document/tracking',
-        message: "must have required property 'id' [#/properties/document/properties/tracking/required]",
-      },
+    const [field] = r.fieldErrors;
+    expect([field?.path, field?.message, field?.code]).toEqual([
+      '/document/tracking',
+      `must have required property 'id' [${rule}]`,
+      'advisories.csaf_rule',
     ]);
+    expect(translate(field?.code ?? '', 'da', field?.params ?? {})).toBe(
+      `Feltet "id" mangler. (skemaregel ${rule})`,
+    );
+  });
+
+  it("words a value outside the schema's list in the reader's language", () => {
+    const doc = medical();
+    doc.document.distribution.tlp.label = 'AMBER+STRICT';
+    const [issue] = refusal(doc).issues;
+    expect(translate(issue?.code ?? '', 'da', issue?.params ?? {})).toBe(
+      'Skal være en af: AMBER, GREEN, RED, WHITE. (skemaregel #/properties/document/properties/distribution/properties/tlp/properties/label/enum)',
+    );
   });
 
   it('a TLP label CSAF 2.0 does not know (a TLP 2.0 name)', () => {
     const doc = medical();
     doc.document.distribution.tlp.label = 'AMBER+STRICT';
-    expect(refusal(doc).issues).toEqual([
+    expect(english(refusal(doc).issues)).toEqual([
       {
         instancePath: '/document/distribution/tlp/label',
         schemaPath: '#/properties/document/properties/distribution/properties/tlp/properties/label/enum',
@@ -66,7 +82,7 @@ describe('readCsaf refuses documents that break the schema', () => {
   it('a CVE id that breaks the pattern', () => {
     const doc = medical();
     doc.vulnerabilities[0].cve = 'cve-2017-5689';
-    expect(refusal(doc).issues).toEqual([
+    expect(english(refusal(doc).issues)).toEqual([
       {
         instancePath: '/vulnerabilities/0/cve',
         schemaPath: '#/properties/vulnerabilities/items/properties/cve/pattern',
@@ -77,7 +93,7 @@ describe('readCsaf refuses documents that break the schema', () => {
 
   it('a document without its document member', () => {
     const r = refusal({});
-    expect(r.issues).toEqual([
+    expect(english(r.issues)).toEqual([
       { instancePath: '', schemaPath: '#/required', message: "must have required property 'document'" },
     ]);
     expect(r.params.path).toBe('/');
@@ -116,7 +132,7 @@ describe('readCsaf refuses references the product tree cannot resolve', () => {
       'advisories.csaf_product_unknown',
       { id: 'CSAFPID-9999', path: '/vulnerabilities/0/product_status/known_affected/3', count: 1 },
     ]);
-    expect(r.issues).toEqual([
+    expect(english(r.issues)).toEqual([
       {
         instancePath: '/vulnerabilities/0/product_status/known_affected/3',
         schemaPath: null,
@@ -126,6 +142,9 @@ describe('readCsaf refuses references the product tree cannot resolve', () => {
     expect(translate(r.code, 'en', r.params)).toBe(
       'The advisory refers to product ids that its product tree does not define (1 references). The first: "CSAFPID-9999" at /vulnerabilities/0/product_status/known_affected/3.',
     );
+    expect(r.issues.map((i) => translate(i.code, 'da', i.params))).toEqual([
+      'Produkt-id\'et "CSAFPID-9999" er ikke defineret i produkttræet.',
+    ]);
   });
 
   it('unknown ids in scores, remediations and relationships, each listed', () => {
@@ -160,13 +179,16 @@ describe('readCsaf refuses references the product tree cannot resolve', () => {
       'advisories.csaf_product_duplicate',
       { id: 'CSAFPID-0002', count: 1 },
     ]);
-    expect(r.issues).toEqual([
+    expect(english(r.issues)).toEqual([
       {
         instancePath: '/product_tree/full_product_names/0/product_id',
         schemaPath: null,
         message:
           "product id 'CSAFPID-0002' is already defined at /product_tree/branches/0/branches/1/branches/0/product",
       },
+    ]);
+    expect(r.issues.map((i) => translate(i.code, 'en', i.params))).toEqual([
+      'The product id "CSAFPID-0002" is already defined at /product_tree/branches/0/branches/1/branches/0/product.',
     ]);
   });
 });

@@ -44,14 +44,20 @@ export function readCsaf(bytes: Buffer, options: ReadCsafOptions = {}): CsafAdvi
   const [first] = errors;
   if (first) {
     throw new CsafRefused(
-      'advisories.csaf_invalid',
+      'advisories.csaf_schema',
       {
         count: errors.length,
         path: first.instancePath || '/',
-        detail: first.message,
         schema_path: first.schemaPath,
+        ...first.reason,
       },
-      errors.map((e) => ({ instancePath: e.instancePath, schemaPath: e.schemaPath, message: e.message })),
+      errors.map((e) => ({
+        instancePath: e.instancePath,
+        schemaPath: e.schemaPath,
+        message: e.message,
+        code: 'advisories.csaf_rule',
+        params: { schema_path: e.schemaPath, ...e.reason },
+      })),
     );
   }
   const tree = readProductTree(doc.product_tree);

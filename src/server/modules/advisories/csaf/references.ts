@@ -45,16 +45,16 @@ export function productReferences(doc: unknown): { products: Reference[]; groups
   return { products, groups };
 }
 
-function refuse(
-  code: 'advisories.csaf_product_unknown' | 'advisories.csaf_group_unknown',
-  what: string,
-  unknown: Reference[],
-): never {
+function refuse(kind: 'product' | 'group', unknown: Reference[]): never {
+  const what = kind === 'product' ? 'product id' : 'product group';
   const issues: CsafIssue[] = unknown.map((r) => ({
     instancePath: r.at,
     schemaPath: null,
     message: `${what} '${r.id}' is not defined in the product tree`,
+    code: kind === 'product' ? 'advisories.csaf_product_undefined' : 'advisories.csaf_group_undefined',
+    params: { id: r.id },
   }));
+  const code = kind === 'product' ? 'advisories.csaf_product_unknown' : 'advisories.csaf_group_unknown';
   const [first] = unknown;
   throw new CsafRefused(code, { id: first?.id ?? '', path: first?.at ?? '', count: unknown.length }, issues);
 }
@@ -66,7 +66,7 @@ function refuse(
 export function checkReferences(doc: unknown, productIds: Set<string>, groupIds: Set<string>): void {
   const { products, groups } = productReferences(doc);
   const unknownProducts = products.filter((r) => !productIds.has(r.id));
-  if (unknownProducts.length > 0) refuse('advisories.csaf_product_unknown', 'product id', unknownProducts);
+  if (unknownProducts.length > 0) refuse('product', unknownProducts);
   const unknownGroups = groups.filter((r) => !groupIds.has(r.id));
-  if (unknownGroups.length > 0) refuse('advisories.csaf_group_unknown', 'product group', unknownGroups);
+  if (unknownGroups.length > 0) refuse('group', unknownGroups);
 }

@@ -16,14 +16,32 @@ describe('CsafRefused', () => {
     expect(new CsafRefused('advisories.csaf_too_large', { size: 2, limit: '1 bytes' }).status).toBe(413);
   });
 
-  it('turns issues into field errors that name the schema rule', () => {
-    const r = new CsafRefused('advisories.csaf_invalid', {}, [
-      { instancePath: '/document', schemaPath: '#/properties/document/required', message: 'm' },
-      { instancePath: '/x', schemaPath: null, message: 'n' },
+  it('turns issues into field errors that name the schema rule and carry their message key', () => {
+    const rule = '#/properties/document/required';
+    const r = new CsafRefused('advisories.csaf_schema', {}, [
+      {
+        instancePath: '/document',
+        schemaPath: rule,
+        message: 'm',
+        code: 'advisories.csaf_rule',
+        params: { reason: 'missing', field: 'title', schema_path: rule },
+      },
+      {
+        instancePath: '/x',
+        schemaPath: null,
+        message: 'n',
+        code: 'advisories.csaf_product_undefined',
+        params: { id: 'P1' },
+      },
     ]);
     expect(r.fieldErrors).toEqual([
-      { path: '/document', message: 'm [#/properties/document/required]' },
-      { path: '/x', message: 'n' },
+      {
+        path: '/document',
+        message: `m [${rule}]`,
+        code: 'advisories.csaf_rule',
+        params: { reason: 'missing', field: 'title', schema_path: rule },
+      },
+      { path: '/x', message: 'n', code: 'advisories.csaf_product_undefined', params: { id: 'P1' } },
     ]);
   });
 
@@ -32,8 +50,10 @@ describe('CsafRefused', () => {
       instancePath: `/${i}`,
       schemaPath: null,
       message: 'm',
+      code: 'advisories.csaf_product_undefined' as const,
+      params: { id: String(i) },
     }));
-    const r = new CsafRefused('advisories.csaf_invalid', {}, issues);
+    const r = new CsafRefused('advisories.csaf_product_unknown', {}, issues);
     expect([r.issues.length, r.fieldErrors.length, r.total, r.issues.at(-1)?.instancePath]).toEqual([
       MAX_ISSUES,
       MAX_ISSUES,

@@ -11,9 +11,20 @@ export interface CsafIssue {
    * null for a rule outside the schema (a product id the product tree does not define, …).
    */
   schemaPath: string | null;
-  /** What is wrong, in English. */
+  /** What is wrong, in English (logs and library callers). */
   message: string;
+  /** The same as a message key of ../messages.ts, worded in the reader's language. */
+  code: CsafIssueCode;
+  params: MessageParams;
 }
+
+/** The message keys of one issue (`advisories.csaf_rule` words a schema rule's reason). */
+export type CsafIssueCode =
+  | 'advisories.csaf_rule'
+  | 'advisories.csaf_product_undefined'
+  | 'advisories.csaf_group_undefined'
+  | 'advisories.csaf_product_defined_before'
+  | 'advisories.csaf_group_defined_before';
 
 /** Why a document is refused: a message key of ../messages.ts (`advisories.csaf_*`). */
 export type CsafRefusalCode =
@@ -28,7 +39,7 @@ export type CsafRefusalCode =
   | 'advisories.csaf_too_deep'
   | 'advisories.csaf_not_object'
   | 'advisories.csaf_version_unsupported'
-  | 'advisories.csaf_invalid'
+  | 'advisories.csaf_schema'
   | 'advisories.csaf_product_duplicate'
   | 'advisories.csaf_group_duplicate'
   | 'advisories.csaf_product_unknown'
@@ -58,6 +69,8 @@ export class CsafRefused extends AppError {
       kept.map((i) => ({
         path: i.instancePath,
         message: i.schemaPath ? `${i.message} [${i.schemaPath}]` : i.message,
+        code: i.code,
+        params: i.params,
       })),
     );
     this.name = 'CsafRefused';

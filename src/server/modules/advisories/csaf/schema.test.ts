@@ -56,6 +56,7 @@ describe('validateCsaf', () => {
         schemaPath: '#/properties/document/properties/tracking/required',
         keyword: 'required',
         message: "must have required property 'id'",
+        reason: { reason: 'missing', field: 'id' },
       },
     ]);
   });
@@ -69,6 +70,7 @@ describe('validateCsaf', () => {
         schemaPath: '#/properties/document/properties/distribution/properties/tlp/properties/label/enum',
         keyword: 'enum',
         message: 'must be equal to one of the allowed values: "AMBER", "GREEN", "RED", "WHITE"',
+        reason: { reason: 'invalid_value', values: 'AMBER, GREEN, RED, WHITE' },
       },
     ]);
   });
@@ -83,12 +85,14 @@ describe('validateCsaf', () => {
         schemaPath: '#/$defs/lang_t/pattern',
         keyword: 'pattern',
         message: expect.stringMatching(/^must match pattern "\^\(\(\[A-Za-z\]\{2,3\}/),
+        reason: { reason: 'invalid_format', format: 'regex' },
       },
       {
         instancePath: '/vulnerabilities/0/cve',
         schemaPath: '#/properties/vulnerabilities/items/properties/cve/pattern',
         keyword: 'pattern',
         message: 'must match pattern "^CVE-[0-9]{4}-[0-9]{4,}$"',
+        reason: { reason: 'invalid_format', format: 'regex' },
       },
     ]);
   });
@@ -117,6 +121,7 @@ describe('validateCsaf', () => {
         schemaPath: 'https://www.first.org/cvss/cvss-v2.0.json#/definitions/scoreType/maximum',
         keyword: 'maximum',
         message: 'must be <= 10',
+        reason: { reason: 'too_big.number', limit: '10' },
       },
     ]);
   });
@@ -130,13 +135,20 @@ describe('validateCsaf', () => {
         schemaPath: '#/properties/document/properties/tracking/properties/current_release_date/format',
         keyword: 'format',
         message: 'must match format "date-time"',
+        reason: { reason: 'invalid_format', format: 'datetime' },
       },
     ]);
   });
 
   it('refuses something that is not an object', () => {
     expect(validateCsaf([1, 2])).toEqual([
-      { instancePath: '', schemaPath: '#/type', keyword: 'type', message: 'must be object' },
+      {
+        instancePath: '',
+        schemaPath: '#/type',
+        keyword: 'type',
+        message: 'must be object',
+        reason: { reason: 'invalid_type', expected: 'object' },
+      },
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import formatsModule, { type FormatsPlugin } from 'ajv-formats';
+import { schemaReason } from '../../../lib/field-messages.js';
 import csafSchema from './schema/csaf_json_schema.json' with { type: 'json' };
 import cvssV20 from './schema/cvss-v2.0.json' with { type: 'json' };
 import cvssV30 from './schema/cvss-v3.0.json' with { type: 'json' };
@@ -32,6 +33,8 @@ export interface SchemaError {
   keyword: string;
   /** What is wrong, in English (Ajv's wording, with the property or allowed values named). */
   message: string;
+  /** The same as a reason under `validation.` and its parameters (field-messages.ts). */
+  reason: ReturnType<typeof schemaReason>;
 }
 
 // ajv-formats is CommonJS: under NodeNext its default import is `module.exports`, the plugin itself.
@@ -97,5 +100,6 @@ export function validateCsaf(doc: unknown): SchemaError[] {
     schemaPath: schemaPathOf(e),
     keyword: e.keyword,
     message: messageOf(e),
+    reason: schemaReason(e),
   }));
 }
