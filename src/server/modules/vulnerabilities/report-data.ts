@@ -70,11 +70,6 @@ export interface ReportData {
   kev: { total: number; items: Array<Omit<q.KevRow, 'total'>> };
 }
 
-/**
- * Reads the report's figures. They describe the live data at the moment of reading, but for the
- * trend and, once the quarter has ended, the figures recorded on its last day; the trend ends with
- * the earlier of today and the quarter's last day.
- */
 /** The overview's trend up to `last` (its last week ending then), informational items left out. */
 async function trendOf(tx: Tx, orgId: string, last: string): Promise<ReportData['trend']> {
   const weeks = new Map<string, number>();
@@ -83,6 +78,11 @@ async function trendOf(tx: Tx, orgId: string, last: string): Promise<ReportData[
   return [...weeks].map(([weekEnd, findings]) => ({ weekEnd, findings }));
 }
 
+/**
+ * Reads the report's figures. They describe the live data at the moment of reading, but for the
+ * trend and, once the quarter has ended, the figures recorded on its last day; the trend ends with
+ * the earlier of today and the quarter's last day.
+ */
 export async function gatherReport(tx: Tx, org: OrgRef, quarter: Quarter): Promise<ReportData> {
   const time = await q.clock(tx);
   const lastDay = quarter.last;
