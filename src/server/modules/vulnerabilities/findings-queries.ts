@@ -94,10 +94,11 @@ const RANKS: Record<string, number> = { critical: 1, high: 2, medium: 3, low: 4,
  * A page in the order severity (worst first), then id; `after` is the last item's [rank, id].
  *
  * Fast at millions of findings (migration 0031): the page is the merge of one short walk per
- * severity, and per state as well unless the system or the scan gives the walk its own index
- * (findings_system, findings_first_import): `state = S and severity_rank = R order by id limit n` reads
- * findings_state in order and stops after n matches; the cheap filters (overdue, KEV, unmapped,
- * system) are answered from that index's included columns, so a walk reads only index entries.
+ * severity, and per state as well unless the system, the scan or KEV gives the walk its own index
+ * (findings_system, findings_first_import, findings_kev of 0067):
+ * `state = S and severity_rank = R order by id limit n` reads findings_state in order and stops
+ * after n matches; the cheap filters (overdue, KEV, unmapped, system) are answered from that
+ * index's included columns, so a walk reads only index entries.
  * A host, a CVE (small sets with their own index) and the text search are one statement.
  * The walks return ids; only the page's rows are then read, with their system. After a cursor,
  * the walks of worse-ranked severities are skipped and the cursor's own severity starts after
@@ -131,7 +132,8 @@ export async function listFindings(
   }
   if (filters.overdue === false)
     where.push(sql`(f.due_on is null or f.due_on >= current_date or f.state not in ('open', 'in_progress'))`);
-  if (filters.kev !== undefined) where.push(sql`f.in_kev = ${filters.kev}`);
+  // Written out, not a parameter: the planner proves findings_kev's predicate from it (0067).
+  if (filters.kev !== undefined) where.push(filters.kev ? sql`f.in_kev` : sql`not f.in_kev`);
   if (filters.q) where.push(sql`(f.title ilike ${like(filters.q)} or f.host ilike ${like(filters.q)})`);
   const ranks = (
     filters.severities?.length ? [...new Set(filters.severities.map((v) => RANKS[v] ?? 0))] : [1, 2, 3, 4, 5]
@@ -140,8 +142,8 @@ export async function listFindings(
     .sort((a, b) => a - b);
   // A small set (one host, one CVE) or a text search: one statement, the planner picks how.
   const single = filters.host !== undefined || filters.cve !== undefined || filters.q !== undefined;
-  // One system, one scan: their own index walks each severity in order.
-  const perRank = filters.system !== undefined || filters.firstImport !== undefined;
+  // One system, one scan, the findings in KEV: their own index walks each severity in order.
+  const perRank = filters.system !== undefined || filters.firstImport !== undefined || filters.kev === true;
   if (states.length === 0 || ranks.length === 0) return [];
   let page: RawBuilder<unknown>;
   if (single) {

@@ -4,6 +4,7 @@ import { engines } from '../../../../test/databases.js';
 import { createOrg, createUser, login, type OrgFixture, type SignedIn } from '../../../../test/factories.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { withTenant } from '../../db/tenant.js';
+import { listFindings } from './findings-queries.js';
 
 /**
  * The findings' views as migration 0031 reads them (docs/vulnerabilities.md, "Views at scale"):
@@ -71,6 +72,13 @@ describe.each(engines())('findings views on %s', (engine) => {
   afterAll(async () => {
     await t?.close();
   });
+
+  /** How often the index was scanned, per the statistics (flushed by pg_stat_force_next_flush). */
+  async function indexScans(index: string): Promise<number> {
+    const r = await sql<{ n: string }>`select pg_stat_clear_snapshot(), coalesce(sum(idx_scan), 0) as n
+      from pg_stat_user_indexes where indexrelname = ${index}`.execute(t.runtime.ctx.db.kysely);
+    return Number(r.rows[0]?.n);
+  }
 
   /** Every page along next_cursor, as the member reads them. */
   async function walk(query: string, limit: number): Promise<string[]> {
@@ -144,12 +152,7 @@ describe.each(engines())('findings views on %s', (engine) => {
     // row-level security kept the containment test from the index (0053 to 0064).
     const db = t.runtime.ctx.db.kysely;
     await sql`analyze findings`.execute(db);
-    const cvesIndexScans = async () => {
-      const r = await sql<{ n: string }>`select pg_stat_clear_snapshot(), coalesce(sum(idx_scan), 0) as n
-        from pg_stat_user_indexes where indexrelname = 'findings_cves'`.execute(db);
-      return Number(r.rows[0]?.n);
-    };
-    const before = await cvesIndexScans();
+    const before = await indexScans('findings_cves');
     const found = await withTenant(db, { orgIds: [org.id] }, async (tx) => {
       await sql`set local enable_seqscan = off`.execute(tx.q);
       const r = await sql<{
@@ -161,7 +164,28 @@ describe.each(engines())('findings views on %s', (engine) => {
     });
     expect(found).toEqual((await expected(`f.cves @> array['CVE-2024-0004']`)).sort());
     expect(found.length).toBeGreaterThan(0);
-    expect(await cvesIndexScans()).toBeGreaterThan(before);
+    expect(await indexScans('findings_cves')).toBeGreaterThan(before);
+  });
+
+  it('walks the findings in KEV along their own index (migration 0067)', async () => {
+    const db = t.runtime.ctx.db.kysely;
+    await sql`analyze findings`.execute(db);
+    const before = await indexScans('findings_kev');
+    const page = await withTenant(db, { orgIds: [org.id] }, async (tx) => {
+      await sql`set local enable_seqscan = off`.execute(tx.q);
+      const rows = await listFindings(
+        tx,
+        org.id,
+        { kev: true, states: ['open', 'in_progress'] },
+        undefined,
+        50,
+      );
+      await sql`select pg_stat_force_next_flush()`.execute(tx.q);
+      return rows.map((r) => r.id);
+    });
+    expect(page).toEqual(await expected(`f.in_kev and f.state in ('open', 'in_progress')`));
+    expect(page.length).toBeGreaterThan(0);
+    expect(await indexScans('findings_kev')).toBeGreaterThan(before);
   });
 
   it('lists what a scan saw first: new since that scan (first_import)', async () => {
