@@ -10,6 +10,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageTitle } from '../../components/PageTitle';
 import { canReadAudit } from './access';
+import { actorLabel } from './actor-label';
 import { EntryChanges } from './EntryChanges';
 import { type AuditEntry, type AuditFilters, exportHref, listPath, NO_FILTERS } from './filters';
 
@@ -96,10 +97,6 @@ function FilterForm({ onApply }: { onApply(filters: AuditFilters): void }) {
   );
 }
 
-function actorLabel(entry: AuditEntry): string {
-  return entry.actor.name ?? entry.actor.id ?? '';
-}
-
 function EntryRow({ entry }: { entry: AuditEntry }) {
   const { t } = useTranslation();
   const date = useDateTimeFormat();
@@ -125,7 +122,7 @@ function EntryRow({ entry }: { entry: AuditEntry }) {
           <time dateTime={entry.at}>{date(entry.at)}</time>
         </Table.Td>
         <Table.Td>
-          <Text size="sm">{actorLabel(entry) || '—'}</Text>
+          <Text size="sm">{actorLabel(entry, t) || '—'}</Text>
           <Text size="xs" c="dimmed">
             {t(`audit.actorTypes.${entry.actor.type}`, { defaultValue: entry.actor.type })}
           </Text>
