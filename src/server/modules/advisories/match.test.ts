@@ -449,6 +449,7 @@ describe.each(engines())('advisory matching on %s', (engine) => {
           const r = await pool.query<{ n: number }>(
             `select count(*)::int as n from pg_locks
              where locktype = 'advisory' and not granted and mode = 'ExclusiveLock'
+               and database = (select oid from pg_database where datname = current_database())
                and ((classid::bigint << 32) | objid::bigint) = hashtextextended('vaern:advisory_matches', 0)`,
           );
           waiting = (r.rows[0]?.n ?? 0) > 0;
@@ -465,26 +466,30 @@ describe.each(engines())('advisory matching on %s', (engine) => {
   );
 
   it.skipIf(engine === 'pglite' /* reason: one session, so no other matching run can be under way */)(
-    'starts a matching run only after the run under way has committed (0066)',
+    "starts an organisation's matching run only after its run under way has committed (0066)",
     async () => {
       const greenId = await advisoryId('TEST-GREEN');
       const want = brief(await matches(officerA, a, `&advisory=${greenId}`));
       const pool = t.runtime.ctx.db.pool;
       if (!pool) throw new Error('no pool');
+      const key = `vaern:advisory_match_org:${a.id}`;
       const running = await pool.connect();
+      // Runs waiting for the organisation's lock, in this test's database only.
       const waiters = async () => {
         const r = await pool.query<{ n: number }>(
           `select count(*)::int as n from pg_locks
            where locktype = 'advisory' and not granted and mode = 'ExclusiveLock'
-             and ((classid::bigint << 32) | objid::bigint) = hashtextextended('vaern:advisory_match_run', 0)`,
+             and database = (select oid from pg_database where datname = current_database())
+             and ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)`,
+          [key],
         );
         return r.rows[0]?.n ?? 0;
       };
       let settled = false;
       try {
-        // A run under way holds the run lock until it commits (vaern_advisory_match).
+        // A run for the organisation under way holds its lock until it commits (vaern_advisory_match).
         await running.query('begin');
-        await running.query(`select pg_advisory_xact_lock(hashtextextended('vaern:advisory_match_run', 0))`);
+        await running.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
         const next = runMatch(t.runtime.ctx, { orgId: a.id }).finally(() => {
           settled = true;
         });
@@ -493,6 +498,9 @@ describe.each(engines())('advisory matching on %s', (engine) => {
           waiting = (await waiters()) > 0;
         }
         expect(waiting).toBe(true);
+        // Another organisation's run does not wait for it, nor does an advisory's (as in its import).
+        await runMatch(t.runtime.ctx, { orgId: b.id });
+        await runMatch(t.runtime.ctx, { advisoryId: greenId });
         expect(settled).toBe(false);
         await running.query('commit');
         expect(await next).toBeGreaterThan(0);
