@@ -77,7 +77,7 @@ export function schemaReason(e: {
     case 'type':
       return { reason: 'invalid_type', expected: type(Array.isArray(p.type) ? p.type[0] : p.type) };
     case 'pattern':
-      return { reason: 'invalid_format', format: 'regex' };
+      return { reason: 'pattern', pattern: String(p.pattern ?? '') };
     case 'format':
       return { reason: 'invalid_format', format: format(p.format) };
     case 'enum':
@@ -102,6 +102,17 @@ export function schemaReason(e: {
       return { reason: 'too_big.number_exclusive', limit: text(p.limit) };
     case 'additionalProperties':
       return { reason: 'unrecognized_keys', keys: String(p.additionalProperty ?? '') };
+    case 'uniqueItems':
+      // Ajv names the later item i and the earlier one j (positions from 0, as in the JSON pointer).
+      return { reason: 'duplicate_items', first: text(p.j), second: text(p.i) };
+    case 'minProperties':
+      return { reason: 'too_small.properties', limit: text(p.limit) };
+    case 'maxProperties':
+      return { reason: 'too_big.properties', limit: text(p.limit) };
+    case 'oneOf':
+      return { reason: 'one_of' };
+    case 'anyOf':
+      return { reason: 'any_of' };
     default:
       return { reason: 'invalid' };
   }
@@ -126,6 +137,24 @@ addMessages({
   'validation.required': { en: 'Required.', da: 'Skal udfyldes.' },
   'validation.missing': { en: 'The field "{field}" is missing.', da: 'Feltet "{field}" mangler.' },
   'validation.invalid': { en: 'Not valid.', da: 'Ikke gyldig.' },
+  'validation.pattern': {
+    en: 'Not in the expected form (the pattern {pattern}).',
+    da: 'Ikke i den forventede form (mønsteret {pattern}).',
+  },
+  'validation.duplicate_items': {
+    en: 'Items {first} and {second} are the same; each may appear once.',
+    da: 'Element {first} og {second} er ens; hvert må kun forekomme én gang.',
+  },
+  'validation.too_small.properties': { en: 'At least {limit} fields.', da: 'Mindst {limit} felter.' },
+  'validation.too_big.properties': { en: 'At most {limit} fields.', da: 'Højst {limit} felter.' },
+  'validation.one_of': {
+    en: 'Matches none or more than one of the forms allowed here.',
+    da: 'Passer med ingen eller flere end én af de former, der er tilladt her.',
+  },
+  'validation.any_of': {
+    en: 'Matches none of the forms allowed here.',
+    da: 'Passer ikke med nogen af de former, der er tilladt her.',
+  },
   'validation.invalid_type': {
     en: 'Must be {expected:validation.type}.',
     da: 'Skal være {expected:validation.type}.',

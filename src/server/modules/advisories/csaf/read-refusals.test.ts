@@ -79,6 +79,23 @@ describe('readCsaf refuses documents that break the schema', () => {
     ]);
   });
 
+  it("names the repeated items and the empty object in the reader's language", () => {
+    const doc = medical();
+    doc.vulnerabilities[0].product_status.known_affected.push('CSAFPID-0001');
+    doc.document.distribution = {};
+    const worded = refusal(doc).issues.map((i) => [i.instancePath, translate(i.code, 'en', i.params)]);
+    expect(worded).toEqual([
+      [
+        '/document/distribution',
+        'At least 1 fields. (schema rule #/properties/document/properties/distribution/minProperties)',
+      ],
+      [
+        '/vulnerabilities/0/product_status/known_affected',
+        'Items 0 and 3 are the same; each may appear once. (schema rule #/uniqueItems)',
+      ],
+    ]);
+  });
+
   it('a CVE id that breaks the pattern', () => {
     const doc = medical();
     doc.vulnerabilities[0].cve = 'cve-2017-5689';

@@ -85,14 +85,14 @@ describe('validateCsaf', () => {
         schemaPath: '#/$defs/lang_t/pattern',
         keyword: 'pattern',
         message: expect.stringMatching(/^must match pattern "\^\(\(\[A-Za-z\]\{2,3\}/),
-        reason: { reason: 'invalid_format', format: 'regex' },
+        reason: { reason: 'pattern', pattern: expect.stringMatching(/^\^\(\(\[A-Za-z\]\{2,3\}/) },
       },
       {
         instancePath: '/vulnerabilities/0/cve',
         schemaPath: '#/properties/vulnerabilities/items/properties/cve/pattern',
         keyword: 'pattern',
         message: 'must match pattern "^CVE-[0-9]{4}-[0-9]{4,}$"',
-        reason: { reason: 'invalid_format', format: 'regex' },
+        reason: { reason: 'pattern', pattern: '^CVE-[0-9]{4}-[0-9]{4,}$' },
       },
     ]);
   });
