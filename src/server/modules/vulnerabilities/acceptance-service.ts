@@ -1,12 +1,11 @@
-import type { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { REQUEST_LOCK_WAIT_MS, scopeOf, waitForLocksAtMost, withTenant } from '../../db/tenant.js';
 import type { OrgRef } from '../../http/types.js';
 import type { Actor } from '../../lib/actor.js';
 import { badRequest, conflict, forbidden, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/record.js';
+import { presentRequest } from './acceptance-present.js';
 import * as q from './acceptance-queries.js';
-import type { acceptanceRequest } from './acceptance-schemas.js';
 import { findingsPolicy } from './findings-policy.js';
 import * as fq from './findings-queries.js';
 import { applyStateChange, checkAcceptedUntil } from './findings-service.js';
@@ -23,29 +22,6 @@ interface Opts {
   ctx: AppContext;
   actor: Actor;
   org: OrgRef;
-}
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-export function presentRequest(r: q.RequestRow): z.infer<typeof acceptanceRequest> {
-  return {
-    id: r.id,
-    finding: {
-      id: r.finding_id,
-      title: r.finding_title,
-      severity: r.finding_severity,
-      state: r.finding_state,
-      system: r.system_key === null ? null : { key: r.system_key, name: r.system_name ?? r.system_key },
-    },
-    reason: r.reason,
-    accepted_until: r.accepted_until,
-    requested_by: { id: r.requested_by, name: r.requester_name },
-    requested_at: r.requested_at.toISOString(),
-    decision: r.decision,
-    decision_note: r.decision_note,
-    decided_by: r.decided_by === null ? null : { id: r.decided_by, name: r.decider_name },
-    decided_at: iso(r.decided_at),
-  };
 }
 
 /** A person's user id: requests and decisions are people's, never a token's. */

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpus } from '../../../../test/corpora.js';
 import { engines } from '../../../../test/databases.js';
 import {
   createOrg,
@@ -10,7 +8,7 @@ import {
   type OrgFixture,
   type SignedIn,
 } from '../../../../test/factories.js';
-import { uploadImport } from '../../../../test/imports.js';
+import { dayFromToday as day, scanNessusCorpus } from '../../../../test/findings.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 
 /**
@@ -18,8 +16,6 @@ import { startTestApp, type TestApp } from '../../../../test/server.js';
  * management; management approves (the finding becomes risk accepted, approved by them) or
  * declines with a note; each step on the finding's history.
  */
-
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 describe.each(engines())('risk acceptance requests on %s', (engine) => {
   let t: TestApp;
@@ -59,12 +55,7 @@ describe.each(engines())('risk acceptance requests on %s', (engine) => {
     );
     manager = await login(t, await createUser(t, { org: org.slug, role: 'management', name: 'Lone Leder' }));
     otherManager = await login(t, await createUser(t, { org: other.slug, role: 'management' }));
-    const summary = await uploadImport(t, org, officerToken, {
-      kind: 'scan',
-      query: 'name=r&format=nessus',
-      contentType: 'application/xml',
-      body: readFileSync(corpus('scans', 'nessus/nessus_v_unknown.xml')),
-    });
+    const summary = await scanNessusCorpus(t, org, officerToken, 'nessus/nessus_v_unknown.xml');
     expect(summary).toMatchObject({ status: 'succeeded', new: 30 });
     const list = await call(bearer(member), 'GET', '/findings?host=qa3app01');
     ids = list.json().items.map((f: { id: string }) => f.id);

@@ -11,6 +11,7 @@ import {
   type OrgFixture,
   type SignedIn,
 } from '../../../../test/factories.js';
+import { dayFromToday as day, scanNessusCorpus } from '../../../../test/findings.js';
 import { uploadImport } from '../../../../test/imports.js';
 import { startTestApp, type TestApp } from '../../../../test/server.js';
 import { withTenant } from '../../db/tenant.js';
@@ -21,8 +22,6 @@ import { expireAcceptances } from './findings-jobs.js';
  * risk accepted by management with a reason and an expiry (reopened by the daily job when it
  * passes), each change audited; and how a re-scan treats each state.
  */
-
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
 describe.each(engines())('finding states on %s', (engine) => {
   let t: TestApp;
@@ -69,7 +68,7 @@ describe.each(engines())('finding states on %s', (engine) => {
     officer = await createToken(t, org.slug, 'security_officer');
     member = await createToken(t, org.slug, 'member');
     manager = await login(t, await createUser(t, { org: org.slug, role: 'management' }));
-    const summary = await scan(readFileSync(corpus('scans', 'nessus/nessus_v_unknown.xml')));
+    const summary = await scanNessusCorpus(t, org, officer, 'nessus/nessus_v_unknown.xml');
     expect(summary).toMatchObject({ status: 'succeeded', new: 30 });
     const list = await t.inject({
       method: 'GET',
@@ -239,7 +238,7 @@ describe.each(engines())('finding states on %s', (engine) => {
 
   it("keeps a person's decision across a re-scan, and closes an accepted risk that is gone", async () => {
     // ids[0] is a false positive, ids[1] an accepted risk: the same report again keeps both.
-    await scan(readFileSync(corpus('scans', 'nessus/nessus_v_unknown.xml')));
+    await scanNessusCorpus(t, org, officer, 'nessus/nessus_v_unknown.xml');
     expect((await get(ids[0] as string)).state).toBe('false_positive');
     expect((await get(ids[1] as string)).state).toBe('risk_accepted');
     // The host's findings gone: the accepted risk is fixed, the false positive stays one.
